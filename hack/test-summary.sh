@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Prints one closing line "N passed, N failed, N skipped" summed over every TRX file of the last test run.
+set -euo pipefail
+dir=${1:-TestResults}
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+for f in "$dir"/*.trx; do
+  line=$(grep -o '<Counters [^>]*>' "$f" | head -n1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
+  x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
+done
+echo "Tests: $passed passed, $failed failed, $skipped skipped"

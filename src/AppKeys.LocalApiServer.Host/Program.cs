@@ -1,0 +1,2 @@
+Console.Error.WriteLine("appkeys-apiserver: not implemented yet");
+return 1;

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("appkeys-operator: not implemented yet");
+return 1;

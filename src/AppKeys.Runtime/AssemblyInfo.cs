@@ -1,0 +1,2 @@
+// Generic controller runtime on KubernetesClient: informers, work queues, reconcilers, leader election.
+namespace AppKeys.Runtime;
