@@ -30,3 +30,11 @@ fmt: ## Format the code
 .PHONY: fmt-check
 fmt-check: ## Fail when the code is not `dotnet format` clean
 	$(DOTNET) format $(SLN) --verify-no-changes
+
+.PHONY: manifests
+manifests: ## Generate config/crd/bases/*.yaml from the C# API types
+	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- manifests --output config/crd/bases
+
+.PHONY: run
+run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig)
+	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local

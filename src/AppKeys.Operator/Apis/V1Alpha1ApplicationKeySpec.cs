@@ -1,0 +1,57 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using AppKeys.Operator.Crds;
+
+namespace AppKeys.Operator.Apis;
+
+/// <summary>Desired state of an <see cref="V1Alpha1ApplicationKey"/>.</summary>
+[SchemaValidation("!has(self.renewBefore) || self.validityPeriod < 0 || self.renewBefore < self.validityPeriod", "renewBefore must be less than validityPeriod")]
+public sealed class V1Alpha1ApplicationKeySpec
+{
+    /// <summary>Largest accepted validity period: 100 years, in seconds.</summary>
+    public const long MaxValidityPeriodSeconds = 3_155_760_000;
+
+    /// <summary>Default validity period, in seconds.</summary>
+    public const long DefaultValidityPeriodSeconds = 3600;
+
+    [JsonPropertyName("applicationRef")]
+    [Description("The Application, in the same namespace, whose consumer key the token is issued against.")]
+    [Required]
+    public V1Alpha1ApplicationReference ApplicationRef { get; set; } = new();
+
+    [JsonPropertyName("keyType")]
+    [Description("Key type of the application to issue against; it must be enabled in the Application's spec.keyTypes.")]
+    [SchemaEnum(Apis.KeyTypes.Production, Apis.KeyTypes.Sandbox)]
+    [SchemaDefault("\"Production\"")]
+    public string? KeyType { get; set; }
+
+    [JsonPropertyName("scopes")]
+    [Description("OAuth 2.0 scopes requested for the token. When the Application sets allowedScopes, each must be one of them.")]
+    [SchemaItems(Pattern = AppKeysApi.ScopePattern, MaxLength = 256)]
+    [SchemaRange(Max = 128)]
+    [SchemaListType("set")]
+    public IList<string>? Scopes { get; set; }
+
+    [JsonPropertyName("validityPeriod")]
+    [Description("Lifetime of each token, in seconds. A negative value issues a token that never expires (no 'exp' claim) and is never renewed automatically. 0 is invalid.")]
+    [SchemaRange(Max = MaxValidityPeriodSeconds)]
+    [SchemaDefault("3600")]
+    [SchemaValidation("self != 0", "validityPeriod must not be 0 (use a negative value for a token that never expires)")]
+    public long? ValidityPeriod { get; set; }
+
+    [JsonPropertyName("renewBefore")]
+    [Description("How long before expiry, in seconds, the token is renewed. Defaults to one third of validityPeriod; must be less than validityPeriod. Ignored when the token never expires.")]
+    [SchemaRange(Min = 1, Max = MaxValidityPeriodSeconds)]
+    public long? RenewBefore { get; set; }
+
+    [JsonPropertyName("secretName")]
+    [Description("Name of the Secret, in the key's namespace, the token and consumer credentials are written to. Defaults to the key's name. A Secret of that name the key does not own is never overwritten.")]
+    [SchemaPattern(AppKeysApi.DnsSubdomainPattern)]
+    [SchemaRange(Max = 253)]
+    public string? SecretName { get; set; }
+
+    [JsonPropertyName("secretTemplate")]
+    [Description("Labels and annotations copied onto the Secret (keys under appkeys.io/ and app.kubernetes.io/managed-by are reserved).")]
+    public V1Alpha1SecretTemplate? SecretTemplate { get; set; }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using AppKeys.Operator.Crds;
+using k8s.Models;
+
+namespace AppKeys.Operator.Apis;
+
+/// <summary>Observed state of an <see cref="V1Alpha1Application"/>. Never holds secret material.</summary>
+public sealed class V1Alpha1ApplicationStatus
+{
+    [JsonPropertyName("conditions")]
+    [Description("Conditions of the application; 'Ready' is True when every enabled key type has credentials.")]
+    [SchemaListType("map", MapKeys = ["type"])]
+    public IList<V1Condition>? Conditions { get; set; }
+
+    [JsonPropertyName("observedGeneration")]
+    [Description("The metadata.generation this status reflects.")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("applicationId")]
+    [Description("Stable UUID of the application, carried into the JWT 'application.uuid' claim.")]
+    public string? ApplicationId { get; set; }
+
+    [JsonPropertyName("keys")]
+    [Description("The public consumer key of each enabled key type (never the consumer secret).")]
+    [SchemaListType("map", MapKeys = ["keyType"])]
+    public IList<V1Alpha1ApplicationKeyEntry>? Keys { get; set; }
+
+    [JsonPropertyName("secretName")]
+    [Description("Name of the Secret that holds the consumer keys and secrets.")]
+    public string? SecretName { get; set; }
+}

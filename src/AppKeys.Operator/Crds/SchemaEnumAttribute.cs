@@ -1,0 +1,8 @@
+namespace AppKeys.Operator.Crds;
+
+/// <summary>The allowed values of a string property (OpenAPI <c>enum</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaEnumAttribute(params string[] values) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } = values;
+}

@@ -1,0 +1,11 @@
+namespace AppKeys.Operator.Crds;
+
+/// <summary><c>x-kubernetes-list-type</c> of a list property (<c>atomic</c>, <c>set</c> or <c>map</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaListTypeAttribute(string listType) : Attribute
+{
+    public string ListType { get; } = listType;
+
+    /// <summary>The keys of a <c>map</c> list.</summary>
+    public string[]? MapKeys { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace AppKeys.Operator.Crds;
+
+/// <summary>An ECMA-262 regular expression a string property must match (OpenAPI <c>pattern</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaPatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
+}
