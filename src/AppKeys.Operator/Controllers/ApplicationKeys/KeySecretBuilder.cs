@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using AppKeys.Operator.Apis;
+using k8s.Models;
+
+namespace AppKeys.Operator.Controllers.ApplicationKeys;
+
+/// <summary>The one place that says what an ApplicationKey's Secret contains.</summary>
+public static class KeySecretBuilder
+{
+    public static V1Secret Build(V1Alpha1ApplicationKey key, EffectiveKeySpec spec, KeySecretContent content)
+    {
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [KeySecretData.ConsumerKey] = Utf8(content.ConsumerKey),
+            [KeySecretData.ConsumerSecret] = Utf8(content.ConsumerSecret.Reveal()),
+            [KeySecretData.AccessToken] = Utf8(content.Token.AccessToken.Reveal()),
+            [KeySecretData.ExpiresAt] = Utf8(content.Token.ExpiresAt is { } expiresAt ? Rfc3339.ToString(expiresAt) : ""),
+            [KeySecretData.Scopes] = Utf8(Scopes.Join(spec.Scopes)),
+            [KeySecretData.KeyType] = Utf8(spec.KeyType),
+            [KeySecretData.TokenType] = Utf8(content.TokenType),
+        };
+
+        var annotations = new Dictionary<string, string>(spec.TemplateAnnotations, StringComparer.Ordinal)
+        {
+            [AppKeysAnnotations.IssuedAt] = Rfc3339.ToString(content.Token.IssuedAt),
+            [AppKeysAnnotations.TokenId] = content.Token.TokenId,
+            [AppKeysAnnotations.Revision] = content.Revision.ToString(CultureInfo.InvariantCulture),
+            [AppKeysAnnotations.IssuanceHash] = content.IssuanceHash,
+            [AppKeysAnnotations.DataHash] = Hashes.OfSecretData(data),
+        };
+        if (content.ObservedRenewRequest is { } observed)
+        {
+            annotations[AppKeysAnnotations.ObservedRequest] = observed;
+        }
+
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = new V1ObjectMeta
+            {
+                Name = spec.SecretName,
+                NamespaceProperty = spec.Namespace,
+                Labels = Labels(spec),
+                Annotations = annotations,
+                OwnerReferences = [SecretOwnership.ControllerReference(key)],
+            },
+            Data = data,
+        };
+    }
+
+    /// <summary>
+    /// The Secret with the template's labels and annotations applied, or null when it already carries them
+    /// (metadata-only changes never issue a new token).
+    /// </summary>
+    public static V1Secret? WithTemplate(V1Secret existing, EffectiveKeySpec spec)
+    {
+        var labels = Labels(spec);
+        if (SecretDiff.Contains(existing.Metadata.Labels, labels) && SecretDiff.Contains(existing.Metadata.Annotations, spec.TemplateAnnotations.ToDictionary()))
+        {
+            return null;
+        }
+
+        existing.Metadata.Labels ??= new Dictionary<string, string>();
+        existing.Metadata.Annotations ??= new Dictionary<string, string>();
+        foreach (var (name, value) in labels)
+        {
+            existing.Metadata.Labels[name] = value;
+        }
+
+        foreach (var (name, value) in spec.TemplateAnnotations)
+        {
+            existing.Metadata.Annotations[name] = value;
+        }
+
+        return existing;
+    }
+
+    private static Dictionary<string, string> Labels(EffectiveKeySpec spec) =>
+        new(spec.TemplateLabels, StringComparer.Ordinal)
+        {
+            [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName,
+            [AppKeysLabels.Application] = spec.ApplicationName,
+            [AppKeysLabels.Key] = spec.Name,
+        };
+
+    private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
+}

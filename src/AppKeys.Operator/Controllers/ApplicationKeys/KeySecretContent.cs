@@ -1,0 +1,13 @@
+using AppKeys.Credentials;
+
+namespace AppKeys.Operator.Controllers.ApplicationKeys;
+
+/// <summary>What goes into a key's Secret at issuance.</summary>
+public sealed record KeySecretContent(
+    string ConsumerKey,
+    SecretValue ConsumerSecret,
+    IssuedToken Token,
+    string TokenType,
+    string IssuanceHash,
+    string? ObservedRenewRequest,
+    long Revision);

@@ -1,0 +1,17 @@
+namespace AppKeys.Operator.Controllers;
+
+/// <summary>Comparisons of Secret content, so unchanged Secrets are never written.</summary>
+public static class SecretDiff
+{
+    public static bool SameData(IDictionary<string, byte[]>? a, IDictionary<string, byte[]>? b)
+    {
+        a ??= new Dictionary<string, byte[]>();
+        b ??= new Dictionary<string, byte[]>();
+        return a.Count == b.Count
+            && a.All(e => b.TryGetValue(e.Key, out var other) && (e.Value ?? []).AsSpan().SequenceEqual(other ?? []));
+    }
+
+    /// <summary>True when every entry of <paramref name="expected"/> is in <paramref name="actual"/> with the same value.</summary>
+    public static bool Contains(IDictionary<string, string>? actual, IDictionary<string, string>? expected) =>
+        (expected ?? new Dictionary<string, string>()).All(e => actual is not null && actual.TryGetValue(e.Key, out var v) && v == e.Value);
+}
