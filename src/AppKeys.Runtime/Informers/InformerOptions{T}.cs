@@ -1,0 +1,40 @@
+namespace AppKeys.Runtime.Informers;
+
+/// <summary>Options of the informer for <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">Object type.</typeparam>
+public sealed class InformerOptions<T>
+    where T : class
+{
+    /// <summary>
+    /// Namespaces to watch (one list/watch per namespace); null or empty watches all namespaces (one cluster-wide
+    /// list/watch). Ignored for cluster-scoped kinds.
+    /// </summary>
+    public IList<string>? Namespaces { get; set; }
+
+    /// <summary>Label selector limiting what is listed, watched and cached (e.g. only Secrets the operator manages).</summary>
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Field selector limiting what is listed, watched and cached.</summary>
+    public string? FieldSelector { get; set; }
+
+    /// <summary>How often every cached object is delivered again as <see cref="InformerEventType.Resync"/>; zero or negative disables. Default 10 h.</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromHours(10);
+
+    /// <summary>
+    /// Minimum server-side watch timeout; each watch asks for a random value between this and twice this
+    /// (client-go's jitter), so that reconnects of many clients spread out. Default 5 min.
+    /// </summary>
+    public TimeSpan MinWatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Page size of lists (<c>limit</c>). Default 500.</summary>
+    public int ListPageSize { get; set; } = 500;
+
+    /// <summary>First reconnect delay after a failure; doubles per consecutive failure, with ±50% jitter. Default 800 ms.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>Largest reconnect delay. Default 30 s.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Caller-defined indexes: name → function returning the index values of an object.</summary>
+    public IDictionary<string, Func<T, IEnumerable<string>>> Indexers { get; } = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal);
+}

@@ -1,0 +1,349 @@
+using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Metrics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AppKeys.Runtime.Informers;
+
+/// <summary>
+/// List-then-watch cache of one kind. Per watched namespace (or once cluster-wide): list (paged), replace the cache,
+/// watch from the list's resourceVersion with bookmarks and a jittered <c>timeoutSeconds</c>; resume a watch that ended
+/// from the last seen resourceVersion (nothing lost, nothing duplicated); on 410 Expired re-list and report objects
+/// that vanished as deletes; on errors reconnect with jittered exponential backoff. Every connection's response
+/// and cancellation source are disposed when it ends, so nothing accumulates per reconnect.
+/// </summary>
+/// <typeparam name="T">Object type.</typeparam>
+public sealed class Informer<T> : IInformer<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IResourceClient<T> client;
+    private readonly InformerOptions<T> options;
+    private readonly TimeProvider timeProvider;
+    private readonly RuntimeMetrics? metrics;
+    private readonly ILogger logger;
+    private readonly ObjectStore<T> store;
+    private readonly Lock dispatchGate = new();
+    private readonly List<Action<InformerEvent<T>>> handlers = [];
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string?[] scopes;
+    private int syncedScopes;
+    private int running;
+    private long connectionsOpened;
+    private int activeConnections;
+
+    /// <summary>Creates the informer (not started: call <see cref="RunAsync"/>).</summary>
+    public Informer(IResourceClient<T> client, InformerOptions<T> options, TimeProvider timeProvider, RuntimeMetrics? metrics = null, ILogger<Informer<T>>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        this.client = client;
+        this.options = options;
+        this.timeProvider = timeProvider;
+        this.metrics = metrics;
+        this.logger = logger ?? NullLogger<Informer<T>>.Instance;
+        store = new ObjectStore<T>(options.Indexers);
+        ResourceName = client.Resource.DisplayName;
+        scopes = client.Resource.Namespaced && options.Namespaces is { Count: > 0 } namespaces
+            ? [.. namespaces.Distinct(StringComparer.Ordinal)]
+            : [null];
+    }
+
+    /// <inheritdoc />
+    public string ResourceName { get; }
+
+    /// <inheritdoc />
+    public IObjectStore<T> Store => store;
+
+    /// <inheritdoc />
+    public bool HasSynced => synced.Task.IsCompleted;
+
+    /// <summary>Watch connections opened so far (diagnostics; the benchmark checks memory against it).</summary>
+    public long WatchConnectionsOpened => Interlocked.Read(ref connectionsOpened);
+
+    /// <summary>Watch connections open now (at most one per watched namespace).</summary>
+    public int ActiveWatchConnections => Volatile.Read(ref activeConnections);
+
+    /// <summary>Handlers currently registered (diagnostics: must not grow with reconnects).</summary>
+    public int HandlerCount
+    {
+        get
+        {
+            lock (dispatchGate)
+            {
+                return handlers.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public IDisposable AddHandler(Action<InformerEvent<T>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (dispatchGate)
+        {
+            handlers.Add(handler);
+            foreach (var obj in store.List())
+            {
+                Invoke(handler, new InformerEvent<T>(InformerEventType.Added, obj, null));
+            }
+        }
+
+        return new Registration(this, handler);
+    }
+
+    /// <inheritdoc />
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref running, 1) == 1)
+        {
+            throw new InvalidOperationException($"The informer for {ResourceName} is already running.");
+        }
+
+        var loops = scopes.Select(scope => RunScopeAsync(scope, cancellationToken)).ToList();
+        if (options.ResyncPeriod > TimeSpan.Zero)
+        {
+            loops.Add(ResyncLoopAsync(cancellationToken));
+        }
+
+        await Task.WhenAll(loops);
+    }
+
+    private async Task RunScopeAsync(string? scope, CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var failures = 0;
+        var scopeSynced = false;
+        var reason = "initial";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var delay = TimeSpan.Zero;
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    resourceVersion = await ListAsync(scope, cancellationToken);
+                    if (!scopeSynced)
+                    {
+                        scopeSynced = true;
+                        if (Interlocked.Increment(ref syncedScopes) == scopes.Length)
+                        {
+                            synced.TrySetResult();
+                        }
+                    }
+                }
+
+                var (lastVersion, events) = await WatchOnceAsync(scope, resourceVersion, reason, cancellationToken);
+                resourceVersion = lastVersion;
+                reason = "timeout";
+                if (events > 0)
+                {
+                    failures = 0;
+                }
+                else
+                {
+                    // A stream that ends at once without events must not become a hot loop.
+                    failures = Math.Min(failures + 1, 30);
+                    delay = Backoff(failures);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubernetesApiException e) when (e.IsGone)
+            {
+                logger.LogInformation("Watch of {Resource} in {Scope}: resourceVersion expired, re-listing", ResourceName, scope ?? "all namespaces");
+                resourceVersion = null;
+                reason = "expired";
+            }
+            catch (Exception e)
+            {
+                failures = Math.Min(failures + 1, 30);
+                delay = Backoff(failures);
+                reason = "error";
+                logger.LogWarning(e, "List/watch of {Resource} in {Scope} failed ({Failures} in a row); retrying in {Delay}", ResourceName, scope ?? "all namespaces", failures, delay);
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, timeProvider, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<string> ListAsync(string? scope, CancellationToken cancellationToken)
+    {
+        metrics?.Relist(ResourceName);
+        var items = new List<T>();
+        string? next = null;
+        string resourceVersion;
+        do
+        {
+            var page = await client.ListAsync(scope, new ListOptions(options.LabelSelector, options.FieldSelector, options.ListPageSize > 0 ? options.ListPageSize : null, next), cancellationToken);
+            items.AddRange(page.Items);
+            resourceVersion = page.ResourceVersion;
+            next = page.Continue;
+        }
+        while (next is not null);
+
+        lock (dispatchGate)
+        {
+            foreach (var e in store.Replace(scope, items))
+            {
+                Dispatch(e);
+            }
+        }
+
+        metrics?.StoreObjects(ResourceName, store.Count);
+        logger.LogDebug("Listed {Count} {Resource} in {Scope} at resourceVersion {ResourceVersion}", items.Count, ResourceName, scope ?? "all namespaces", resourceVersion);
+        return resourceVersion;
+    }
+
+    private async Task<(string ResourceVersion, int Events)> WatchOnceAsync(string? scope, string resourceVersion, string reason, CancellationToken cancellationToken)
+    {
+        var timeout = options.MinWatchTimeout * (1 + Random.Shared.NextDouble());
+        var timeoutSeconds = Math.Max(1, (int)timeout.TotalSeconds);
+
+        // Client-side deadline in case the server never ends the stream (half-open connection).
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds) + TimeSpan.FromSeconds(30), timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        metrics?.WatchRestart(ResourceName, reason);
+        Interlocked.Increment(ref connectionsOpened);
+        Interlocked.Increment(ref activeConnections);
+        var count = 0;
+        try
+        {
+            var watchOptions = new ListOptions(options.LabelSelector, options.FieldSelector, ResourceVersion: resourceVersion);
+            await foreach (var e in client.WatchAsync(scope, watchOptions, timeoutSeconds, linked.Token))
+            {
+                count++;
+                metrics?.WatchEvent(ResourceName, e.Type.ToString());
+                if (e.Object.Metadata?.ResourceVersion is { Length: > 0 } rv)
+                {
+                    resourceVersion = rv;
+                }
+
+                Apply(e);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Watch of {Resource} passed its deadline; reconnecting", ResourceName);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeConnections);
+        }
+
+        return (resourceVersion, count);
+    }
+
+    private void Apply(ResourceWatchEvent<T> e)
+    {
+        lock (dispatchGate)
+        {
+            switch (e.Type)
+            {
+                case WatchEventType.Added:
+                case WatchEventType.Modified:
+                    var old = store.Upsert(e.Object);
+                    Dispatch(old is null
+                        ? new InformerEvent<T>(InformerEventType.Added, e.Object, null)
+                        : new InformerEvent<T>(InformerEventType.Modified, e.Object, old));
+                    break;
+                case WatchEventType.Deleted:
+                    store.Remove(ObjectKey.From(e.Object));
+                    Dispatch(new InformerEvent<T>(InformerEventType.Deleted, e.Object, null));
+                    break;
+                default:
+                    return;
+            }
+        }
+
+        metrics?.StoreObjects(ResourceName, store.Count);
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await synced.Task.WaitAsync(cancellationToken);
+            while (true)
+            {
+                await Task.Delay(options.ResyncPeriod, timeProvider, cancellationToken);
+                lock (dispatchGate)
+                {
+                    foreach (var obj in store.List())
+                    {
+                        Dispatch(new InformerEvent<T>(InformerEventType.Resync, obj, null));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var baseDelay = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
+        var capped = Math.Min(baseDelay, options.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble()));
+    }
+
+    private void Dispatch(InformerEvent<T> e)
+    {
+        foreach (var handler in handlers)
+        {
+            Invoke(handler, e);
+        }
+    }
+
+    private void Invoke(Action<InformerEvent<T>> handler, InformerEvent<T> e)
+    {
+        try
+        {
+            handler(e);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "An event handler of the {Resource} informer failed", ResourceName);
+        }
+    }
+
+    private void RemoveHandler(Action<InformerEvent<T>> handler)
+    {
+        lock (dispatchGate)
+        {
+            handlers.Remove(handler);
+        }
+    }
+
+    private sealed class Registration(Informer<T> informer, Action<InformerEvent<T>> handler) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                informer.RemoveHandler(handler);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using k8s;
+using k8s.Models;
+
+namespace AppKeys.Runtime.Informers;
+
+/// <summary>
+/// Thread-safe in-memory cache of one kind, keyed by namespace/name, with indexes by namespace, by owner uid and by
+/// caller-defined indexers. Mutated only by its informer.
+/// </summary>
+/// <typeparam name="T">Object type.</typeparam>
+public sealed class ObjectStore<T> : IObjectStore<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private const string NamespaceIndex = "\0namespace";
+    private const string OwnerIndex = "\0owner";
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<ObjectKey, T> items = [];
+    private readonly Dictionary<string, Func<T, IEnumerable<string>>> indexers;
+    private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexes = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty store with the given extra indexers.</summary>
+    public ObjectStore(IEnumerable<KeyValuePair<string, Func<T, IEnumerable<string>>>>? indexers = null)
+    {
+        this.indexers = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal)
+        {
+            [NamespaceIndex] = o => o.Metadata?.NamespaceProperty is { Length: > 0 } ns ? [ns] : [],
+            [OwnerIndex] = o => o.Metadata?.OwnerReferences?.Where(r => !string.IsNullOrEmpty(r.Uid)).Select(r => r.Uid) ?? [],
+        };
+        foreach (var (name, indexer) in indexers ?? [])
+        {
+            this.indexers.Add(name, indexer);
+        }
+
+        foreach (var name in this.indexers.Keys)
+        {
+            indexes[name] = new Dictionary<string, HashSet<ObjectKey>>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <inheritdoc />
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return items.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public T? Get(ObjectKey key)
+    {
+        lock (gate)
+        {
+            return items.GetValueOrDefault(key);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<T> List()
+    {
+        lock (gate)
+        {
+            return [.. items.Values];
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<T> ByNamespace(string @namespace) => Lookup(NamespaceIndex, @namespace);
+
+    /// <inheritdoc />
+    public IReadOnlyList<T> ByOwnerUid(string ownerUid) => Lookup(OwnerIndex, ownerUid);
+
+    /// <inheritdoc />
+    public IReadOnlyList<T> ByIndex(string indexName, string value)
+    {
+        if (!indexers.ContainsKey(indexName) || indexName.StartsWith('\0'))
+        {
+            throw new ArgumentException($"No indexer named '{indexName}'.", nameof(indexName));
+        }
+
+        return Lookup(indexName, value);
+    }
+
+    /// <summary>Adds or replaces the object; returns the previous state.</summary>
+    public T? Upsert(T obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var key = ObjectKey.From(obj);
+        lock (gate)
+        {
+            items.TryGetValue(key, out var old);
+            if (old is not null)
+            {
+                Unindex(key, old);
+            }
+
+            items[key] = obj;
+            Index(key, obj);
+            return old;
+        }
+    }
+
+    /// <summary>Removes the object with <paramref name="key"/>; returns it, or null.</summary>
+    public T? Remove(ObjectKey key)
+    {
+        lock (gate)
+        {
+            if (!items.Remove(key, out var old))
+            {
+                return null;
+            }
+
+            Unindex(key, old);
+            return old;
+        }
+    }
+
+    /// <summary>
+    /// Replaces everything in <paramref name="namespace"/> (null: everything) with <paramref name="fresh"/> and returns
+    /// the differences: new objects as Added, objects whose resourceVersion changed as Modified, objects missing from
+    /// <paramref name="fresh"/> as Deleted.
+    /// </summary>
+    public IReadOnlyList<InformerEvent<T>> Replace(string? @namespace, IReadOnlyCollection<T> fresh)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        var events = new List<InformerEvent<T>>();
+        lock (gate)
+        {
+            var seen = new HashSet<ObjectKey>();
+            foreach (var obj in fresh)
+            {
+                var key = ObjectKey.From(obj);
+                seen.Add(key);
+                var old = Upsert(obj);
+                if (old is null)
+                {
+                    events.Add(new InformerEvent<T>(InformerEventType.Added, obj, null));
+                }
+                else if (old.Metadata?.ResourceVersion != obj.Metadata?.ResourceVersion)
+                {
+                    events.Add(new InformerEvent<T>(InformerEventType.Modified, obj, old));
+                }
+            }
+
+            var vanished = items.Keys.Where(k => !seen.Contains(k) && (@namespace is null || k.Namespace == @namespace)).ToList();
+            foreach (var key in vanished)
+            {
+                var old = Remove(key)!;
+                events.Add(new InformerEvent<T>(InformerEventType.Deleted, old, null));
+            }
+        }
+
+        return events;
+    }
+
+    private IReadOnlyList<T> Lookup(string index, string value)
+    {
+        lock (gate)
+        {
+            return indexes[index].TryGetValue(value, out var keys) ? [.. keys.Select(k => items[k])] : [];
+        }
+    }
+
+    private void Index(ObjectKey key, T obj)
+    {
+        foreach (var (name, indexer) in indexers)
+        {
+            foreach (var value in indexer(obj).Distinct(StringComparer.Ordinal))
+            {
+                var byValue = indexes[name];
+                if (!byValue.TryGetValue(value, out var keys))
+                {
+                    byValue[value] = keys = [];
+                }
+
+                keys.Add(key);
+            }
+        }
+    }
+
+    private void Unindex(ObjectKey key, T obj)
+    {
+        foreach (var (name, indexer) in indexers)
+        {
+            var byValue = indexes[name];
+            foreach (var value in indexer(obj).Distinct(StringComparer.Ordinal))
+            {
+                if (byValue.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                {
+                    byValue.Remove(value);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using k8s;
+using k8s.Models;
+
+namespace AppKeys.Runtime;
+
+/// <summary>Small helpers for Kubernetes objects.</summary>
+public static class KubernetesObjects
+{
+    /// <summary>A deep copy (JSON round trip with <see cref="KubernetesJson"/>), safe to mutate.</summary>
+    public static T Clone<T>(T obj)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+    }
+
+    /// <summary>The controller ownerReference of <paramref name="obj"/> (<c>controller: true</c>), if any.</summary>
+    public static V1OwnerReference? ControllerOwner(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return obj.Metadata?.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
+    }
+
+    /// <summary>A controller ownerReference pointing at <paramref name="owner"/> (blockOwnerDeletion on).</summary>
+    public static V1OwnerReference ControllerReference(IKubernetesObject<V1ObjectMeta> owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        return new V1OwnerReference
+        {
+            ApiVersion = owner.ApiVersion,
+            Kind = owner.Kind,
+            Name = owner.Metadata.Name,
+            Uid = owner.Metadata.Uid,
+            Controller = true,
+            BlockOwnerDeletion = true,
+        };
+    }
+}

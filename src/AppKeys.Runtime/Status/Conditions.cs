@@ -1,0 +1,94 @@
+using k8s.Models;
+
+namespace AppKeys.Runtime.Status;
+
+/// <summary>
+/// The one conditions helper: setting a condition always records <c>observedGeneration</c>, and keeps
+/// <c>lastTransitionTime</c> unless the status flips (the cert-manager / apimachinery meta.SetStatusCondition rule).
+/// </summary>
+public static class Conditions
+{
+    /// <summary>The condition of <paramref name="type"/>, or null.</summary>
+    public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
+        conditions?.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal));
+
+    /// <summary>True when the condition of <paramref name="type"/> has status True.</summary>
+    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) => Find(conditions, type)?.Status == ConditionStatus.True;
+
+    /// <summary>
+    /// Sets the condition of <paramref name="type"/>; returns true when anything changed (so the caller knows whether
+    /// a status write is needed).
+    /// </summary>
+    /// <param name="conditions">The object's conditions list (modified in place).</param>
+    /// <param name="type">Condition type, e.g. <c>Ready</c>.</param>
+    /// <param name="status"><see cref="ConditionStatus"/> value.</param>
+    /// <param name="reason">UpperCamelCase reason.</param>
+    /// <param name="message">Human-readable message (never secrets).</param>
+    /// <param name="observedGeneration">The <c>metadata.generation</c> this condition was computed from.</param>
+    /// <param name="now">Current time (from the injected TimeProvider); used only when the status flips or the condition is new.</param>
+    public static bool Set(IList<V1Condition> conditions, string type, string status, string reason, string message, long? observedGeneration, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        ArgumentException.ThrowIfNullOrEmpty(status);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        message ??= string.Empty;
+
+        // Kubernetes serializes lastTransitionTime with second precision; keep it comparable.
+        var time = new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var existing = Find(conditions, type);
+        if (existing is null)
+        {
+            conditions.Add(new V1Condition
+            {
+                Type = type,
+                Status = status,
+                Reason = reason,
+                Message = message,
+                ObservedGeneration = observedGeneration,
+                LastTransitionTime = time,
+            });
+            return true;
+        }
+
+        var changed = false;
+        if (existing.Status != status)
+        {
+            existing.Status = status;
+            existing.LastTransitionTime = time;
+            changed = true;
+        }
+
+        if (existing.Reason != reason)
+        {
+            existing.Reason = reason;
+            changed = true;
+        }
+
+        if ((existing.Message ?? string.Empty) != message)
+        {
+            existing.Message = message;
+            changed = true;
+        }
+
+        if (existing.ObservedGeneration != observedGeneration)
+        {
+            existing.ObservedGeneration = observedGeneration;
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Sets a True/False condition; see <see cref="Set(IList{V1Condition}, string, string, string, string, long?, DateTimeOffset)"/>.</summary>
+    public static bool Set(IList<V1Condition> conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
+        Set(conditions, type, status ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
+
+    /// <summary>Removes the condition of <paramref name="type"/>; returns true when one was removed.</summary>
+    public static bool Remove(IList<V1Condition> conditions, string type)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        var existing = Find(conditions, type);
+        return existing is not null && conditions.Remove(existing);
+    }
+}
