@@ -1,14 +1,29 @@
 # appkeys-operator — developer entry points. `make help` lists them.
+# Needs only the .NET SDK and kubectl for: build test run apiserver manifests verify fmt publish.
+# The cluster targets (docker-build kind-up k3d-up deploy undeploy e2e helm-lint) also need docker, kind/k3d, helm.
 SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
 DOTNET ?= dotnet
+KUBECTL ?= kubectl
 CONFIGURATION ?= Release
 SLN := Operator.sln
+OPERATOR_PROJECT := src/AppKeys.Operator/AppKeys.Operator.csproj
+PUBLISH_DIR ?= publish
+IMG ?= appkeys-operator:dev
+CLUSTER_NAME ?= appkeys
+E2E_CLUSTER ?= kind
+E2E_INSTALL ?= kustomize
+LOCAL_DIR := .local
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
+##@ General
+
 .PHONY: help
 help: ## List targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-14s %s\n", $$1, $$2}'
+	@awk 'BEGIN{FS=":.*?## "} /^##@/{printf "\n%s\n", substr($$0,5)} /^[a-zA-Z0-9_-]+:.*?## /{printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+##@ Development
 
 .PHONY: restore
 restore: ## Restore NuGet packages (locked: lock files must match)
@@ -19,7 +34,7 @@ build: restore ## Build everything (warnings are errors)
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
 .PHONY: test
-test: build ## Run every test suite (unit, local API server, kubectl, operator scenarios)
+test: build ## Run every test suite (unit, local API server, kubectl, operator scenarios, shipping checks)
 	$(DOTNET) test $(SLN) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal" --results-directory TestResults --logger trx
 	@bash hack/test-summary.sh TestResults
 
@@ -31,10 +46,73 @@ fmt: ## Format the code
 fmt-check: ## Fail when the code is not `dotnet format` clean
 	$(DOTNET) format $(SLN) --verify-no-changes
 
-.PHONY: manifests
-manifests: ## Generate config/crd/bases/*.yaml from the C# API types
-	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- manifests --output config/crd/bases
+.PHONY: publish
+publish: ## Publish the operator as the Dockerfile does (framework-dependent, Release) into $(PUBLISH_DIR)
+	$(DOTNET) restore $(OPERATOR_PROJECT) --locked-mode
+	$(DOTNET) publish $(OPERATOR_PROJECT) -c Release --no-restore -p:UseAppHost=false -o $(PUBLISH_DIR)
 
 .PHONY: run
 run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig)
 	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local
+
+.PHONY: apiserver
+apiserver: ## Run the local Kubernetes API server alone (appkeys-apiserver; prints how to point kubectl at it)
+	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) --
+
+.PHONY: bench
+bench: ## Run the benchmarks (Release, BenchmarkDotNet)
+	$(DOTNET) run -c Release --project bench/AppKeys.Benchmarks -- --filter '*'
+
+##@ Generated files
+
+.PHONY: manifests
+manifests: ## Generate config/crd/bases/*.yaml from the C# API types, then copy CRDs and RBAC rules into the chart
+	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- manifests --output config/crd/bases
+	bash hack/sync-chart.sh
+
+.PHONY: verify
+verify: ## Fail when generated files (CRDs, RBAC, chart CRDs and RBAC) drift from their sources
+	bash hack/verify.sh
+
+##@ Cluster (needs docker and kind or k3d; helm for the Helm install)
+
+.PHONY: docker-build
+docker-build: ## Build the image $(IMG)
+	docker build -t $(IMG) .
+
+.PHONY: kind-up
+kind-up: ## Create a kind cluster $(CLUSTER_NAME)
+	bash hack/cluster.sh up kind $(CLUSTER_NAME)
+
+.PHONY: k3d-up
+k3d-up: ## Create a k3d cluster $(CLUSTER_NAME)
+	bash hack/cluster.sh up k3d $(CLUSTER_NAME)
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	bash hack/cluster.sh down kind $(CLUSTER_NAME)
+
+.PHONY: k3d-down
+k3d-down: ## Delete the k3d cluster
+	bash hack/cluster.sh down k3d $(CLUSTER_NAME)
+
+.PHONY: load-image
+load-image: ## Load $(IMG) into the $(E2E_CLUSTER) cluster
+	bash hack/cluster.sh load $(E2E_CLUSTER) $(CLUSTER_NAME) $(IMG)
+
+.PHONY: deploy
+deploy: ## Install CRDs, RBAC and the operator with image $(IMG) into the current kubectl context (kustomize)
+	bash hack/deploy.sh apply $(IMG)
+
+.PHONY: undeploy
+undeploy: ## Remove what `make deploy` installed
+	bash hack/deploy.sh delete $(IMG)
+
+.PHONY: helm-lint
+helm-lint: ## helm lint + helm template the chart (skips, saying so, when helm is not installed)
+	bash hack/helm-lint.sh
+
+.PHONY: e2e
+e2e: docker-build load-image ## Real-cluster e2e: install with $(E2E_INSTALL) (kustomize|helm) on $(E2E_CLUSTER), run the scenario
+	APPKEYS_E2E_CLUSTER=$(E2E_CLUSTER) APPKEYS_E2E_IMAGE=$(IMG) APPKEYS_E2E_INSTALL=$(E2E_INSTALL) \
+	  $(DOTNET) test tests/E2E -c $(CONFIGURATION) --filter Category=Cluster --logger "console;verbosity=normal"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make verify`: fails when a generated file differs from what its generator makes now, and says how to fix it.
+# Never writes into the work tree: everything is regenerated into a scratch directory and compared.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failed=0
+
+compare() { # compare <what> <committed dir> <regenerated dir>
+  if diff -ru --exclude='.gitkeep' "$2" "$3" > "$scratch/diff.txt"; then
+    echo "verify: $1 up to date"
+  else
+    echo "verify: $1 drifted from its source; run 'make manifests' and commit:" >&2
+    head -n 60 "$scratch/diff.txt" >&2
+    failed=1
+  fi
+}
+
+# 1. The Helm chart's CRDs and RBAC templates, regenerated from config/ by hack/sync-chart.sh.
+cp -r charts/appkeys-operator "$scratch/chart"
+bash hack/sync-chart.sh "$scratch/chart"
+compare "charts/appkeys-operator/crds" charts/appkeys-operator/crds "$scratch/chart/crds"
+compare "charts/appkeys-operator/templates/rbac" charts/appkeys-operator/templates/rbac "$scratch/chart/templates/rbac"
+
+# 2. The kustomize tree renders.
+for dir in config/default config/rbac config/manager config/prometheus; do
+  if ! ${KUBECTL:-kubectl} kustomize "$dir" > "$scratch/render.yaml" 2> "$scratch/render.err"; then
+    echo "verify: 'kubectl kustomize $dir' fails:" >&2
+    cat "$scratch/render.err" >&2
+    failed=1
+  fi
+done
+[ "$failed" = 0 ] && echo "verify: kustomize trees render"
+
+exit "$failed"

@@ -1,7 +1,0 @@
-namespace AppKeys.E2E.Tests;
-
-public class ScaffoldTests
-{
-    [Fact]
-    public void Assembly_loads() => Assert.NotNull(typeof(ScaffoldTests).Assembly.GetName().Name);
-}

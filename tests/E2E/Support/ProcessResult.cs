@@ -1,0 +1,21 @@
+namespace AppKeys.E2E.Tests.Support;
+
+/// <summary>Exit code and captured output of a finished child process.</summary>
+internal sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Throws with the command and its output when it failed, so a test failure says why.</summary>
+    public ProcessResult EnsureSuccess()
+    {
+        if (!Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"'{Command}' exited {ExitCode}\n--- stdout ---\n{Tail(StdOut)}\n--- stderr ---\n{Tail(StdErr)}");
+        }
+
+        return this;
+    }
+
+    private static string Tail(string text) => text.Length <= 6000 ? text : "..." + text[^6000..];
+}
