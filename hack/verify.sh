@@ -18,14 +18,24 @@ compare() { # compare <what> <committed dir> <regenerated dir>
   fi
 }
 
-# 1. The Helm chart's CRDs and RBAC templates, regenerated from config/ by hack/sync-chart.sh.
+# 1. The CRDs, regenerated from the C# API types.
+mkdir -p "$scratch/crd"
+${DOTNET:-dotnet} run --project src/AppKeys.Operator -c "${CONFIGURATION:-Release}" -- manifests --output "$scratch/crd" > /dev/null
+compare "config/crd/bases" config/crd/bases "$scratch/crd"
+missing=$(for f in config/crd/bases/*.yaml; do grep -qx -- "- bases/$(basename "$f")" config/crd/kustomization.yaml || echo "$f"; done)
+if [ -n "$missing" ]; then
+  echo "verify: config/crd/kustomization.yaml does not list: $missing" >&2
+  failed=1
+fi
+
+# 2. The Helm chart's CRDs and RBAC templates, regenerated from config/ by hack/sync-chart.sh.
 cp -r charts/appkeys-operator "$scratch/chart"
 bash hack/sync-chart.sh "$scratch/chart"
 compare "charts/appkeys-operator/crds" charts/appkeys-operator/crds "$scratch/chart/crds"
 compare "charts/appkeys-operator/templates/rbac" charts/appkeys-operator/templates/rbac "$scratch/chart/templates/rbac"
 
-# 2. The kustomize tree renders.
-for dir in config/default config/rbac config/manager config/prometheus; do
+# 3. The kustomize trees render.
+for dir in config/default config/crd config/rbac config/manager config/prometheus; do
   if ! ${KUBECTL:-kubectl} kustomize "$dir" > "$scratch/render.yaml" 2> "$scratch/render.err"; then
     echo "verify: 'kubectl kustomize $dir' fails:" >&2
     cat "$scratch/render.err" >&2
