@@ -116,18 +116,19 @@ public sealed class Informer<T> : IInformer<T>
 
     private async Task RunScopeAsync(string? scope, CancellationToken cancellationToken)
     {
-        string? resourceVersion = null;
+        var state = new ScopeState();
         var failures = 0;
         var scopeSynced = false;
         var reason = "initial";
         while (!cancellationToken.IsCancellationRequested)
         {
             var delay = TimeSpan.Zero;
+            state.Events = 0;
             try
             {
-                if (resourceVersion is null)
+                if (state.ResourceVersion is null)
                 {
-                    resourceVersion = await ListAsync(scope, cancellationToken);
+                    state.ResourceVersion = await ListAsync(scope, cancellationToken);
                     if (!scopeSynced)
                     {
                         scopeSynced = true;
@@ -138,10 +139,9 @@ public sealed class Informer<T> : IInformer<T>
                     }
                 }
 
-                var (lastVersion, events) = await WatchOnceAsync(scope, resourceVersion, reason, cancellationToken);
-                resourceVersion = lastVersion;
+                await WatchOnceAsync(scope, state, reason, cancellationToken);
                 reason = "timeout";
-                if (events > 0)
+                if (state.Events > 0)
                 {
                     failures = 0;
                 }
@@ -159,12 +159,13 @@ public sealed class Informer<T> : IInformer<T>
             catch (KubernetesApiException e) when (e.IsGone)
             {
                 logger.LogInformation("Watch of {Resource} in {Scope}: resourceVersion expired, re-listing", ResourceName, scope ?? "all namespaces");
-                resourceVersion = null;
+                state.ResourceVersion = null;
                 reason = "expired";
             }
             catch (Exception e)
             {
-                failures = Math.Min(failures + 1, 30);
+                // Events received before the failure count as progress: the connection worked for a while.
+                failures = state.Events > 0 ? 1 : Math.Min(failures + 1, 30);
                 delay = Backoff(failures);
                 reason = "error";
                 logger.LogWarning(e, "List/watch of {Resource} in {Scope} failed ({Failures} in a row); retrying in {Delay}", ResourceName, scope ?? "all namespaces", failures, delay);
@@ -212,7 +213,7 @@ public sealed class Informer<T> : IInformer<T>
         return resourceVersion;
     }
 
-    private async Task<(string ResourceVersion, int Events)> WatchOnceAsync(string? scope, string resourceVersion, string reason, CancellationToken cancellationToken)
+    private async Task WatchOnceAsync(string? scope, ScopeState state, string reason, CancellationToken cancellationToken)
     {
         var timeout = options.MinWatchTimeout * (1 + Random.Shared.NextDouble());
         var timeoutSeconds = Math.Max(1, (int)timeout.TotalSeconds);
@@ -223,20 +224,20 @@ public sealed class Informer<T> : IInformer<T>
         metrics?.WatchRestart(ResourceName, reason);
         Interlocked.Increment(ref connectionsOpened);
         Interlocked.Increment(ref activeConnections);
-        var count = 0;
         try
         {
-            var watchOptions = new ListOptions(options.LabelSelector, options.FieldSelector, ResourceVersion: resourceVersion);
+            var watchOptions = new ListOptions(options.LabelSelector, options.FieldSelector, ResourceVersion: state.ResourceVersion);
             await foreach (var e in client.WatchAsync(scope, watchOptions, timeoutSeconds, linked.Token))
             {
-                count++;
+                state.Events++;
                 metrics?.WatchEvent(ResourceName, e.Type.ToString());
+                Apply(e);
+
+                // Advance only after applying, so a resumed watch never skips an event.
                 if (e.Object.Metadata?.ResourceVersion is { Length: > 0 } rv)
                 {
-                    resourceVersion = rv;
+                    state.ResourceVersion = rv;
                 }
-
-                Apply(e);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -247,8 +248,6 @@ public sealed class Informer<T> : IInformer<T>
         {
             Interlocked.Decrement(ref activeConnections);
         }
-
-        return (resourceVersion, count);
     }
 
     private void Apply(ResourceWatchEvent<T> e)
@@ -332,6 +331,14 @@ public sealed class Informer<T> : IInformer<T>
         {
             handlers.Remove(handler);
         }
+    }
+
+    /// <summary>Where one namespace's list/watch stands; survives failed connections so a resume misses nothing.</summary>
+    private sealed class ScopeState
+    {
+        public string? ResourceVersion { get; set; }
+
+        public int Events { get; set; }
     }
 
     private sealed class Registration(Informer<T> informer, Action<InformerEvent<T>> handler) : IDisposable

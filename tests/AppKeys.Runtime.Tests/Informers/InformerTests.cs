@@ -1,0 +1,130 @@
+using System.Net;
+using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Informers;
+using AppKeys.Runtime.Tests.TestSupport;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AppKeys.Runtime.Tests.Informers;
+
+public sealed class InformerTests : IDisposable
+{
+    private readonly FakeTimeProvider time = new();
+    private readonly FakeResourceClient client = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<string> events = [];
+    private readonly Informer<V1ConfigMap> informer;
+
+    public InformerTests()
+    {
+        informer = new Informer<V1ConfigMap>(client, new InformerOptions<V1ConfigMap> { ResyncPeriod = TimeSpan.FromHours(1) }, time);
+        informer.AddHandler(e =>
+        {
+            lock (events)
+            {
+                events.Add($"{e.Type} {e.Object.Metadata.Name}@{e.Object.Metadata.ResourceVersion}");
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        stop.Dispose();
+    }
+
+    private string[] Events()
+    {
+        lock (events)
+        {
+            return [.. events];
+        }
+    }
+
+    [Fact]
+    public async Task A_dropped_watch_resumes_from_the_last_resource_version_without_losing_or_duplicating_events()
+    {
+        client.Put("a");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the first watch starts");
+        Assert.Equal("2", client.WatchResourceVersions[0]);
+
+        client.Send(WatchEventType.Added, FakeResourceClient.Object("b", "3"));
+        client.Send(WatchEventType.Bookmark, FakeResourceClient.Object(string.Empty, "5"));
+        client.EndWatch();
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 2, "the watch is resumed");
+        Assert.Equal("5", client.WatchResourceVersions[1]);
+
+        client.Send(WatchEventType.Modified, FakeResourceClient.Object("a", "6"));
+        client.FailWatch(new HttpRequestException("connection reset"));
+        await Eventually.TrueAsync(() => Events().Length == 3, "the modification arrives");
+
+        // An error reconnects after backoff (fake time) and resumes from the last RV without re-listing.
+        await Eventually.TrueAsync(() => { time.Advance(TimeSpan.FromSeconds(1)); return client.WatchResourceVersions.Count == 3; }, "the watch reconnects after an error");
+        Assert.Equal("6", client.WatchResourceVersions[2]);
+        client.Send(WatchEventType.Deleted, FakeResourceClient.Object("b", "7"));
+        await Eventually.TrueAsync(() => Events().Length == 4, "the delete arrives");
+
+        Assert.Equal(["Added a@2", "Added b@3", "Modified a@6", "Deleted b@7"], Events());
+        Assert.Equal(1, client.Lists);
+        Assert.Equal(["a"], informer.Store.List().Select(o => o.Metadata.Name));
+        await Eventually.TrueAsync(() => informer.ActiveWatchConnections == 1 && client.OpenWatches == 1, "only one connection stays open");
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, client.OpenWatches);
+        Assert.Equal(0, informer.ActiveWatchConnections);
+    }
+
+    [Fact]
+    public async Task An_expired_resource_version_relists_and_reports_objects_deleted_meanwhile()
+    {
+        client.Put("a");
+        client.Put("b");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the first watch starts");
+
+        client.Delete("b");
+        client.Put("c");
+        client.FailWatch(new KubernetesApiException(HttpStatusCode.Gone, new V1Status { Code = 410, Reason = "Expired" }, "too old resource version"));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 2, "the informer re-lists and watches again");
+
+        Assert.Equal(2, client.Lists);
+        Assert.Equal("5", client.WatchResourceVersions[1]);
+        Assert.Equal(["Added a@2", "Added b@3"], Events()[..2]);
+        Assert.Equal(["Added c@5", "Deleted b@3"], Events()[2..].Order(StringComparer.Ordinal));
+        Assert.Equal(["a", "c"], informer.Store.List().Select(o => o.Metadata.Name).Order(StringComparer.Ordinal));
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Resync_delivers_every_cached_object_again()
+    {
+        client.Put("a");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the first watch starts");
+        await Eventually.TrueAsync(() => { time.Advance(TimeSpan.FromMinutes(10)); return Events().Contains("Resync a@2"); }, "a resync happens");
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Handlers_added_late_get_the_cache_first_and_can_be_removed()
+    {
+        client.Put("a");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        var late = new List<string>();
+        var registration = informer.AddHandler(e => late.Add($"{e.Type} {e.Object.Metadata.Name}"));
+        Assert.Equal(["Added a"], late);
+        Assert.Equal(2, informer.HandlerCount);
+        registration.Dispose();
+        Assert.Equal(1, informer.HandlerCount);
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+}

@@ -1,0 +1,61 @@
+using AppKeys.Runtime.Informers;
+using k8s.Models;
+
+namespace AppKeys.Runtime.Tests.Informers;
+
+public class ObjectStoreTests
+{
+    private static V1Secret Secret(string ns, string name, string rv = "1", string? owner = null, string? app = null) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = ns,
+            ResourceVersion = rv,
+            OwnerReferences = owner is null ? null : [new V1OwnerReference { Uid = owner, Name = "o", Kind = "Application", ApiVersion = "appkeys.io/v1alpha1" }],
+            Labels = app is null ? null : new Dictionary<string, string> { ["app"] = app },
+        },
+    };
+
+    private static ObjectStore<V1Secret> NewStore() => new([new("app", s => s.Metadata.Labels?.TryGetValue("app", out var v) == true ? [v] : [])]);
+
+    [Fact]
+    public void Indexes_by_namespace_owner_and_custom_indexer_and_updates_indexes_on_change()
+    {
+        var store = NewStore();
+        store.Upsert(Secret("a", "s1", owner: "u1", app: "x"));
+        store.Upsert(Secret("a", "s2", owner: "u2", app: "x"));
+        store.Upsert(Secret("b", "s1", owner: "u1"));
+        Assert.Equal(2, store.ByNamespace("a").Count);
+        Assert.Equal(2, store.ByOwnerUid("u1").Count);
+        Assert.Equal(2, store.ByIndex("app", "x").Count);
+
+        store.Upsert(Secret("a", "s1", rv: "2", owner: "u2", app: "y"));
+        Assert.Single(store.ByOwnerUid("u1"));
+        Assert.Equal(2, store.ByOwnerUid("u2").Count);
+        Assert.Single(store.ByIndex("app", "y"));
+
+        store.Remove(new ObjectKey("a", "s2"));
+        Assert.Empty(store.ByIndex("app", "x"));
+        Assert.Equal(2, store.Count);
+        Assert.Throws<ArgumentException>(() => store.ByIndex("nope", "x"));
+    }
+
+    [Fact]
+    public void Replace_reports_additions_changes_and_deletions_within_its_namespace_only()
+    {
+        var store = NewStore();
+        store.Upsert(Secret("a", "kept"));
+        store.Upsert(Secret("a", "changed"));
+        store.Upsert(Secret("a", "gone"));
+        store.Upsert(Secret("b", "other-namespace"));
+
+        var events = store.Replace("a", [Secret("a", "kept"), Secret("a", "changed", rv: "2"), Secret("a", "new")]);
+
+        Assert.Equal(
+            ["Added new", "Deleted gone", "Modified changed"],
+            events.Select(e => $"{e.Type} {e.Object.Metadata.Name}").Order(StringComparer.Ordinal));
+        Assert.NotNull(store.Get(new ObjectKey("b", "other-namespace")));
+        Assert.Equal(4, store.Count);
+    }
+}

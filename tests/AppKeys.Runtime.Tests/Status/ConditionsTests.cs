@@ -1,0 +1,53 @@
+using AppKeys.Runtime.Status;
+using k8s.Models;
+
+namespace AppKeys.Runtime.Tests.Status;
+
+public class ConditionsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T1 = T0.AddMinutes(5).AddMilliseconds(750);
+
+    public static TheoryData<string, string, string, long, bool, DateTime> Cases() => new()
+    {
+        // status, reason, message, generation → changed?, lastTransitionTime
+        { "True", "Ready", "ok", 1, false, T0.UtcDateTime },
+        { "True", "Ready", "ok", 2, true, T0.UtcDateTime },
+        { "True", "StillReady", "ok", 1, true, T0.UtcDateTime },
+        { "True", "Ready", "different", 1, true, T0.UtcDateTime },
+        { "False", "Failed", "broken", 1, true, T0.AddMinutes(5).UtcDateTime },
+        { "Unknown", "Ready", "ok", 1, true, T0.AddMinutes(5).UtcDateTime },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Keeps_last_transition_time_unless_the_status_flips_and_always_records_observed_generation(
+        string status, string reason, string message, long generation, bool changed, DateTime transition)
+    {
+        var conditions = new List<V1Condition>();
+        Assert.True(Conditions.Set(conditions, "Ready", ConditionStatus.True, "Ready", "ok", 1, T0));
+
+        Assert.Equal(changed, Conditions.Set(conditions, "Ready", status, reason, message, generation, T1));
+
+        var condition = Assert.Single(conditions);
+        Assert.Equal(status, condition.Status);
+        Assert.Equal(reason, condition.Reason);
+        Assert.Equal(message, condition.Message);
+        Assert.Equal(generation, condition.ObservedGeneration);
+        Assert.Equal(transition, condition.LastTransitionTime);
+    }
+
+    [Fact]
+    public void Finds_removes_and_keeps_other_types()
+    {
+        var conditions = new List<V1Condition>();
+        Conditions.Set(conditions, "Ready", true, "Ready", "ok", 3, T0);
+        Conditions.Set(conditions, "SecretSynced", false, "Pending", "waiting", 3, T0);
+        Assert.True(Conditions.IsTrue(conditions, "Ready"));
+        Assert.False(Conditions.IsTrue(conditions, "SecretSynced"));
+        Assert.False(Conditions.IsTrue(conditions, "Missing"));
+        Assert.True(Conditions.Remove(conditions, "Ready"));
+        Assert.False(Conditions.Remove(conditions, "Ready"));
+        Assert.Equal("SecretSynced", Assert.Single(conditions).Type);
+    }
+}
