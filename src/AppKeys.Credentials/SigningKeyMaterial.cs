@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AppKeys.Credentials;
 
@@ -18,7 +17,6 @@ public sealed class SigningKeyMaterial : IDisposable
     public const int DefaultRsaKeySizeBits = 2048;
 
     private readonly AsymmetricAlgorithm _key;
-    private readonly Lazy<SigningCredentials> _signingCredentials;
 
     private SigningKeyMaterial(AsymmetricAlgorithm key, SigningKeyAlgorithm algorithm, DateTimeOffset createdAt)
     {
@@ -26,7 +24,8 @@ public sealed class SigningKeyMaterial : IDisposable
         Algorithm = algorithm;
         CreatedAt = createdAt;
         KeyId = ComputeKeyId();
-        _signingCredentials = new Lazy<SigningCredentials>(CreateSigningCredentials, LazyThreadSafetyMode.ExecutionAndPublication);
+        SignatureSize = key is ECDsa ? 64 : key.KeySize / 8;
+        EncodedJwtHeader = EncodeJwtHeader();
     }
 
     /// <summary>The JWS algorithm this key signs with.</summary>
@@ -44,8 +43,14 @@ public sealed class SigningKeyMaterial : IDisposable
     /// <summary>Key size in bits (256 for P-256).</summary>
     public int KeySizeBits => _key.KeySize;
 
-    /// <summary>Credentials for <c>Microsoft.IdentityModel</c>, created once per key so providers are cached.</summary>
-    internal SigningCredentials SigningCredentials => _signingCredentials.Value;
+    /// <summary>Size of a JWS signature in bytes (64 for ES256, the modulus size for RS256).</summary>
+    internal int SignatureSize { get; }
+
+    /// <summary>
+    /// The JWT header <c>{"alg":…,"kid":…,"typ":"JWT"}</c> as base64url ASCII bytes; computed once since it only
+    /// depends on the key.
+    /// </summary>
+    internal byte[] EncodedJwtHeader { get; }
 
     /// <summary>Generates a new key; RSA keys get <see cref="DefaultRsaKeySizeBits"/> bits.</summary>
     public static SigningKeyMaterial Generate(SigningKeyAlgorithm algorithm, TimeProvider timeProvider) =>
@@ -134,6 +139,14 @@ public sealed class SigningKeyMaterial : IDisposable
         _ => throw new InvalidOperationException("Unsupported key type."),
     };
 
+    /// <summary>Signs into <paramref name="destination"/> without allocating a result array.</summary>
+    internal bool TrySignData(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten) => _key switch
+    {
+        ECDsa ecdsa => ecdsa.TrySignData(data, destination, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out bytesWritten),
+        RSA rsa => rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out bytesWritten),
+        _ => throw new InvalidOperationException("Unsupported key type."),
+    };
+
     /// <summary>Releases the private key.</summary>
     public void Dispose() => _key.Dispose();
 
@@ -210,15 +223,18 @@ public sealed class SigningKeyMaterial : IDisposable
         return Base64Url.EncodeToString(SHA256.HashData(buffer.WrittenSpan));
     }
 
-    private SigningCredentials CreateSigningCredentials()
+    private byte[] EncodeJwtHeader()
     {
-        SecurityKey securityKey = _key switch
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ECDsa ecdsa => new ECDsaSecurityKey(ecdsa) { KeyId = KeyId },
-            RSA rsa => new RsaSecurityKey(rsa) { KeyId = KeyId },
-            _ => throw new InvalidOperationException("Unsupported key type."),
-        };
-        var algorithm = Algorithm == SigningKeyAlgorithm.ES256 ? SecurityAlgorithms.EcdsaSha256 : SecurityAlgorithms.RsaSha256;
-        return new SigningCredentials(securityKey, algorithm);
+            writer.WriteStartObject();
+            writer.WriteString("alg", AlgorithmName);
+            writer.WriteString("kid", KeyId);
+            writer.WriteString("typ", JwtTokenIssuer.HeaderType);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.ASCII.GetBytes(Base64Url.EncodeToString(buffer.WrittenSpan));
     }
 }

@@ -203,6 +203,71 @@ public class JwtTokenIssuerTests
         Assert.DoesNotContain("eyJ", issued.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rsa_3072_tokens_validate()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var key = SigningKeyMaterial.Generate(SigningKeyAlgorithm.RS256, time, 3072);
+        var issued = new JwtTokenIssuer(time).Issue(TestRequests.Create(key));
+        var result = await ValidateAsync(issued, JwksDocument.Build([key]));
+        Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task Thousands_of_scopes_and_unicode_values_round_trip()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var key = SigningKeyMaterial.Generate(SigningKeyAlgorithm.ES256, time);
+        var scopes = Enumerable.Range(0, 3000).Select(i => $"scope:{i}").ToArray();
+        var request = TestRequests.Create(key) with
+        {
+            Scopes = scopes,
+            Application = TestRequests.Application with { Name = "bestellungen-\u00fc\"\u2603<>" },
+        };
+        var issuer = new JwtTokenIssuer(time);
+
+        // Twice: the second issue runs after the oversized per-thread buffer was dropped.
+        foreach (var issued in new[] { issuer.Issue(request), issuer.Issue(request), issuer.Issue(TestRequests.Create(key)) })
+        {
+            var result = await ValidateAsync(issued, JwksDocument.Build([key]));
+            Assert.True(result.IsValid, result.Exception?.Message);
+        }
+
+        using var payload = DecodeSegment(issuer.Issue(request), 1);
+        Assert.Equal(string.Join(' ', scopes), payload.RootElement.GetProperty("scope").GetString());
+        Assert.Equal("bestellungen-\u00fc\"\u2603<>", payload.RootElement.GetProperty("application").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Concurrent_issuance_produces_valid_distinct_tokens()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var es256 = SigningKeyMaterial.Generate(SigningKeyAlgorithm.ES256, time);
+        using var rs256 = SigningKeyMaterial.Generate(SigningKeyAlgorithm.RS256, time);
+        var issuer = new JwtTokenIssuer(time);
+        var jwks = JwksDocument.Build([es256, rs256]);
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+            issuer.Issue(TestRequests.Create(i % 2 == 0 ? es256 : rs256) with { Scopes = [$"s{i}"] }))));
+
+        Assert.Equal(64, tokens.Select(t => t.TokenId).Distinct(StringComparer.Ordinal).Count());
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var result = await ValidateAsync(tokens[i], jwks);
+            Assert.True(result.IsValid, result.Exception?.Message);
+            Assert.Equal($"s{i}", ((JsonWebToken)result.SecurityToken).GetClaim("scope").Value);
+        }
+    }
+
+    [Fact]
+    public void Header_has_exactly_alg_kid_typ()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var key = SigningKeyMaterial.Generate(SigningKeyAlgorithm.ES256, time);
+        using var header = DecodeSegment(new JwtTokenIssuer(time).Issue(TestRequests.Create(key)), 0);
+        Assert.Equal(["alg", "kid", "typ"], header.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
     public static TheoryData<string, Func<TokenRequest, TokenRequest>> InvalidRequests => new()
     {
         { "validity 0", r => r with { ValidityPeriodSeconds = 0 } },
