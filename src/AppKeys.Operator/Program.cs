@@ -1,8 +1,10 @@
 using AppKeys.Operator.Crds;
+using AppKeys.Operator.Hosting;
+using k8s;
 
-if (args is ["manifests", ..])
+if (args is ["manifests", .. var rest])
 {
-    var output = args.Length >= 3 && args[1] == "--output" ? args[2] : "config/crd/bases";
+    var output = rest is ["--output", var dir] ? dir : "config/crd/bases";
     foreach (var path in CrdWriter.WriteAll(output))
     {
         Console.WriteLine($"wrote {path}");
@@ -11,5 +13,39 @@ if (args is ["manifests", ..])
     return 0;
 }
 
-Console.Error.WriteLine("appkeys-operator: not implemented yet");
-return 1;
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(OperatorOptionsParser.Usage);
+    return 0;
+}
+
+OperatorOptions options;
+try
+{
+    options = OperatorOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"appkeys-operator: {e.Message}");
+    Console.Error.WriteLine(OperatorOptionsParser.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+if (options.Local)
+{
+    Console.Error.WriteLine("appkeys-operator: --local is not available yet");
+    return 2;
+}
+
+var config = options.Kubeconfig is { } kubeconfig
+    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+    : KubernetesClientConfiguration.BuildDefaultConfig();
+await OperatorHost.Build(options, config).RunAsync(stop.Token);
+return 0;

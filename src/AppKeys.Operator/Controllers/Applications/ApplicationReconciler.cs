@@ -1,0 +1,133 @@
+using AppKeys.Credentials;
+using AppKeys.Operator.Apis;
+using AppKeys.Operator.Metrics;
+using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Controllers;
+using AppKeys.Runtime.Events;
+using AppKeys.Runtime.Status;
+using k8s.Models;
+
+namespace AppKeys.Operator.Controllers.Applications;
+
+/// <summary>
+/// Keeps an Application's consumer credentials in its Secret: generates them once per enabled key type, never
+/// changes them afterwards except for a regenerate request, and refuses to touch a Secret it does not own.
+/// </summary>
+public sealed class ApplicationReconciler(
+    IResourceClient<V1Alpha1Application> applications,
+    IResourceClient<V1Secret> secrets,
+    IEventRecorder events,
+    OperatorMetrics metrics,
+    TimeProvider time,
+    ILogger<ApplicationReconciler> logger) : IReconciler<V1Alpha1Application>
+{
+    /// <summary>How often a Secret conflict is re-checked (the foreign Secret is not watched).</summary>
+    public static readonly TimeSpan ConflictRecheck = TimeSpan.FromSeconds(30);
+
+    public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest<V1Alpha1Application> request, CancellationToken cancellationToken)
+    {
+        var app = request.Object;
+        if (app is null || app.Metadata.DeletionTimestamp is not null)
+        {
+            // Garbage collection deletes the Secret; the key controller revokes the keys.
+            return ReconcileResult.Done;
+        }
+
+        var now = time.GetUtcNow();
+        if (ApplicationValidator.Validate(app) is { } invalid)
+        {
+            await events.RecordAsync(app, EventTypes.Warning, invalid.Reason, invalid.Message, cancellationToken);
+            return await WriteStatusAsync(app, ApplicationStatusBuilder.NotReady(app, invalid, now), ReconcileResult.Done, cancellationToken);
+        }
+
+        var spec = EffectiveApplicationSpec.From(app);
+        var existing = await secrets.GetAsync(spec.SecretName, spec.Namespace, cancellationToken);
+        if (existing is not null && !SecretOwnership.IsControlledBy(existing.Metadata, app))
+        {
+            var conflict = new NotReady(ConditionReasons.SecretConflict, $"Secret {spec.SecretName} exists and is not owned by this Application; it is left untouched");
+            await events.RecordAsync(app, EventTypes.Warning, conflict.Reason, conflict.Message, cancellationToken);
+            return await WriteStatusAsync(app, ApplicationStatusBuilder.NotReady(app, conflict, now), ReconcileResult.After(ConflictRecheck), cancellationToken);
+        }
+
+        var plan = ApplicationCredentialsPlanner.Plan(
+            existing?.Data,
+            existing?.Metadata.Annotation(AppKeysAnnotations.ObservedRequest),
+            app.Metadata.Annotation(AppKeysAnnotations.RegenerateSecret),
+            spec.KeyTypes,
+            app.Status?.ApplicationId,
+            ConsumerCredentialGenerator.GenerateConsumerKey,
+            ConsumerCredentialGenerator.GenerateConsumerSecret);
+        var desired = ApplicationSecretBuilder.Build(app, spec, plan);
+
+        if (existing is null)
+        {
+            await secrets.CreateAsync(desired, cancellationToken);
+        }
+        else if (!ApplicationSecretBuilder.UpToDate(existing, desired))
+        {
+            desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            MergeForeignMetadata(existing, desired);
+            await secrets.ReplaceAsync(desired, cancellationToken);
+        }
+
+        await ReportChangesAsync(app, spec, plan, cancellationToken);
+        await DeleteOldSecretAsync(app, spec, cancellationToken);
+        return await WriteStatusAsync(app, ApplicationStatusBuilder.Ready(app, spec, plan, now), ReconcileResult.Done, cancellationToken);
+    }
+
+    private async Task ReportChangesAsync(V1Alpha1Application app, EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Generated.Count > 0)
+        {
+            var keys = string.Join(", ", plan.Generated.Select(k => $"{k} consumer key {plan.ConsumerKeys[k]}"));
+            logger.LogInformation("Generated credentials for {Keys} in Secret {Secret}", keys, spec.SecretName);
+            await events.RecordAsync(app, EventTypes.Normal, "CredentialsGenerated", $"Generated {keys} in Secret {spec.SecretName}", cancellationToken);
+        }
+
+        if (plan.Regenerated.Count > 0)
+        {
+            metrics.Regenerated(spec.Namespace, plan.Regenerated.Count);
+            var keyTypes = string.Join(", ", plan.Regenerated);
+            logger.LogInformation("Regenerated the consumer secret of {KeyTypes} in Secret {Secret}", keyTypes, spec.SecretName);
+            await events.RecordAsync(app, EventTypes.Normal, "ConsumerSecretRegenerated", $"Regenerated the consumer secret of {keyTypes}; consumer keys are unchanged", cancellationToken);
+        }
+    }
+
+    /// <summary>After spec.secretName changed, the Secret under the old name (recorded in status) is deleted.</summary>
+    private async Task DeleteOldSecretAsync(V1Alpha1Application app, EffectiveApplicationSpec spec, CancellationToken cancellationToken)
+    {
+        if (app.Status?.SecretName is { } old && old != spec.SecretName
+            && await secrets.GetAsync(old, spec.Namespace, cancellationToken) is { } stale
+            && SecretOwnership.IsControlledBy(stale.Metadata, app))
+        {
+            await secrets.DeleteAsync(old, spec.Namespace, cancellationToken: cancellationToken);
+            logger.LogInformation("Deleted Secret {Secret}, replaced by {NewSecret}", old, spec.SecretName);
+        }
+    }
+
+    // Labels and annotations others added (e.g. kubectl label) survive our writes.
+    private static void MergeForeignMetadata(V1Secret existing, V1Secret desired)
+    {
+        foreach (var (name, value) in existing.Metadata.Labels ?? new Dictionary<string, string>())
+        {
+            desired.Metadata.Labels.TryAdd(name, value);
+        }
+
+        desired.Metadata.Annotations ??= new Dictionary<string, string>();
+        foreach (var (name, value) in existing.Metadata.Annotations ?? new Dictionary<string, string>())
+        {
+            desired.Metadata.Annotations.TryAdd(name, value);
+        }
+    }
+
+    private async Task<ReconcileResult> WriteStatusAsync(V1Alpha1Application app, V1Alpha1ApplicationStatus status, ReconcileResult result, CancellationToken cancellationToken)
+    {
+        if (StatusComparer.Same(app.Status, status))
+        {
+            return result;
+        }
+
+        app.Status = status;
+        return await applications.TryReplaceStatusAsync(app, cancellationToken) is null ? ReconcileResult.Retry : result;
+    }
+}

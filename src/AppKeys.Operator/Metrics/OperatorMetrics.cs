@@ -1,0 +1,55 @@
+using AppKeys.Runtime.Metrics;
+using Prometheus;
+
+namespace AppKeys.Operator.Metrics;
+
+/// <summary>Product metrics, served on /metrics beside the runtime's (names documented in docs/operator.md).</summary>
+public sealed class OperatorMetrics
+{
+    private readonly Counter issuances;
+    private readonly Gauge expiration;
+    private readonly Gauge renewal;
+    private readonly Gauge ready;
+    private readonly Counter regenerations;
+
+    public OperatorMetrics(RuntimeMetrics runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var factory = Prometheus.Metrics.WithCustomRegistry(runtime.Registry);
+        issuances = factory.CreateCounter("appkeys_token_issuances_total", "Tokens issued, by reason (Initial, Expiring, SpecChanged, ...).", "namespace", "reason");
+        expiration = factory.CreateGauge("appkeys_token_expiration_timestamp_seconds", "Expiry of the current token of an ApplicationKey (absent when it never expires).", "namespace", "name");
+        renewal = factory.CreateGauge("appkeys_token_renewal_timestamp_seconds", "When the current token of an ApplicationKey will be renewed.", "namespace", "name");
+        ready = factory.CreateGauge("appkeys_applicationkey_ready_status", "1 when the ApplicationKey is Ready, else 0.", "namespace", "name");
+        regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated on request.", "namespace");
+    }
+
+    public void Issued(string @namespace, string reason) => issuances.WithLabels(@namespace, reason).Inc();
+
+    public void Regenerated(string @namespace, int count) => regenerations.WithLabels(@namespace).Inc(count);
+
+    public void KeyState(string @namespace, string name, bool isReady, DateTime? expiresAt, DateTime? renewalTime)
+    {
+        ready.WithLabels(@namespace, name).Set(isReady ? 1 : 0);
+        SetOrRemove(expiration, @namespace, name, expiresAt);
+        SetOrRemove(renewal, @namespace, name, renewalTime);
+    }
+
+    public void KeyDeleted(string @namespace, string name)
+    {
+        ready.RemoveLabelled(@namespace, name);
+        expiration.RemoveLabelled(@namespace, name);
+        renewal.RemoveLabelled(@namespace, name);
+    }
+
+    private static void SetOrRemove(Gauge gauge, string @namespace, string name, DateTime? value)
+    {
+        if (value is { } v)
+        {
+            gauge.WithLabels(@namespace, name).Set(new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)).ToUnixTimeSeconds());
+        }
+        else
+        {
+            gauge.RemoveLabelled(@namespace, name);
+        }
+    }
+}
