@@ -20,6 +20,13 @@ internal static partial class KubeNames
     private const string Dns1123SubdomainErrMsg =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
+    private const string Dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    private const string Dns1035LabelErrMsg =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+
+    [GeneratedRegex("^" + Dns1035LabelFmt + "$", RegexOptions.CultureInvariant)]
+    private static partial Regex Dns1035Label();
+
     [GeneratedRegex("^" + QualifiedNameFmt + "$", RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedName();
 
@@ -145,6 +152,22 @@ internal static partial class KubeNames
         if (!Dns1123Label().IsMatch(value))
         {
             errs.Add(RegexError(Dns1123LabelErrMsg, Dns1123LabelFmt, "my-name", "123-abc"));
+        }
+
+        return errs;
+    }
+
+    public static List<string> IsDns1035Label(string value)
+    {
+        var errs = new List<string>();
+        if (value.Length > 63)
+        {
+            errs.Add(MaxLenError(63));
+        }
+
+        if (!Dns1035Label().IsMatch(value))
+        {
+            errs.Add(RegexError(Dns1035LabelErrMsg, Dns1035LabelFmt, "my-name", "abc-123"));
         }
 
         return errs;

@@ -222,6 +222,7 @@ public sealed class LabelSelector
         return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
     }
 
+    // field.Error renders non-scalar bad values as JSON (apimachinery field/errors.go ErrorBody).
     private static string GoSlice(IReadOnlyList<string> values) =>
-        "[]string{" + string.Join(", ", values.Select(GoText.Quote)) + "}";
+        "[" + string.Join(",", values.Select(GoText.Quote)) + "]";
 }

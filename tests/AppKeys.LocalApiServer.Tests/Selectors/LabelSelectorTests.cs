@@ -170,8 +170,8 @@ public class LabelSelectorTests
 
     [Theory]
     [InlineData("""{"matchExpressions":[{"key":"a","operator":"Gt","values":["1"]}]}""", "\"Gt\" is not a valid label selector operator")]
-    [InlineData("""{"matchExpressions":[{"key":"a","operator":"In","values":[]}]}""", "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty")]
-    [InlineData("""{"matchExpressions":[{"key":"a","operator":"Exists","values":["x"]}]}""", "values: Invalid value: []string{\"x\"}: values set must be empty for exists and does not exist")]
+    [InlineData("""{"matchExpressions":[{"key":"a","operator":"In","values":[]}]}""", "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty")]
+    [InlineData("""{"matchExpressions":[{"key":"a","operator":"Exists","values":["x"]}]}""", "values: Invalid value: [\"x\"]: values set must be empty for exists and does not exist")]
     public void FromJson_rejects_invalid(string selector, string message)
     {
         var ex = Assert.Throws<SelectorParseException>(() => LabelSelector.FromJson(JsonNode.Parse(selector)!.AsObject()));
