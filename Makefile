@@ -56,8 +56,8 @@ run: ## Run the operator against an in-process local API server (samples applied
 	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local
 
 .PHONY: apiserver
-apiserver: ## Run the local Kubernetes API server alone (appkeys-apiserver; prints how to point kubectl at it)
-	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) --
+apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig path; KUBECONFIG_OUT, ARGS="--port N --data-dir D")
+	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) -- $(ARGS)
 
 .PHONY: bench
 bench: ## Run the benchmarks (Release, BenchmarkDotNet)

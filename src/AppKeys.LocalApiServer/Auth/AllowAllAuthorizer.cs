@@ -1,0 +1,7 @@
+namespace AppKeys.LocalApiServer.Auth;
+
+/// <summary>Allows every authenticated request (kube's <c>AlwaysAllow</c> mode).</summary>
+public sealed class AllowAllAuthorizer : IAuthorizer
+{
+    public AuthorizationDecision Authorize(AuthorizationAttributes attributes) => AuthorizationDecision.Allow;
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Semantics;
+using Microsoft.AspNetCore.Http;
+
+namespace AppKeys.LocalApiServer.Http;
+
+internal sealed partial class ApiEndpoint
+{
+    private async Task ServeResourceAsync(HttpContext ctx, UserInfo user, ResourcePath p)
+    {
+        var r = _service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
+        if ((!r.Namespaced && p.Namespace is not null) || (r.Namespaced && p.Namespace is null && p.Name is not null))
+        {
+            throw StatusErrors.PathNotFound();
+        }
+        if (p.Subresource is not null
+            && !(p.Subresource == "status" && r.HasStatusSubresource)
+            && !(p.Subresource == "finalize" && KindRules.IsNamespace(r)))
+        {
+            throw StatusErrors.PathNotFound();
+        }
+        var method = ctx.Request.Method;
+        var watch = p.LegacyWatch || QueryBool(ctx, "watch");
+        var verb = (method, p.Name is null) switch
+        {
+            ("GET", false) when !watch => "get",
+            ("GET", _) when watch => "watch",
+            ("GET", true) => "list",
+            ("POST", true) => "create",
+            ("PUT", false) => "update",
+            ("PATCH", false) => "patch",
+            ("DELETE", false) => "delete",
+            ("DELETE", true) => "deletecollection",
+            _ => null,
+        };
+        if (verb is null || (p.Subresource is not null && verb is not ("get" or "update" or "patch"))
+            || (p.Subresource == "finalize" && verb != "update")
+            || (p.Subresource is null && !r.Verbs.Contains(verb)))
+        {
+            throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+        }
+        var request = new ResourceRequest(r, p);
+        Authorize(user, verb, request, ctx.Request.Path.Value ?? "");
+        var ns = p.Namespace;
+        switch (verb)
+        {
+            case "get":
+                await RespondObjectAsync(ctx, r, 200, _service.Get(r, ns, p.Name!), []);
+                break;
+            case "list":
+                await ListAsync(ctx, r, ns);
+                break;
+            case "watch":
+                await WatchAsync(ctx, r, ns);
+                break;
+            case "create":
+            {
+                var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                PrepareBody(r, body);
+                var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
+                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                break;
+            }
+            case "update":
+            {
+                var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                PrepareBody(r, body);
+                var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
+                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                break;
+            }
+            case "patch":
+                await PatchAsync(ctx, r, p);
+                break;
+            case "delete":
+            {
+                var result = _service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                break;
+            }
+            case "deletecollection":
+            {
+                var options = ListOptionsOf(ctx);
+                var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
+                var result = _service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
+                break;
+            }
+            default:
+                throw StatusErrors.PathNotFound();
+        }
+    }
+
+    /// <summary>Kind-specific decoding that happens before the generic path (Secret base64 and stringData).</summary>
+    private static void PrepareBody(ApiResourceInfo r, JsonObject body)
+    {
+        if (KindRules.IsSecret(r))
+        {
+            KindRules.DecodeSecretData(body);
+        }
+    }
+
+    private async Task ListAsync(HttpContext ctx, ApiResourceInfo r, string? ns)
+    {
+        var options = ListOptionsOf(ctx);
+        ValidateListOptions(ctx, options, watch: false);
+        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
+        var (items, rv, next, remaining) = _service.List(r, ns, options, filter);
+        var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
+        if (next is not null)
+        {
+            meta["continue"] = next;
+            meta["remainingItemCount"] = remaining;
+        }
+        if (TableRequest.FromAccept(ctx) is { } table)
+        {
+            await HttpIo.WriteJsonAsync(ctx, 200, RenderTable(r, items, table, meta, includeColumns: true));
+            return;
+        }
+        var array = new JsonArray();
+        foreach (var item in items)
+        {
+            if (!r.IsCustom)
+            {
+                // Typed lists of built-ins carry no kind/apiVersion per item (kube encodes internal objects).
+                item.Remove("kind");
+                item.Remove("apiVersion");
+            }
+            array.Add(item);
+        }
+        var list = new JsonObject
+        {
+            ["kind"] = r.ListKind,
+            ["apiVersion"] = r.GroupVersion,
+            ["metadata"] = meta,
+            ["items"] = array,
+        };
+        await HttpIo.WriteJsonAsync(ctx, 200, list);
+    }
+
+    private static void ValidateListOptions(HttpContext ctx, ListOptions o, bool watch)
+    {
+        var causes = new List<FieldCause>();
+        var match = o.ResourceVersionMatch;
+        if (!string.IsNullOrEmpty(match))
+        {
+            if (match is not ("Exact" or "NotOlderThan"))
+            {
+                causes.Add(FieldCause.NotSupported("resourceVersionMatch", match, ["Exact", "NotOlderThan", ""]));
+            }
+            else if (string.IsNullOrEmpty(o.ResourceVersion) && !QueryBool(ctx, "sendInitialEvents"))
+            {
+                causes.Add(FieldCause.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+            }
+            else if (match == "Exact" && o.ResourceVersion == "0")
+            {
+                causes.Add(FieldCause.Forbidden("resourceVersionMatch", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+            }
+            if (!string.IsNullOrEmpty(o.Continue))
+            {
+                causes.Add(FieldCause.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+            }
+        }
+        if (Query(ctx, "sendInitialEvents") is { } sie && sie.Length > 0)
+        {
+            if (!watch)
+            {
+                causes.Add(FieldCause.Forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+            }
+            else
+            {
+                if (match != "NotOlderThan")
+                {
+                    causes.Add(FieldCause.Forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+                }
+                if (!QueryBool(ctx, "allowWatchBookmarks"))
+                {
+                    causes.Add(FieldCause.Required("allowWatchBookmarks", "sendInitialEvents requires setting allowWatchBookmarks to true"));
+                }
+            }
+        }
+        else if (watch && match is { Length: > 0 })
+        {
+            causes.Add(FieldCause.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+        }
+        if (causes.Count > 0)
+        {
+            throw StatusErrors.Invalid(ListOptionsResource, "", causes);
+        }
+    }
+
+    private static readonly ApiResourceInfo ListOptionsResource = new()
+    {
+        Group = "meta.k8s.io", Version = "v1", Kind = "ListOptions", ListKind = "ListOptionsList", Plural = "listoptions",
+        Singular = "listoptions", Namespaced = false,
+    };
+
+    private async Task RespondObjectAsync(HttpContext ctx, ApiResourceInfo r, int code, JsonObject obj, IReadOnlyList<string> warnings)
+    {
+        if (TableRequest.FromAccept(ctx) is { } table && obj["kind"]?.GetValue<string>() != "Status")
+        {
+            var meta = new JsonObject { ["resourceVersion"] = obj["metadata"]?["resourceVersion"]?.DeepClone() };
+            await HttpIo.WriteJsonAsync(ctx, code, RenderTable(r, [obj], table, meta, includeColumns: true), warnings);
+            return;
+        }
+        await HttpIo.WriteJsonAsync(ctx, code, obj, warnings);
+    }
+}

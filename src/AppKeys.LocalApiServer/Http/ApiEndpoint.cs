@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Json;
+using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Semantics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AppKeys.LocalApiServer.Http;
+
+/// <summary>
+/// The single request handler: authentication, routing (apiserver RequestInfoFactory rules), authorization hook
+/// and dispatch to the verbs. Every failure is answered with a Status body; nothing escapes as a crash.
+/// </summary>
+internal sealed partial class ApiEndpoint
+{
+    private readonly ResourceService _service;
+    private readonly TokenAuthenticator _authenticator;
+    private readonly IAuthorizer _authorizer;
+    private readonly LocalApiServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+
+    public ApiEndpoint(ResourceService service, TokenAuthenticator authenticator, LocalApiServerOptions options,
+        ILogger logger, CancellationToken stopping)
+    {
+        _service = service;
+        _authenticator = authenticator;
+        _authorizer = options.Authorizer ?? new AllowAllAuthorizer();
+        _options = options;
+        _logger = logger;
+        _stopping = stopping;
+    }
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        try
+        {
+            await DispatchAsync(ctx);
+        }
+        catch (ApiException ex)
+        {
+            await HttpIo.WriteErrorAsync(ctx, ex);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            // Client went away or the server is stopping.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            await HttpIo.WriteErrorAsync(ctx, StatusErrors.Internal(ex.GetType().Name + ": " + ex.Message));
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length >= 1 && segments[0] is "healthz" or "livez" or "readyz")
+        {
+            await HttpIo.WriteTextAsync(ctx, 200, "ok");
+            return;
+        }
+        if (segments is ["version"])
+        {
+            await HttpIo.WriteJsonAsync(ctx, 200, VersionInfo());
+            return;
+        }
+
+        var user = _authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString())
+            ?? throw StatusErrors.Unauthorized();
+        ctx.Items[UserInfo.HttpContextKey] = user;
+
+        if (segments.Length == 0)
+        {
+            Authorize(user, "get", null, path);
+            await HttpIo.WriteJsonAsync(ctx, 200, RootPaths());
+            return;
+        }
+        ResourcePath? resourcePath = null;
+        switch (segments[0])
+        {
+            case "api" when segments.Length <= 2:
+            case "apis" when segments.Length <= 3:
+            case "openapi":
+                Authorize(user, "get", null, path);
+                await ServeDiscoveryAsync(ctx, segments);
+                return;
+            case "api" when segments[1] == "v1":
+                resourcePath = ResourcePath.Parse("", "v1", segments.AsSpan(2));
+                break;
+            case "apis":
+                resourcePath = ResourcePath.Parse(segments[1], segments[2], segments.AsSpan(3));
+                break;
+            default:
+                break;
+        }
+        if (resourcePath is null)
+        {
+            throw StatusErrors.PathNotFound();
+        }
+        await ServeResourceAsync(ctx, user, resourcePath);
+    }
+
+    private void Authorize(UserInfo user, string verb, ResourceRequest? request, string path)
+    {
+        var attributes = request is null
+            ? new AuthorizationAttributes(user, verb, false, "", "", "", null, null, null, path)
+            : new AuthorizationAttributes(user, verb, true, request.Resource.Group, request.Resource.Version,
+                request.Resource.Plural, request.Path.Subresource, request.Path.Namespace, request.Path.Name, path);
+        var decision = _authorizer.Authorize(attributes);
+        if (decision.Allowed)
+        {
+            return;
+        }
+        if (request is null)
+        {
+            throw new ApiException(403, "Forbidden",
+                $"forbidden: User \"{user.Name}\" cannot {verb} path \"{path}\"" + Suffix(decision), new JsonObject());
+        }
+        var resourceText = request.Path.Subresource is null ? request.Resource.Plural : $"{request.Resource.Plural}/{request.Path.Subresource}";
+        var scope = request.Path.Namespace is null ? " at the cluster scope" : $" in the namespace \"{request.Path.Namespace}\"";
+        var detail = $"User \"{user.Name}\" cannot {verb} resource \"{resourceText}\" in API group \"{request.Resource.Group}\"{scope}" + Suffix(decision);
+        throw StatusErrors.Forbidden(request.Resource.Group, request.Resource.Plural, request.Path.Name ?? "", detail);
+    }
+
+    private static string Suffix(AuthorizationDecision decision) =>
+        string.IsNullOrEmpty(decision.Reason) ? "" : ": " + decision.Reason;
+
+    private static JsonObject VersionInfo() => new()
+    {
+        ["major"] = "1",
+        ["minor"] = "32",
+        ["gitVersion"] = "v1.32.4",
+        ["gitCommit"] = "0000000000000000000000000000000000000000",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2025-04-22T00:00:00Z",
+        ["goVersion"] = "go1.23.6",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    private JsonObject RootPaths()
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal) { "/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version", "/openapi/v3" };
+        foreach (var r in _service.Registry.All)
+        {
+            if (r.Group.Length > 0)
+            {
+                paths.Add($"/apis/{r.Group}");
+                paths.Add($"/apis/{r.Group}/{r.Version}");
+            }
+        }
+        var array = new JsonArray();
+        foreach (var p in paths)
+        {
+            array.Add(p);
+        }
+        return new JsonObject { ["paths"] = array };
+    }
+
+    private static string? Query(HttpContext ctx, string name) =>
+        ctx.Request.Query.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
+
+    private static bool QueryBool(HttpContext ctx, string name) =>
+        Query(ctx, name) is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    private static long? QueryLong(HttpContext ctx, string name)
+    {
+        var v = Query(ctx, name);
+        if (string.IsNullOrEmpty(v))
+        {
+            return null;
+        }
+        return long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+            ? l
+            : throw StatusErrors.BadRequest($"invalid value for {name}: \"{v}\"");
+    }
+
+    private static ListOptions ListOptionsOf(HttpContext ctx) => new()
+    {
+        LabelSelector = Query(ctx, "labelSelector"),
+        FieldSelector = Query(ctx, "fieldSelector"),
+        Limit = QueryLong(ctx, "limit"),
+        Continue = Query(ctx, "continue"),
+        ResourceVersion = Query(ctx, "resourceVersion"),
+        ResourceVersionMatch = Query(ctx, "resourceVersionMatch"),
+    };
+
+    private static WriteOptions WriteOptionsOf(HttpContext ctx)
+    {
+        var dryRun = ctx.Request.Query["dryRun"].ToArray();
+        foreach (var d in dryRun)
+        {
+            if (d != "All")
+            {
+                throw StatusErrors.BadRequest($"Invalid dryRun value \"{d}\": only \"All\" is supported");
+            }
+        }
+        var mode = Query(ctx, "fieldValidation") switch
+        {
+            null or "" or "Warn" => FieldValidationMode.Warn,
+            "Strict" => FieldValidationMode.Strict,
+            "Ignore" => FieldValidationMode.Ignore,
+            var other => throw StatusErrors.BadRequest(
+                $"fieldValidation parameter unsupported: {other}, valid values are \"Ignore\", \"Warn\", \"Strict\""),
+        };
+        var agent = ctx.Request.Headers.UserAgent.ToString();
+        var manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0];
+        return new WriteOptions
+        {
+            FieldManager = Query(ctx, "fieldManager"),
+            DryRun = dryRun.Length > 0,
+            FieldValidation = mode,
+            Force = QueryBool(ctx, "force"),
+            DefaultManager = manager,
+        };
+    }
+
+    private static async Task<DeleteOptions> DeleteOptionsOfAsync(HttpContext ctx, long limit)
+    {
+        var body = await HttpIo.ReadBodyAsync(ctx, limit);
+        string? policy = Query(ctx, "propagationPolicy");
+        string? uid = null;
+        string? rv = null;
+        long? grace = QueryLong(ctx, "gracePeriodSeconds");
+        var dryRun = ctx.Request.Query["dryRun"].Count > 0;
+        var orphan = Query(ctx, "orphanDependents");
+        if (body.Length > 0)
+        {
+            var o = JsonText.ParseObject(body);
+            policy = JsonText.GetString(o, "propagationPolicy") ?? policy;
+            uid = JsonText.GetString(o, "preconditions", "uid");
+            rv = JsonText.GetString(o, "preconditions", "resourceVersion");
+            if (JsonText.TryGetLong(o["gracePeriodSeconds"], out var gl))
+            {
+                grace = gl;
+            }
+            if (o["dryRun"] is JsonArray { Count: > 0 })
+            {
+                dryRun = true;
+            }
+            if (o["orphanDependents"] is JsonValue ov && ov.TryGetValue<bool>(out var ob))
+            {
+                orphan = ob ? "true" : "false";
+            }
+        }
+        if (policy is null && orphan is not null)
+        {
+            policy = orphan == "true" ? "Orphan" : "Background";
+        }
+        return new DeleteOptions
+        {
+            PropagationPolicy = policy,
+            PreconditionUid = uid,
+            PreconditionResourceVersion = rv,
+            DryRun = dryRun,
+            GracePeriodSeconds = grace,
+        };
+    }
+
+    /// <summary>A resolved resource request.</summary>
+    private sealed record ResourceRequest(ApiResourceInfo Resource, ResourcePath Path);
+}

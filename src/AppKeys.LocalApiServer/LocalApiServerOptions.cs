@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace AppKeys.LocalApiServer;
+
+/// <summary>Settings of a <see cref="LocalKubernetesApiServer"/>.</summary>
+public sealed class LocalApiServerOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>When set, the store is persisted there (snapshot + append log) and reloaded at start.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>How many change events each resource keeps for watches that resume from a resourceVersion.</summary>
+    public int EventWindow { get; set; } = 1000;
+
+    /// <summary>Clock for object timestamps (creationTimestamp, deletionTimestamp, table ages).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Largest accepted request body (kube-apiserver's default is 3 MiB); larger → 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>Serve HTTPS with a CA generated at start (the default, as kube-apiserver); false serves plain HTTP.</summary>
+    public bool UseHttps { get; set; } = true;
+
+    /// <summary>Interval of BOOKMARK events on watches that ask for them.</summary>
+    public TimeSpan WatchBookmarkInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Live events buffered per watcher; a watcher that falls further behind is closed (as kube's cacher does).</summary>
+    public int WatchBufferSize { get; set; } = 1000;
+
+    /// <summary>How long a <c>continue</c> token stays valid (kube: until etcd compacts, about 5 minutes).</summary>
+    public TimeSpan ContinueTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Authorization hook (RBAC plugs in here); null allows every authenticated request.</summary>
+    public Auth.IAuthorizer? Authorizer { get; set; }
+
+    /// <summary>Name of the admin user written to the kubeconfig (member of <c>system:masters</c>).</summary>
+    public string AdminUser { get; set; } = "local-admin";
+}

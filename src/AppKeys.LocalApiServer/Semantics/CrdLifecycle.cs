@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Json;
+using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Registry;
+
+namespace AppKeys.LocalApiServer.Semantics;
+
+/// <summary>
+/// What apiextensions-apiserver's controllers do for a CRD (naming controller, establishing controller,
+/// finalizer controller), done synchronously under the store lock so a CRD is served as soon as it is created.
+/// </summary>
+public static class CrdLifecycle
+{
+    public const string CleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+    /// <summary>The structural checks of a CRD kube makes before anything else (apiextensions validation.go).</summary>
+    public static void Validate(JsonObject crd, JsonObject? old, List<FieldCause> errors)
+    {
+        var spec = JsonText.GetObject(crd, "spec");
+        var group = JsonText.GetString(spec, "group") ?? "";
+        var plural = JsonText.GetString(spec, "names", "plural") ?? "";
+        var name = ObjectMeta.Name(crd);
+        if (group.Length == 0)
+        {
+            errors.Add(FieldCause.Required("spec.group"));
+        }
+        if (plural.Length == 0)
+        {
+            errors.Add(FieldCause.Required("spec.names.plural"));
+        }
+        if (string.IsNullOrEmpty(JsonText.GetString(spec, "names", "kind")))
+        {
+            errors.Add(FieldCause.Required("spec.names.kind"));
+        }
+        if (group.Length > 0 && plural.Length > 0 && name != $"{plural}.{group}")
+        {
+            errors.Add(FieldCause.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
+        }
+        var scope = JsonText.GetString(spec, "scope") ?? "";
+        if (scope is not ("Namespaced" or "Cluster"))
+        {
+            errors.Add(scope.Length == 0
+                ? FieldCause.Required("spec.scope")
+                : FieldCause.NotSupported("spec.scope", scope, ["Cluster", "Namespaced"]));
+        }
+        if (spec?["versions"] is not JsonArray { Count: > 0 } versions)
+        {
+            errors.Add(FieldCause.Invalid("spec.versions", null, "must have exactly one version marked as storage version"));
+            return;
+        }
+        var storageCount = versions.OfType<JsonObject>().Count(v => v["storage"] is JsonValue b && b.TryGetValue<bool>(out var s) && s);
+        if (storageCount != 1)
+        {
+            errors.Add(FieldCause.Invalid("spec.versions", null, "must have exactly one version marked as storage version"));
+        }
+        if (old is not null)
+        {
+            if (JsonText.GetString(old, "spec", "scope") is { } oldScope && oldScope != scope)
+            {
+                errors.Add(FieldCause.Invalid("spec.scope", scope, "field is immutable"));
+            }
+            if (JsonText.GetString(old, "spec", "group") is { } oldGroup && oldGroup != group)
+            {
+                errors.Add(FieldCause.Invalid("spec.group", group, "field is immutable"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a CRD write: accept its names and mark it Established (one MODIFIED event when the status changes),
+    /// then serve (or re-serve) its versions. Requires the store lock.
+    /// </summary>
+    public static JsonObject AfterWrite(Semantics.ResourceService service, ApiResourceInfo r, JsonObject crd)
+    {
+        if (ObjectMeta.IsTerminating(crd))
+        {
+            return crd;
+        }
+        var desired = JsonText.Clone(crd);
+        var spec = JsonText.GetObject(desired, "spec")!;
+        var status = JsonText.EnsureObject(desired, "status");
+        var names = (JsonObject)(JsonText.GetObject(spec, "names")?.DeepClone() ?? new JsonObject());
+        var kind = JsonText.GetString(names, "kind") ?? "";
+        if (string.IsNullOrEmpty(JsonText.GetString(names, "singular")))
+        {
+            names["singular"] = kind.ToLowerInvariant();
+        }
+        if (string.IsNullOrEmpty(JsonText.GetString(names, "listKind")))
+        {
+            names["listKind"] = kind + "List";
+        }
+        status["acceptedNames"] = names;
+        var stored = status["storedVersions"] is JsonArray sv ? sv.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
+        if (CrdResources.StorageVersion(desired) is { } storageVersion && !stored.Contains(storageVersion))
+        {
+            stored.Add(storageVersion);
+        }
+        var storedArray = new JsonArray();
+        foreach (var v in stored)
+        {
+            storedArray.Add(v);
+        }
+        status["storedVersions"] = storedArray;
+        var now = ObjectMeta.FormatTime(service.NowTime);
+        var conditions = status["conditions"] as JsonArray ?? [];
+        SetCondition(conditions, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
+        SetCondition(conditions, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
+        status["conditions"] = conditions;
+
+        var result = crd;
+        if (!JsonNode.DeepEquals(crd["status"], desired["status"]))
+        {
+            var rv = service.Store.NextRevision();
+            ObjectMeta.Meta(desired)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
+            service.Store.Put(BuiltInResources.StorageKey(r), desired, rv);
+            result = desired;
+        }
+        service.Registry.SetCustom(ObjectMeta.Name(result), CrdResources.FromCrd(result));
+        return result;
+    }
+
+    /// <summary>Marks a CRD being deleted (CRD REST Delete: cleanup finalizer and Terminating condition).</summary>
+    public static void MarkTerminating(JsonObject crd, string now)
+    {
+        var finalizers = ObjectMeta.Finalizers(crd);
+        if (!finalizers.Contains(CleanupFinalizer))
+        {
+            finalizers.Add(CleanupFinalizer);
+            ObjectMeta.SetFinalizers(crd, finalizers);
+        }
+        var status = JsonText.EnsureObject(crd, "status");
+        var conditions = status["conditions"] as JsonArray ?? [];
+        SetCondition(conditions, "Terminating", "True", "InstanceDeletionInProgress", "CustomResource deletion is in progress", now);
+        status["conditions"] = conditions;
+    }
+
+    private static void SetCondition(JsonArray conditions, string type, string value, string reason, string message, string now)
+    {
+        foreach (var c in conditions.OfType<JsonObject>())
+        {
+            if (JsonText.GetString(c, "type") == type)
+            {
+                if (JsonText.GetString(c, "status") != value)
+                {
+                    c["lastTransitionTime"] = now;
+                }
+                c["status"] = value;
+                c["reason"] = reason;
+                c["message"] = message;
+                return;
+            }
+        }
+        conditions.Add(new JsonObject
+        {
+            ["type"] = type,
+            ["status"] = value,
+            ["lastTransitionTime"] = now,
+            ["reason"] = reason,
+            ["message"] = message,
+        });
+    }
+}

@@ -1,0 +1,19 @@
+namespace AppKeys.LocalApiServer.Semantics;
+
+/// <summary>Query options of a write request.</summary>
+public sealed record WriteOptions
+{
+    public string? FieldManager { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public FieldValidationMode FieldValidation { get; init; } = FieldValidationMode.Warn;
+
+    /// <summary>Server-side apply <c>force</c>.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Manager name used when the request names none (kube derives it from the User-Agent).</summary>
+    public string DefaultManager { get; init; } = "unknown";
+
+    public string Manager => string.IsNullOrEmpty(FieldManager) ? DefaultManager : FieldManager;
+}
