@@ -8,7 +8,6 @@ using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Security;
 using AppKeys.LocalApiServer.Semantics;
 using AppKeys.LocalApiServer.Storage;
-using StoreJournal = System.IDisposable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,6 +16,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StoreJournal = System.IDisposable;
 
 namespace AppKeys.LocalApiServer;
 

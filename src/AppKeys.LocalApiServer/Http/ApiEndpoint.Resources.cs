@@ -58,38 +58,38 @@ internal sealed partial class ApiEndpoint
                 await WatchAsync(ctx, r, ns);
                 break;
             case "create":
-            {
-                var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
-                PrepareBody(r, body);
-                var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
-                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
-                break;
-            }
+                {
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                    PrepareBody(r, body);
+                    var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
+                    await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                    break;
+                }
             case "update":
-            {
-                var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
-                PrepareBody(r, body);
-                var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
-                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
-                break;
-            }
+                {
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                    PrepareBody(r, body);
+                    var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
+                    await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                    break;
+                }
             case "patch":
                 await PatchAsync(ctx, r, p);
                 break;
             case "delete":
-            {
-                var result = _service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
-                await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
-                break;
-            }
+                {
+                    var result = _service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
+                    break;
+                }
             case "deletecollection":
-            {
-                var options = ListOptionsOf(ctx);
-                var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
-                var result = _service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
-                await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
-                break;
-            }
+                {
+                    var options = ListOptionsOf(ctx);
+                    var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
+                    var result = _service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
+                    break;
+                }
             default:
                 throw StatusErrors.PathNotFound();
         }
@@ -195,8 +195,13 @@ internal sealed partial class ApiEndpoint
 
     private static readonly ApiResourceInfo ListOptionsResource = new()
     {
-        Group = "meta.k8s.io", Version = "v1", Kind = "ListOptions", ListKind = "ListOptionsList", Plural = "listoptions",
-        Singular = "listoptions", Namespaced = false,
+        Group = "meta.k8s.io",
+        Version = "v1",
+        Kind = "ListOptions",
+        ListKind = "ListOptionsList",
+        Plural = "listoptions",
+        Singular = "listoptions",
+        Namespaced = false,
     };
 
     private async Task RespondObjectAsync(HttpContext ctx, ApiResourceInfo r, int code, JsonObject obj, IReadOnlyList<string> warnings)

@@ -9,27 +9,53 @@ public static class BuiltInResources
 
     public static readonly ApiResourceInfo Namespaces = new()
     {
-        Group = "", Version = "v1", Kind = "Namespace", ListKind = "NamespaceList", Plural = "namespaces",
-        Singular = "namespace", Namespaced = false, ShortNames = ["ns"], HasStatusSubresource = true,
-        Verbs = NoCollectionDelete, SelectableFields = ["status.phase"],
+        Group = "",
+        Version = "v1",
+        Kind = "Namespace",
+        ListKind = "NamespaceList",
+        Plural = "namespaces",
+        Singular = "namespace",
+        Namespaced = false,
+        ShortNames = ["ns"],
+        HasStatusSubresource = true,
+        Verbs = NoCollectionDelete,
+        SelectableFields = ["status.phase"],
     };
 
     public static readonly ApiResourceInfo Secrets = new()
     {
-        Group = "", Version = "v1", Kind = "Secret", ListKind = "SecretList", Plural = "secrets",
-        Singular = "secret", Namespaced = true, SelectableFields = ["type"],
+        Group = "",
+        Version = "v1",
+        Kind = "Secret",
+        ListKind = "SecretList",
+        Plural = "secrets",
+        Singular = "secret",
+        Namespaced = true,
+        SelectableFields = ["type"],
     };
 
     public static readonly ApiResourceInfo ConfigMaps = new()
     {
-        Group = "", Version = "v1", Kind = "ConfigMap", ListKind = "ConfigMapList", Plural = "configmaps",
-        Singular = "configmap", Namespaced = true, ShortNames = ["cm"],
+        Group = "",
+        Version = "v1",
+        Kind = "ConfigMap",
+        ListKind = "ConfigMapList",
+        Plural = "configmaps",
+        Singular = "configmap",
+        Namespaced = true,
+        ShortNames = ["cm"],
     };
 
     public static readonly ApiResourceInfo Events = new()
     {
-        Group = "", Version = "v1", Kind = "Event", ListKind = "EventList", Plural = "events",
-        Singular = "event", Namespaced = true, ShortNames = ["ev"],
+        Group = "",
+        Version = "v1",
+        Kind = "Event",
+        ListKind = "EventList",
+        Plural = "events",
+        Singular = "event",
+        Namespaced = true,
+        ShortNames = ["ev"],
         SelectableFields =
         [
             "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
@@ -40,73 +66,138 @@ public static class BuiltInResources
 
     public static readonly ApiResourceInfo ServiceAccounts = new()
     {
-        Group = "", Version = "v1", Kind = "ServiceAccount", ListKind = "ServiceAccountList", Plural = "serviceaccounts",
-        Singular = "serviceaccount", Namespaced = true, ShortNames = ["sa"],
+        Group = "",
+        Version = "v1",
+        Kind = "ServiceAccount",
+        ListKind = "ServiceAccountList",
+        Plural = "serviceaccounts",
+        Singular = "serviceaccount",
+        Namespaced = true,
+        ShortNames = ["sa"],
     };
 
     public static readonly ApiResourceInfo Services = new()
     {
-        Group = "", Version = "v1", Kind = "Service", ListKind = "ServiceList", Plural = "services",
-        Singular = "service", Namespaced = true, ShortNames = ["svc"], Categories = ["all"], HasStatusSubresource = true,
+        Group = "",
+        Version = "v1",
+        Kind = "Service",
+        ListKind = "ServiceList",
+        Plural = "services",
+        Singular = "service",
+        Namespaced = true,
+        ShortNames = ["svc"],
+        Categories = ["all"],
+        HasStatusSubresource = true,
         Verbs = NoCollectionDelete,
     };
 
     public static readonly ApiResourceInfo Leases = new()
     {
-        Group = "coordination.k8s.io", Version = "v1", Kind = "Lease", ListKind = "LeaseList", Plural = "leases",
-        Singular = "lease", Namespaced = true,
+        Group = "coordination.k8s.io",
+        Version = "v1",
+        Kind = "Lease",
+        ListKind = "LeaseList",
+        Plural = "leases",
+        Singular = "lease",
+        Namespaced = true,
     };
 
     public static readonly ApiResourceInfo EventsV1 = new()
     {
-        Group = "events.k8s.io", Version = "v1", Kind = "Event", ListKind = "EventList", Plural = "events",
-        Singular = "event", Namespaced = true, ShortNames = ["ev"],
+        Group = "events.k8s.io",
+        Version = "v1",
+        Kind = "Event",
+        ListKind = "EventList",
+        Plural = "events",
+        Singular = "event",
+        Namespaced = true,
+        ShortNames = ["ev"],
         SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "type", "reportingController"],
     };
 
     public static readonly ApiResourceInfo Deployments = new()
     {
-        Group = "apps", Version = "v1", Kind = "Deployment", ListKind = "DeploymentList", Plural = "deployments",
-        Singular = "deployment", Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], HasStatusSubresource = true,
+        Group = "apps",
+        Version = "v1",
+        Kind = "Deployment",
+        ListKind = "DeploymentList",
+        Plural = "deployments",
+        Singular = "deployment",
+        Namespaced = true,
+        ShortNames = ["deploy"],
+        Categories = ["all"],
+        HasStatusSubresource = true,
     };
 
     public static readonly ApiResourceInfo Roles = new()
     {
-        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "Role", ListKind = "RoleList", Plural = "roles",
-        Singular = "role", Namespaced = true,
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Kind = "Role",
+        ListKind = "RoleList",
+        Plural = "roles",
+        Singular = "role",
+        Namespaced = true,
     };
 
     public static readonly ApiResourceInfo ClusterRoles = new()
     {
-        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "ClusterRole", ListKind = "ClusterRoleList",
-        Plural = "clusterroles", Singular = "clusterrole", Namespaced = false,
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Kind = "ClusterRole",
+        ListKind = "ClusterRoleList",
+        Plural = "clusterroles",
+        Singular = "clusterrole",
+        Namespaced = false,
     };
 
     public static readonly ApiResourceInfo RoleBindings = new()
     {
-        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "RoleBinding", ListKind = "RoleBindingList",
-        Plural = "rolebindings", Singular = "rolebinding", Namespaced = true,
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Kind = "RoleBinding",
+        ListKind = "RoleBindingList",
+        Plural = "rolebindings",
+        Singular = "rolebinding",
+        Namespaced = true,
     };
 
     public static readonly ApiResourceInfo ClusterRoleBindings = new()
     {
-        Group = "rbac.authorization.k8s.io", Version = "v1", Kind = "ClusterRoleBinding", ListKind = "ClusterRoleBindingList",
-        Plural = "clusterrolebindings", Singular = "clusterrolebinding", Namespaced = false,
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Kind = "ClusterRoleBinding",
+        ListKind = "ClusterRoleBindingList",
+        Plural = "clusterrolebindings",
+        Singular = "clusterrolebinding",
+        Namespaced = false,
     };
 
     public static readonly ApiResourceInfo PodDisruptionBudgets = new()
     {
-        Group = "policy", Version = "v1", Kind = "PodDisruptionBudget", ListKind = "PodDisruptionBudgetList",
-        Plural = "poddisruptionbudgets", Singular = "poddisruptionbudget", Namespaced = true, ShortNames = ["pdb"],
+        Group = "policy",
+        Version = "v1",
+        Kind = "PodDisruptionBudget",
+        ListKind = "PodDisruptionBudgetList",
+        Plural = "poddisruptionbudgets",
+        Singular = "poddisruptionbudget",
+        Namespaced = true,
+        ShortNames = ["pdb"],
         HasStatusSubresource = true,
     };
 
     public static readonly ApiResourceInfo CustomResourceDefinitions = new()
     {
-        Group = "apiextensions.k8s.io", Version = "v1", Kind = "CustomResourceDefinition",
-        ListKind = "CustomResourceDefinitionList", Plural = "customresourcedefinitions",
-        Singular = "customresourcedefinition", Namespaced = false, ShortNames = ["crd", "crds"],
-        Categories = ["api-extensions"], HasStatusSubresource = true,
+        Group = "apiextensions.k8s.io",
+        Version = "v1",
+        Kind = "CustomResourceDefinition",
+        ListKind = "CustomResourceDefinitionList",
+        Plural = "customresourcedefinitions",
+        Singular = "customresourcedefinition",
+        Namespaced = false,
+        ShortNames = ["crd", "crds"],
+        Categories = ["api-extensions"],
+        HasStatusSubresource = true,
     };
 
     public static IReadOnlyList<ApiResourceInfo> All { get; } =
