@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Json;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Semantics;
 using Microsoft.Extensions.Logging;

@@ -12,7 +12,4 @@ internal sealed partial class ApiEndpoint
 
     private JsonObject RenderTable(ApiResourceInfo r, IReadOnlyList<JsonObject> items, TableRequest table, JsonObject meta, bool includeColumns) =>
         throw StatusErrors.NotAcceptable([_options.UseHttps ? "application/json" : "application/json"]);
-
-    private static Task PatchAsync(HttpContext ctx, ApiResourceInfo r, ResourcePath p) =>
-        throw StatusErrors.UnsupportedMediaType(ctx.Request.ContentType ?? "", []);
 }

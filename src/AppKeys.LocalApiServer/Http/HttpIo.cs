@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Json;
+using AppKeys.LocalApiServer.Objects;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;

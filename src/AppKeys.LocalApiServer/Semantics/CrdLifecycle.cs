@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Json;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 
 namespace AppKeys.LocalApiServer.Semantics;

@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Json;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 
 namespace AppKeys.LocalApiServer.Semantics;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Json;
+using AppKeys.LocalApiServer.Objects;
 
 namespace AppKeys.LocalApiServer.Semantics;
 

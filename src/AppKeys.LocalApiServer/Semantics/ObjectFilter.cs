@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Json;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Selectors;
 
 namespace AppKeys.LocalApiServer.Semantics;

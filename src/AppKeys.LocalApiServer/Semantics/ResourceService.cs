@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Json;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
@@ -647,7 +647,11 @@ public sealed partial class ResourceService
             throw StatusErrors.Invalid(r, name, errors);
         }
 
-        ManagedFields.Record(candidate, old, sent, o.Manager, operation, r.GroupVersion, Now(), subresource);
+        if (operation != "Apply")
+        {
+            // Apply records its own managedFields entry (Patching/ServerSideApply).
+            ManagedFields.Record(candidate, old, sent, o.Manager, operation, r.GroupVersion, Now(), subresource);
+        }
 
         if (old is not null && SameContent(old, candidate))
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 
-namespace AppKeys.LocalApiServer.Json;
+namespace AppKeys.LocalApiServer.Objects;
 
 /// <summary>Parsing and compact serialization of object bodies.</summary>
 public static class JsonText

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Json;
+namespace AppKeys.LocalApiServer.Objects;
 
 /// <summary>Accessors for <c>metadata</c> of a JSON object.</summary>
 public static class ObjectMeta

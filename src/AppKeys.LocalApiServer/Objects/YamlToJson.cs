@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace AppKeys.LocalApiServer.Json;
+namespace AppKeys.LocalApiServer.Objects;
 
 /// <summary>Converts a YAML document (e.g. an apply-patch+yaml body) into JSON with YAML 1.2 core-schema typing.</summary>
 public static partial class YamlToJson

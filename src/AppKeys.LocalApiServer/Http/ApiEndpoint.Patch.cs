@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Patching;
+using AppKeys.LocalApiServer.Semantics;
+using Microsoft.AspNetCore.Http;
+
+namespace AppKeys.LocalApiServer.Http;
+
+internal sealed partial class ApiEndpoint
+{
+    private const string JsonPatchType = "application/json-patch+json";
+    private const string MergePatchType = "application/merge-patch+json";
+    private const string StrategicPatchType = "application/strategic-merge-patch+json";
+    private const string ApplyPatchType = "application/apply-patch+yaml";
+
+    /// <summary>PATCH (apiserver <c>pkg/endpoints/handlers/patch.go</c>): the four patch types; apply creates.</summary>
+    private async Task PatchAsync(HttpContext ctx, ApiResourceInfo r, ResourcePath p)
+    {
+        var mediaType = HttpIo.MediaType(ctx.Request.ContentType);
+        string[] accepted = r.IsCustom
+            ? [JsonPatchType, MergePatchType, ApplyPatchType]
+            : [JsonPatchType, MergePatchType, StrategicPatchType, ApplyPatchType];
+        if (!accepted.Contains(mediaType))
+        {
+            throw StatusErrors.UnsupportedMediaType(mediaType, accepted);
+        }
+        var options = WriteOptionsOf(ctx);
+        var isApply = mediaType == ApplyPatchType;
+        if (isApply && string.IsNullOrEmpty(options.FieldManager))
+        {
+            throw StatusErrors.Invalid(PatchOptionsResource, "",
+                [FieldCause.Required("fieldManager", "is required for apply patch")]);
+        }
+        if (!isApply && options.Force)
+        {
+            throw StatusErrors.Invalid(PatchOptionsResource, "",
+                [FieldCause.Forbidden("force", "may not be specified for non-apply patch")]);
+        }
+        var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        var patchDoc = isApply ? DecodeApply(raw) : JsonText.ParseAny(raw);
+        if (patchDoc is null)
+        {
+            throw StatusErrors.BadRequest("the request body is empty or null");
+        }
+        if (mediaType != JsonPatchType && patchDoc is not JsonObject)
+        {
+            throw StatusErrors.BadRequest("error decoding patch: the patch must be a JSON object");
+        }
+        if (mediaType == JsonPatchType && patchDoc is not JsonArray)
+        {
+            throw StatusErrors.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+        }
+        var isSecret = KindRules.IsSecret(r);
+
+        JsonObject Patch(JsonObject? current)
+        {
+            JsonNode? patched;
+            try
+            {
+                patched = mediaType switch
+                {
+                    JsonPatchType => JsonPatch.Apply(current!, patchDoc.DeepClone()),
+                    StrategicPatchType => StrategicMergePatch.Apply(current!, patchDoc.DeepClone(), r),
+                    MergePatchType => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
+                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow()),
+                };
+            }
+            catch (PatchException ex)
+            {
+                throw ex.StatusCode == 422
+                    ? new ApiException(422, "Invalid", ex.Message, new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = ex.Message }) })
+                    : StatusErrors.BadRequest(ex.Message);
+            }
+            if (patched is not JsonObject result)
+            {
+                throw StatusErrors.BadRequest("the patch produced an object that is not a JSON object");
+            }
+            if (isSecret)
+            {
+                KindRules.DecodeSecretData(result);
+            }
+            return result;
+        }
+
+        var writeResult = _service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
+            isApply ? "Apply" : "Update");
+        await RespondObjectAsync(ctx, r, writeResult.Code, writeResult.Body, writeResult.Warnings);
+    }
+
+    private static JsonNode? DecodeApply(byte[] raw)
+    {
+        var text = Encoding.UTF8.GetString(raw);
+        if (text.TrimStart().StartsWith('{'))
+        {
+            return JsonText.ParseAny(raw);
+        }
+        try
+        {
+            return YamlToJson.Convert(text);
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw StatusErrors.BadRequest($"error decoding YAML: {ex.Message}");
+        }
+    }
+
+    private static readonly ApiResourceInfo PatchOptionsResource = new()
+    {
+        Group = "meta.k8s.io",
+        Version = "v1",
+        Kind = "PatchOptions",
+        ListKind = "PatchOptionsList",
+        Plural = "patchoptions",
+        Singular = "patchoptions",
+        Namespaced = false,
+    };
+}
