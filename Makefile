@@ -63,6 +63,11 @@ apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig p
 bench: ## Run the benchmarks (Release, BenchmarkDotNet)
 	$(DOTNET) run -c Release --project bench/AppKeys.Benchmarks -- --filter '*'
 
+BENCH_FILTER ?= *TokenIssuance*
+.PHONY: bench-micro
+bench-micro: ## Micro-benchmarks, short job, in-process (BENCH_FILTER='*TokenIssuance*'); see docs/benchmarks.md
+	$(DOTNET) run -c Release --project bench/AppKeys.Benchmarks -- --filter '$(BENCH_FILTER)' --job short --inProcess
+
 ##@ Generated files
 
 .PHONY: manifests
