@@ -74,7 +74,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         var registry = new ResourceRegistry();
         StoreJournal? journal = null;
         var store = new ObjectStore(options.EventWindow);
-        var service = new ResourceService(store, registry, options);
+        var service = new ResourceService(store, registry, options) { Hooks = new SchemaHooks() };
         SeedNamespaces(service);
 
         var authenticator = new TokenAuthenticator();

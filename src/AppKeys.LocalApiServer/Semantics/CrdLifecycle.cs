@@ -15,56 +15,22 @@ public static class CrdLifecycle
 {
     public const string CleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
 
-    /// <summary>The structural checks of a CRD kube makes before anything else (apiextensions validation.go).</summary>
-    public static void Validate(JsonObject crd, JsonObject? old, List<FieldCause> errors)
+    /// <summary>Immutable parts of a CRD (apiextensions ValidateCustomResourceDefinitionUpdate).</summary>
+    public static void ValidateUpdate(JsonObject crd, JsonObject? old, List<FieldCause> errors)
     {
-        var spec = JsonText.GetObject(crd, "spec");
-        var group = JsonText.GetString(spec, "group") ?? "";
-        var plural = JsonText.GetString(spec, "names", "plural") ?? "";
-        var name = ObjectMeta.Name(crd);
-        if (group.Length == 0)
+        if (old is null)
         {
-            errors.Add(FieldCause.Required("spec.group"));
-        }
-        if (plural.Length == 0)
-        {
-            errors.Add(FieldCause.Required("spec.names.plural"));
-        }
-        if (string.IsNullOrEmpty(JsonText.GetString(spec, "names", "kind")))
-        {
-            errors.Add(FieldCause.Required("spec.names.kind"));
-        }
-        if (group.Length > 0 && plural.Length > 0 && name != $"{plural}.{group}")
-        {
-            errors.Add(FieldCause.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
-        }
-        var scope = JsonText.GetString(spec, "scope") ?? "";
-        if (scope is not ("Namespaced" or "Cluster"))
-        {
-            errors.Add(scope.Length == 0
-                ? FieldCause.Required("spec.scope")
-                : FieldCause.NotSupported("spec.scope", scope, ["Cluster", "Namespaced"]));
-        }
-        if (spec?["versions"] is not JsonArray { Count: > 0 } versions)
-        {
-            errors.Add(FieldCause.Invalid("spec.versions", null, "must have exactly one version marked as storage version"));
             return;
         }
-        var storageCount = versions.OfType<JsonObject>().Count(v => v["storage"] is JsonValue b && b.TryGetValue<bool>(out var s) && s);
-        if (storageCount != 1)
+        var scope = JsonText.GetString(crd, "spec", "scope") ?? "";
+        var group = JsonText.GetString(crd, "spec", "group") ?? "";
+        if (JsonText.GetString(old, "spec", "scope") is { } oldScope && oldScope != scope)
         {
-            errors.Add(FieldCause.Invalid("spec.versions", null, "must have exactly one version marked as storage version"));
+            errors.Add(FieldCause.Invalid("spec.scope", scope, "field is immutable"));
         }
-        if (old is not null)
+        if (JsonText.GetString(old, "spec", "group") is { } oldGroup && oldGroup != group)
         {
-            if (JsonText.GetString(old, "spec", "scope") is { } oldScope && oldScope != scope)
-            {
-                errors.Add(FieldCause.Invalid("spec.scope", scope, "field is immutable"));
-            }
-            if (JsonText.GetString(old, "spec", "group") is { } oldGroup && oldGroup != group)
-            {
-                errors.Add(FieldCause.Invalid("spec.group", group, "field is immutable"));
-            }
+            errors.Add(FieldCause.Invalid("spec.group", group, "field is immutable"));
         }
     }
 

@@ -639,7 +639,7 @@ public sealed partial class ResourceService
         KindRules.Apply(r, old, candidate, errors);
         if (KindRules.IsCrd(r))
         {
-            CrdLifecycle.Validate(candidate, old, errors);
+            CrdLifecycle.ValidateUpdate(candidate, old, errors);
         }
         Hooks?.Validate(r, old, candidate, errors, warnings, o.FieldValidation);
         if (errors.Count > 0)
