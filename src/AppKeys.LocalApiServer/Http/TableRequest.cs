@@ -1,10 +1,11 @@
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Tables;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;
 
 /// <summary>A request for <c>meta.k8s.io/v1 Table</c> output (from the Accept header) and its includeObject policy.</summary>
-internal sealed record TableRequest(string IncludeObject)
+internal sealed record TableRequest(IncludeObject IncludeObject)
 {
     /// <summary>Null when the client did not ask for a Table.</summary>
     public static TableRequest? FromAccept(HttpContext ctx)
@@ -29,16 +30,12 @@ internal sealed record TableRequest(string IncludeObject)
         {
             return null;
         }
-        var include = ctx.Request.Query.TryGetValue("includeObject", out var v) && v.Count > 0 ? v[^1] ?? "" : "";
-        if (include.Length == 0)
-        {
-            include = "Metadata";
-        }
-        if (include is not ("None" or "Metadata" or "Object"))
+        var include = ctx.Request.Query.TryGetValue("includeObject", out var v) && v.Count > 0 ? v[^1] : null;
+        if (!TableOptions.TryParseIncludeObject(include, out var policy))
         {
             throw StatusErrors.BadRequest(
                 $"includeObject: Unsupported value: \"{include}\": supported values: \"Metadata\", \"None\", \"Object\"");
         }
-        return new TableRequest(include);
+        return new TableRequest(policy);
     }
 }
