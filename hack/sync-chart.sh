@@ -62,6 +62,22 @@ T
   echo '{{- end }}'
 } > "$out/leader-election-role.yaml"
 
+{
+  header namespace_role.yaml
+  cat <<'T'
+{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "appkeys-operator.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+T
+  rules_of "$rbac/namespace_role.yaml"
+  echo '{{- end }}'
+} > "$out/namespace-role.yaml"
+
 # Editor/viewer ClusterRoles: one template per source file, aggregation labels copied.
 find "$out" -maxdepth 1 \( -name '*-editor-role.yaml' -o -name '*-viewer-role.yaml' \) -delete
 for src in "$rbac"/*_editor_role.yaml "$rbac"/*_viewer_role.yaml; do

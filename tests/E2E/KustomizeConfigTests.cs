@@ -122,6 +122,13 @@ public sealed class KustomizeConfigTests
         Assert.Equal(["coordination.k8s.io"], electionRule["apiGroups"].Strings());
         Assert.Equal(["leases"], electionRule["resources"].Strings());
         Assert.DoesNotContain(role["rules"]!.AsArray(), r => r!["resources"].Strings().Contains("leases"));
+
+        // The JWKS ConfigMap is written only in the operator's namespace: a namespaced Role, not the ClusterRole.
+        Assert.DoesNotContain(role["rules"]!.AsArray(), r => r!["resources"].Strings().Contains("configmaps"));
+        var own = objects.Single("Role", "appkeys-operator");
+        Assert.Equal(Ns, own.Namespace());
+        Assert.Equal(["configmaps"], Assert.Single(own["rules"]!.AsArray())!["resources"].Strings());
+        Assert.Equal("appkeys-operator", (string?)objects.Single("RoleBinding", "appkeys-operator")["roleRef"]!["name"]);
     }
 
     [Theory]

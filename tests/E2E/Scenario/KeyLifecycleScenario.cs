@@ -13,7 +13,7 @@ namespace AppKeys.E2E.Tests.Scenario;
 /// Ready, check the Secrets, verify JWTs against the published JWKS, renew a token, regenerate a consumer secret,
 /// then delete everything and check the Secrets are cleaned up.
 /// </summary>
-internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper output, TimeSpan? timeout = null)
+internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper output, TimeSpan? timeout = null, string operatorNamespace = "appkeys-system")
 {
     private static readonly string[] KeySecretKeys = ["consumerKey", "consumerSecret", "accessToken", "expiresAt", "scopes", "keyType", "tokenType"];
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(60);
@@ -37,13 +37,19 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
                 await WaitReadyAsync(ns, "application", app);
             }
 
+            var jwtKeys = new List<string>();
             foreach (var key in keys)
             {
                 var status = (await WaitReadyAsync(ns, "applicationkey", key))["status"]!;
                 await CheckKeySecretAsync(ns, key, status);
+                if ((string?)status["tokenType"] == "JWT")
+                {
+                    jwtKeys.Add(key);
+                }
             }
 
-            await RenewAsync(ns, keys[0]);
+            // Renew a JWT key when there is one, so the renewed token is verified against the JWKS too.
+            await RenewAsync(ns, jwtKeys.FirstOrDefault() ?? keys[0]);
             await RegenerateConsumerSecretAsync(ns, applications[0]);
             await DeleteAndCheckCleanupAsync(ns, keys, applications);
         }
@@ -178,16 +184,9 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
             .ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(Convert.FromBase64String((string)kv.Value!)));
     }
 
-    private async Task<string> JwksAsync()
-    {
-        var list = JsonNode.Parse((await Run("get", "configmaps", "-A", "-l", JwksSelector, "-o", "json")).StdOut)!;
-        var item = Assert.Single(list["items"]!.AsArray())!;
-        return (string)item["data"]![JwksKey]!;
-    }
-
-    // Where the operator publishes its JWKS (docs/operator.md).
-    private const string JwksSelector = "appkeys.io/jwks=true";
-    private const string JwksKey = "jwks.json";
+    // The operator publishes its JWKS in ConfigMap appkeys-jwks (key jwks.json) in its own namespace.
+    private async Task<string> JwksAsync() =>
+        (string)JsonNode.Parse((await Run("get", "configmap", "appkeys-jwks", "-n", operatorNamespace, "-o", "json")).StdOut)!["data"]!["jwks.json"]!;
 
     private Task<ProcessResult> Run(params string[] args) => Run((IEnumerable<string>)args);
 
