@@ -1,5 +1,6 @@
 using AppKeys.Operator.Crds;
 using AppKeys.Operator.Hosting;
+using AppKeys.Operator.Local;
 using k8s;
 
 if (args is ["manifests", .. var rest])
@@ -40,8 +41,7 @@ Console.CancelKeyPress += (_, e) =>
 
 if (options.Local)
 {
-    Console.Error.WriteLine("appkeys-operator: --local is not available yet");
-    return 2;
+    return await LocalMode.RunAsync(options, stop.Token);
 }
 
 var config = options.Kubeconfig is { } kubeconfig
