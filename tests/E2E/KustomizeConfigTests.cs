@@ -118,16 +118,19 @@ public sealed class KustomizeConfigTests
 
         // Leader election is confined to Leases in the operator's namespace, in its own Role.
         var election = objects.Single("Role", "appkeys-operator-leader-election");
-        var electionRule = Assert.Single(election["rules"]!.AsArray())!;
-        Assert.Equal(["coordination.k8s.io"], electionRule["apiGroups"].Strings());
-        Assert.Equal(["leases"], electionRule["resources"].Strings());
+        Assert.All(election["rules"]!.AsArray(), rule =>
+        {
+            Assert.Equal(["coordination.k8s.io"], rule!["apiGroups"].Strings());
+            Assert.Equal(["leases"], rule["resources"].Strings());
+        });
         Assert.DoesNotContain(role["rules"]!.AsArray(), r => r!["resources"].Strings().Contains("leases"));
 
         // The JWKS ConfigMap is written only in the operator's namespace: a namespaced Role, not the ClusterRole.
         Assert.DoesNotContain(role["rules"]!.AsArray(), r => r!["resources"].Strings().Contains("configmaps"));
         var own = objects.Single("Role", "appkeys-operator");
         Assert.Equal(Ns, own.Namespace());
-        Assert.Equal(["configmaps"], Assert.Single(own["rules"]!.AsArray())!["resources"].Strings());
+        Assert.All(own["rules"]!.AsArray(), rule => Assert.Equal(["configmaps"], rule!["resources"].Strings()));
+        Assert.Contains(own["rules"]!.AsArray(), rule => rule!["resourceNames"].Strings().SequenceEqual(["appkeys-jwks"]));
         Assert.Equal("appkeys-operator", (string?)objects.Single("RoleBinding", "appkeys-operator")["roleRef"]!["name"]);
     }
 

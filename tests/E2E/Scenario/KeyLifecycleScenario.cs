@@ -13,7 +13,12 @@ namespace AppKeys.E2E.Tests.Scenario;
 /// Ready, check the Secrets, verify JWTs against the published JWKS, renew a token, regenerate a consumer secret,
 /// then delete everything and check the Secrets are cleaned up.
 /// </summary>
-internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper output, TimeSpan? timeout = null, string operatorNamespace = "appkeys-system")
+/// <param name="kubectl">kubectl bound to the cluster, as a cluster admin.</param>
+/// <param name="output">Where progress is written (never secret material).</param>
+/// <param name="timeout">How long each asynchronous step may take.</param>
+/// <param name="operatorNamespace">The operator's namespace (where the JWKS ConfigMap is).</param>
+/// <param name="applyFlags">Extra <c>kubectl apply</c> flags (<c>--validate=false</c> where the server has no OpenAPI).</param>
+internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper output, TimeSpan? timeout = null, string operatorNamespace = "appkeys-system", IReadOnlyList<string>? applyFlags = null)
 {
     private static readonly string[] KeySecretKeys = ["consumerKey", "consumerSecret", "accessToken", "expiresAt", "scopes", "keyType", "tokenType"];
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(60);
@@ -25,7 +30,7 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
         try
         {
             var samples = SampleFiles();
-            await Run([.. new[] { "apply", "-n", ns }, .. samples.SelectMany(f => new[] { "-f", f })]);
+            await Run([.. new[] { "apply", "-n", ns }, .. applyFlags ?? [], .. samples.SelectMany(f => new[] { "-f", f })]);
             var sampleObjects = samples.SelectMany(f => Yaml.LoadObjects(File.ReadAllText(f))).ToList();
             var applications = sampleObjects.Where(o => o.Kind() == "Application").Select(o => o.Name()!).ToList();
             var keys = sampleObjects.Where(o => o.Kind() == "ApplicationKey").Select(o => o.Name()!).ToList();
