@@ -60,8 +60,17 @@ apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig p
 	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) -- $(ARGS)
 
 .PHONY: bench
-bench: ## Run the benchmarks (Release, BenchmarkDotNet)
-	$(DOTNET) run -c Release --project bench/AppKeys.Benchmarks -- --filter '*'
+BENCH_KEYS ?= 1000
+bench: bench-micro bench-scale ## Run the micro-benchmarks and the scale benchmarks; see docs/benchmarks.md
+
+.PHONY: bench-scale
+bench-scale: ## Scale benchmarks: operator + local API server (BENCH_KEYS=1000), API server alone, operator memory, watch reconnects
+	$(DOTNET) build -c Release bench/AppKeys.Benchmarks
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS)
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS) --qps 50 --latency 0
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- apiserver
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- memory --keys $(BENCH_KEYS)
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- reconnects
 
 BENCH_FILTER ?= *TokenIssuance*
 .PHONY: bench-micro

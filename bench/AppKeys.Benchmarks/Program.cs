@@ -1,4 +1,5 @@
 using AppKeys.Benchmarks;
+using AppKeys.Benchmarks.Scale;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
@@ -8,6 +9,25 @@ if (args is ["cpu-time", ..])
     var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0;
     CpuTimeProbe.Run(Console.Out, TimeSpan.FromSeconds(seconds));
     return;
+}
+
+// Scale modes (docs/benchmarks.md): the operator and the local API server under load.
+switch (args)
+{
+    case ["scale", .. var rest]:
+        await ScaleBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
+        return;
+    case ["apiserver", .. var rest]:
+        await ApiServerBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
+        return;
+    case ["memory", .. var rest]:
+        await MemoryBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
+        return;
+    case ["reconnects", .. var rest]:
+        await ReconnectBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
+        return;
+    default:
+        break;
 }
 
 // Every benchmark class in this assembly is selectable: `--filter '*TokenIssuance*'`, `--list flat`, `--job short`.
