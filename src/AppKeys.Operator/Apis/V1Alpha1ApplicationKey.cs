@@ -14,11 +14,12 @@ namespace AppKeys.Operator.Apis;
 [PrinterColumn(1, "Application", "string", ".spec.applicationRef.name", Description = "The Application the key belongs to")]
 [PrinterColumn(2, "Key Type", "string", ".spec.keyType", Description = "Production or Sandbox")]
 [PrinterColumn(3, "Token Type", "string", ".status.tokenType", Description = "JWT or Opaque")]
-[PrinterColumn(4, "Expires", "date", ".status.expiresAt", Description = "When the current token expires (empty: never)")]
+// Future instants are "string" columns: kube renders a "date" column as an age, which is "<invalid>" for the future.
+[PrinterColumn(4, "Expires", "string", ".status.expiresAt", Description = "When the current token expires, RFC 3339 (empty: never)")]
 [PrinterColumn(5, "Secret", "string", ".status.secretName", Description = "Secret holding the token")]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
 [PrinterColumn(7, "Scopes", "string", ".status.scopes", Priority = 1, Description = "Granted scopes")]
-[PrinterColumn(8, "Renewal", "date", ".status.renewalTime", Priority = 1, Description = "When the token will be renewed")]
+[PrinterColumn(8, "Renewal", "string", ".status.renewalTime", Priority = 1, Description = "When the token will be renewed, RFC 3339")]
 [PrinterColumn(9, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1, Description = "Reason of the Ready condition")]
 public sealed class V1Alpha1ApplicationKey : IKubernetesObject<V1ObjectMeta>, ISpec<V1Alpha1ApplicationKeySpec>, IStatus<V1Alpha1ApplicationKeyStatus>
 {

@@ -35,6 +35,18 @@ public class CrdGeneratorTests
     }
 
     [Theory]
+    [InlineData("Expires")]
+    [InlineData("Renewal")]
+    public void Future_instants_are_string_columns_because_date_columns_render_future_times_as_invalid(string name)
+    {
+        // apiextensions-apiserver tableconvertor renders "date" cells with duration.HumanDuration(time.Since(t)),
+        // which prints "<invalid>" for any time more than a second in the future.
+        var column = CrdGenerator.Generate(typeof(V1Alpha1ApplicationKey)).Spec.Versions[0].AdditionalPrinterColumns
+            .Single(c => c.Name == name);
+        Assert.Equal("string", column.Type);
+    }
+
+    [Theory]
     [InlineData(typeof(V1Alpha1Application), "tokenType", "\"JWT\"")]
     [InlineData(typeof(V1Alpha1Application), "throttlingPolicy", "\"Unlimited\"")]
     [InlineData(typeof(V1Alpha1Application), "keyTypes", "[\"Production\"]")]
