@@ -10,6 +10,8 @@ namespace AppKeys.LocalApiServer.Http;
 /// <summary>Reading request bodies and writing JSON answers.</summary>
 internal static class HttpIo
 {
+    private static readonly string[] Accepted = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+
     public static async Task<byte[]> ReadBodyAsync(HttpContext ctx, long limit)
     {
         if (ctx.Request.ContentLength is { } declared && declared > limit)
@@ -49,8 +51,10 @@ internal static class HttpIo
                     throw StatusErrors.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
                 }
                 return node as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized or malformed: expected an object");
+            case "application/vnd.kubernetes.protobuf":
+                return Protobuf.KubeProtobuf.Decode(body, Accepted);
             default:
-                throw StatusErrors.UnsupportedMediaType(mediaType, ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]);
+                throw StatusErrors.UnsupportedMediaType(mediaType, Accepted);
         }
     }
 

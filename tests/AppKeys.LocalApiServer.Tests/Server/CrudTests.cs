@@ -130,7 +130,7 @@ public sealed class CrudTests(ApiServerFixture fx) : IClassFixture<ApiServerFixt
             Assert.True(code is 400 or 422, $"{bad} → {code} {body?.ToJsonString()}");
             Assert.Equal("Status", body!["kind"]!.GetValue<string>());
         }
-        var (c, _, _) = await fx.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", "x", "application/vnd.kubernetes.protobuf");
+        var (c, _, _) = await fx.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", "x", "application/xml");
         Assert.Equal(415, c);
         // The store is intact afterwards.
         Assert.Empty((await fx.Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);

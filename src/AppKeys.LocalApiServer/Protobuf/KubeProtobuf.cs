@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Errors;
+
+namespace AppKeys.LocalApiServer.Protobuf;
+
+/// <summary>
+/// Decodes the <c>application/vnd.kubernetes.protobuf</c> bodies kubectl sends for typed creates
+/// (<c>kubectl create secret|configmap|namespace|serviceaccount</c>) into JSON: the <c>k8s\0</c> +
+/// runtime.Unknown envelope, then the core/v1 message (field numbers of k8s.io/api core/v1 generated.proto).
+/// Other kinds are answered with 415, as kube would for a type it cannot decode.
+/// </summary>
+public static class KubeProtobuf
+{
+    private static readonly byte[] Magic = [0x6b, 0x38, 0x73, 0x00];
+
+    public static JsonObject Decode(ReadOnlySpan<byte> body, IEnumerable<string> accepted)
+    {
+        try
+        {
+            if (body.Length < 4 || !body[..4].SequenceEqual(Magic))
+            {
+                throw new FormatException("missing k8s protobuf prefix");
+            }
+            string apiVersion = "", kind = "";
+            ReadOnlySpan<byte> raw = default;
+            var r = new ProtoReader(body[4..]);
+            while (r.Next(out var f, out var w))
+            {
+                switch (f)
+                {
+                    case 1 when w == 2:
+                        var tm = new ProtoReader(r.ReadBytes());
+                        while (tm.Next(out var tf, out var tw))
+                        {
+                            if (tf == 1 && tw == 2)
+                            {
+                                apiVersion = tm.ReadString();
+                            }
+                            else if (tf == 2 && tw == 2)
+                            {
+                                kind = tm.ReadString();
+                            }
+                            else
+                            {
+                                tm.Skip(tw);
+                            }
+                        }
+                        break;
+                    case 2 when w == 2:
+                        raw = r.ReadBytes();
+                        break;
+                    default:
+                        r.Skip(w);
+                        break;
+                }
+            }
+            JsonObject obj = (apiVersion, kind) switch
+            {
+                ("v1", "Secret") => Secret(raw),
+                ("v1", "ConfigMap") => ConfigMap(raw),
+                ("v1", "Namespace") => Namespace(raw),
+                ("v1", "ServiceAccount") => ServiceAccount(raw),
+                _ => throw StatusErrors.UnsupportedMediaType("application/vnd.kubernetes.protobuf", accepted),
+            };
+            obj["apiVersion"] = apiVersion;
+            obj["kind"] = kind;
+            return obj;
+        }
+        catch (FormatException ex)
+        {
+            throw StatusErrors.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
+        }
+    }
+
+    private static JsonObject Secret(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: obj["metadata"] = Meta(r.ReadBytes()); break;
+                case 2 when w == 2: AddMapEntry(Ensure(obj, "data"), r.ReadBytes(), base64Value: true); break;
+                case 3 when w == 2: obj["type"] = r.ReadString(); break;
+                case 4 when w == 2: AddMapEntry(Ensure(obj, "stringData"), r.ReadBytes(), base64Value: false); break;
+                case 5 when w == 0: obj["immutable"] = r.ReadVarint() != 0; break;
+                default: r.Skip(w); break;
+            }
+        }
+        return obj;
+    }
+
+    private static JsonObject ConfigMap(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: obj["metadata"] = Meta(r.ReadBytes()); break;
+                case 2 when w == 2: AddMapEntry(Ensure(obj, "data"), r.ReadBytes(), base64Value: false); break;
+                case 3 when w == 2: AddMapEntry(Ensure(obj, "binaryData"), r.ReadBytes(), base64Value: true); break;
+                case 4 when w == 0: obj["immutable"] = r.ReadVarint() != 0; break;
+                default: r.Skip(w); break;
+            }
+        }
+        return obj;
+    }
+
+    private static JsonObject Namespace(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            if (f == 1 && w == 2)
+            {
+                obj["metadata"] = Meta(r.ReadBytes());
+            }
+            else
+            {
+                r.Skip(w);
+            }
+        }
+        return obj;
+    }
+
+    private static JsonObject ServiceAccount(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: obj["metadata"] = Meta(r.ReadBytes()); break;
+                case 4 when w == 0: obj["automountServiceAccountToken"] = r.ReadVarint() != 0; break;
+                default: r.Skip(w); break;
+            }
+        }
+        return obj;
+    }
+
+    /// <summary>ObjectMeta: the fields a client sets on create.</summary>
+    private static JsonObject Meta(ReadOnlySpan<byte> raw)
+    {
+        var meta = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: meta["name"] = r.ReadString(); break;
+                case 2 when w == 2: meta["generateName"] = r.ReadString(); break;
+                case 3 when w == 2: meta["namespace"] = r.ReadString(); break;
+                case 6 when w == 2: meta["resourceVersion"] = r.ReadString(); break;
+                case 11 when w == 2: AddMapEntry(Ensure(meta, "labels"), r.ReadBytes(), base64Value: false); break;
+                case 12 when w == 2: AddMapEntry(Ensure(meta, "annotations"), r.ReadBytes(), base64Value: false); break;
+                case 14 when w == 2:
+                    if (meta["finalizers"] is not JsonArray finalizers)
+                    {
+                        finalizers = [];
+                        meta["finalizers"] = finalizers;
+                    }
+                    finalizers.Add(r.ReadString());
+                    break;
+                default: r.Skip(w); break;
+            }
+        }
+        foreach (var empty in meta.Where(kv => kv.Value is JsonValue v && v.TryGetValue<string>(out var s) && s.Length == 0).Select(kv => kv.Key).ToList())
+        {
+            meta.Remove(empty);
+        }
+        return meta;
+    }
+
+    private static JsonObject Ensure(JsonObject parent, string name)
+    {
+        if (parent[name] is JsonObject o)
+        {
+            return o;
+        }
+        var created = new JsonObject();
+        parent[name] = created;
+        return created;
+    }
+
+    private static void AddMapEntry(JsonObject map, ReadOnlySpan<byte> entry, bool base64Value)
+    {
+        var r = new ProtoReader(entry);
+        var key = "";
+        JsonNode value = "";
+        while (r.Next(out var f, out var w))
+        {
+            if (f == 1 && w == 2)
+            {
+                key = r.ReadString();
+            }
+            else if (f == 2 && w == 2)
+            {
+                var bytes = r.ReadBytes();
+                value = base64Value ? Convert.ToBase64String(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
+            }
+            else
+            {
+                r.Skip(w);
+            }
+        }
+        map[key] = value;
+    }
+}
