@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 // appkeys-apiserver: runs the local Kubernetes API server in the foreground.
 //   --port N        listen on 127.0.0.1:N (default 0 = pick a free port)
-//   --data-dir DIR  persist the store there
+//   --data-dir DIR  reserved for persistence (not implemented yet: rejected)
 //   --http          serve plain HTTP instead of HTTPS
 // Writes the kubeconfig to $KUBECONFIG_OUT or .local/kubeconfig and prints its path on one line once ready.
 
@@ -21,7 +21,8 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--data-dir" when i + 1 < args.Length:
             dataDir = args[++i];
-            break;
+            Console.Error.WriteLine($"appkeys-apiserver: --data-dir {dataDir}: persistence is not implemented yet");
+            return 2;
         case "--http":
             https = false;
             break;

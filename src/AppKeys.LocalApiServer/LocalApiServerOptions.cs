@@ -8,7 +8,7 @@ public sealed class LocalApiServerOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
     public int Port { get; set; }
 
-    /// <summary>When set, the store is persisted there (snapshot + append log) and reloaded at start.</summary>
+    /// <summary>Reserved for persistence (snapshot + append log); not implemented yet: setting it makes StartAsync throw.</summary>
     public string? DataDirectory { get; set; }
 
     /// <summary>How many change events each resource keeps for watches that resume from a resourceVersion.</summary>

@@ -68,6 +68,11 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     public static async Task<LocalKubernetesApiServer> StartAsync(LocalApiServerOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrEmpty(options.DataDirectory))
+        {
+            // Persistence is not implemented yet; refusing is better than silently losing data on restart.
+            throw new NotSupportedException("LocalApiServerOptions.DataDirectory (persistence) is not implemented yet");
+        }
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger<LocalKubernetesApiServer>();
 
