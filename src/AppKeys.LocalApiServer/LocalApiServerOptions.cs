@@ -34,8 +34,17 @@ public sealed class LocalApiServerOptions
     /// <summary>How long a <c>continue</c> token stays valid (kube: until etcd compacts, about 5 minutes).</summary>
     public TimeSpan ContinueTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Authorization hook (RBAC plugs in here); null allows every authenticated request.</summary>
+    /// <summary>Authorization hook used when <see cref="Authorization"/> is AllowAll; null allows every authenticated request.</summary>
     public Auth.IAuthorizer? Authorizer { get; set; }
+
+    /// <summary>
+    /// AllowAll (default) or Rbac: Roles and bindings in the store decide, kube's default roles and bindings are
+    /// seeded, <c>system:masters</c> is always allowed. See docs/reliability.md.
+    /// </summary>
+    public global::AppKeys.LocalApiServer.Authorization.AuthorizationMode Authorization { get; set; } = global::AppKeys.LocalApiServer.Authorization.AuthorizationMode.AllowAll;
+
+    /// <summary>Seed of the fault injector's random draws (<see cref="LocalKubernetesApiServer.Faults"/>).</summary>
+    public int FaultSeed { get; set; } = 1;
 
     /// <summary>Name of the admin user written to the kubeconfig (member of <c>system:masters</c>).</summary>
     public string AdminUser { get; set; } = "local-admin";

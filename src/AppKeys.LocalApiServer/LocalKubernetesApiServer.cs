@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Controllers;
+using AppKeys.LocalApiServer.Faults;
 using AppKeys.LocalApiServer.Http;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Security;
@@ -36,8 +38,9 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
 
     private LocalKubernetesApiServer(WebApplication app, TokenAuthenticator authenticator, ServingCertificates? certificates,
         BackgroundControllers controllers, CancellationTokenSource stopping, StoreJournal? journal, Uri baseAddress,
-        string adminToken, ResourceService service)
+        string adminToken, ResourceService service, FaultInjector faults)
     {
+        Faults = faults;
         _app = app;
         _authenticator = authenticator;
         _certificates = certificates;
@@ -62,6 +65,9 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     /// <summary>The CA certificate (PEM) clients must trust; null when serving plain HTTP.</summary>
     public string? CertificateAuthorityPem => _certificates?.CaPem;
 
+    /// <summary>Fault injection (off until a rule is added); see docs/reliability.md.</summary>
+    public FaultInjector Faults { get; }
+
     /// <summary>The API semantics (for in-process use by tests and tools).</summary>
     internal ResourceService Service { get; }
 
@@ -81,6 +87,8 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         var store = new ObjectStore(options.EventWindow);
         var service = new ResourceService(store, registry, options) { Hooks = new SchemaHooks() };
         SeedNamespaces(service);
+        var rbac = options.Authorization == AuthorizationMode.Rbac ? SeedRbac(service) : null;
+        var faults = new FaultInjector(options.FaultSeed, () => store.Revision, registry.Find);
 
         var authenticator = new TokenAuthenticator();
         var adminToken = authenticator.Issue(options.AdminUser, ["system:masters"]);
@@ -96,6 +104,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
             k.AddServerHeader = false;
             k.Listen(IPAddress.Loopback, options.Port, listen =>
             {
+                listen.Use(faults.WrapConnection);
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (certificates is not null)
                 {
@@ -104,7 +113,11 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var endpoint = new ApiEndpoint(service, authenticator, options, logger, stopping.Token);
+        IAuthorizer authorizer = rbac is not null ? new RbacAuthorizer(rbac.Current) : options.Authorizer ?? new AllowAllAuthorizer();
+        var endpoint = new ApiEndpoint(service, authenticator, authorizer, options, logger, stopping.Token);
+        var reviews = new AccessReviewEndpoint(authenticator, authorizer, rbac is null ? null : rbac.Current, options.MaxRequestBodyBytes);
+        app.Use(faults.InvokeAsync);
+        app.Use(reviews.InvokeAsync);
         app.Run(endpoint.HandleAsync);
         await app.StartAsync(ct);
 
@@ -117,7 +130,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         {
             logger.LogInformation("Local Kubernetes API server listening on {Address}", baseAddress);
         }
-        return new LocalKubernetesApiServer(app, authenticator, certificates, controllers, stopping, journal, baseAddress, adminToken, service);
+        return new LocalKubernetesApiServer(app, authenticator, certificates, controllers, stopping, journal, baseAddress, adminToken, service, faults);
     }
 
     /// <summary>Writes <see cref="KubeconfigYaml"/> to <paramref name="path"/> (creating directories) and returns the full path.</summary>
@@ -152,6 +165,20 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         _journal?.Dispose();
         _certificates?.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>kube-apiserver's bootstrap roles and bindings, then the store-backed policy source.</summary>
+    private static StoreRbacPolicySource SeedRbac(ResourceService service)
+    {
+        foreach (var role in BootstrapPolicy.ClusterRoles())
+        {
+            service.Seed(BuiltInResources.ClusterRoles, role);
+        }
+        foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
+        {
+            service.Seed(BuiltInResources.ClusterRoleBindings, binding);
+        }
+        return new StoreRbacPolicySource(service.Store);
     }
 
     private static void SeedNamespaces(ResourceService service)

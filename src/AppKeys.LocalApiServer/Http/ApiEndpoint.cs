@@ -23,12 +23,12 @@ internal sealed partial class ApiEndpoint
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
 
-    public ApiEndpoint(ResourceService service, TokenAuthenticator authenticator, LocalApiServerOptions options,
+    public ApiEndpoint(ResourceService service, TokenAuthenticator authenticator, IAuthorizer authorizer, LocalApiServerOptions options,
         ILogger logger, CancellationToken stopping)
     {
         _service = service;
         _authenticator = authenticator;
-        _authorizer = options.Authorizer ?? new AllowAllAuthorizer();
+        _authorizer = authorizer;
         _options = options;
         _logger = logger;
         _stopping = stopping;

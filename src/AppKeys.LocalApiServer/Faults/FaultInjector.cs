@@ -1,0 +1,317 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Http;
+using AppKeys.LocalApiServer.Model;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace AppKeys.LocalApiServer.Faults;
+
+/// <summary>
+/// Injects the failures a real API server shows (throttling, errors, conflicts, compaction, dropped and short
+/// watches, restarts) into a running <see cref="LocalKubernetesApiServer"/>; reach it through
+/// <see cref="LocalKubernetesApiServer.Faults"/>. Nothing is injected until a rule is added. Probabilities are
+/// drawn from one seeded generator, so a test that sends the same requests in the same order sees the same
+/// faults. Every injected fault is counted. See docs/reliability.md.
+/// </summary>
+public sealed class FaultInjector
+{
+    private readonly Lock _gate = new();
+    private readonly Func<long> _revision;
+    private readonly Func<string, string, string, ApiResourceInfo?> _find;
+    private readonly ConcurrentDictionary<FaultKind, long> _counts = new();
+    private readonly ConcurrentDictionary<OpenWatch, byte> _watches = new();
+    private readonly ConcurrentDictionary<string, ConnectionContext> _connections = new(StringComparer.Ordinal);
+    private Random _random;
+    private List<ActiveRule> _rules = [];
+    private long _expiredBelow;
+    private volatile bool _down;
+
+    internal FaultInjector(int seed, Func<long> revision, Func<string, string, string, ApiResourceInfo?> find)
+    {
+        _random = new Random(seed);
+        _revision = revision;
+        _find = find;
+    }
+
+    /// <summary>Faults injected so far, by kind.</summary>
+    public IReadOnlyDictionary<FaultKind, long> Counts => new SortedDictionary<FaultKind, long>(_counts);
+
+    /// <summary>All faults injected so far.</summary>
+    public long Total => _counts.Values.Sum();
+
+    /// <summary>Watch streams currently open.</summary>
+    public int OpenWatches => _watches.Count;
+
+    /// <summary>True while a simulated restart refuses connections.</summary>
+    public bool IsDown => _down;
+
+    /// <summary>Restarts the random sequence (for repeatable runs).</summary>
+    public void Reseed(int seed)
+    {
+        lock (_gate)
+        {
+            _random = new Random(seed);
+        }
+    }
+
+    /// <summary>Adds a rule; dispose the result to remove it again.</summary>
+    public IDisposable Add(FaultRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Probability is < 0 or > 1 || double.IsNaN(rule.Probability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), "Probability must be within 0..1");
+        }
+        var active = new ActiveRule(rule);
+        lock (_gate)
+        {
+            _rules = [.. _rules, active];
+        }
+        return new Removal(this, active);
+    }
+
+    /// <summary>Removes every rule (counts are kept).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _rules = [];
+        }
+    }
+
+    public void ResetCounts() => _counts.Clear();
+
+    /// <summary>Ends every open watch now: cleanly (the stream ends, as on a server-side timeout) or by resetting its connection.</summary>
+    public int CloseWatches(bool abrupt = false)
+    {
+        var closed = 0;
+        foreach (var w in _watches.Keys)
+        {
+            if (w.Close(abrupt))
+            {
+                closed++;
+                Count(FaultKind.WatchClosed);
+            }
+        }
+        return closed;
+    }
+
+    /// <summary>
+    /// Compacts the watch history: from now on a watch from any resourceVersion older than the current one gets
+    /// 410 Expired (the client must re-list), as after etcd compaction.
+    /// </summary>
+    public void ExpireWatchWindow() => Interlocked.Exchange(ref _expiredBelow, _revision());
+
+    /// <summary>
+    /// A restart that keeps all data: every open connection (watches and idle keep-alives) is reset, and for
+    /// <paramref name="downtime"/> new connections are closed as soon as they are accepted; then it serves again
+    /// on the same address. Without persistence this is the in-memory equivalent of stopping and starting the server.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime, CancellationToken ct = default)
+    {
+        _down = true;
+        Count(FaultKind.Restart);
+        try
+        {
+            foreach (var c in _connections.Values)
+            {
+                c.Abort(new ConnectionAbortedException("The server is restarting."));
+            }
+            foreach (var w in _watches.Keys)
+            {
+                w.Close(abrupt: true);
+            }
+            await Task.Delay(downtime, ct);
+        }
+        finally
+        {
+            _down = false;
+        }
+    }
+
+    /// <summary>Kestrel connection middleware: tracks connections so a restart can reset them, refuses them while down.</summary>
+    internal ConnectionDelegate WrapConnection(ConnectionDelegate next) => async connection =>
+    {
+        if (_down)
+        {
+            connection.Abort(new ConnectionAbortedException("The server is restarting."));
+            return;
+        }
+        _connections[connection.ConnectionId] = connection;
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.ConnectionId, out _);
+        }
+    };
+
+    /// <summary>HTTP middleware in front of the API handler.</summary>
+    internal async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var request = FaultRequest.Classify(ctx);
+        if (request is null)
+        {
+            await next(ctx);
+            return;
+        }
+        OpenWatch? watch = null;
+        if (request.Verb == "watch")
+        {
+            watch = new OpenWatch(ctx);
+            _watches[watch] = 0;
+        }
+        try
+        {
+            if (watch is not null && WatchResourceVersion(ctx) is { } rv && rv < Interlocked.Read(ref _expiredBelow))
+            {
+                Count(FaultKind.WatchExpired);
+                await WriteExpiredAsync(ctx, rv);
+                return;
+            }
+            foreach (var active in Volatile.Read(ref _rules))
+            {
+                if (!Applies(active.Rule, request, ctx) || !Roll(active))
+                {
+                    continue;
+                }
+                if (active.Rule.Kind is not (FaultKind.WatchDrop or FaultKind.WatchTimeout))
+                {
+                    // Deferred watch faults are counted when they fire.
+                    Count(active.Rule.Kind);
+                }
+                if (await InjectAsync(active.Rule, request, ctx, watch))
+                {
+                    return;
+                }
+            }
+            await next(ctx);
+        }
+        finally
+        {
+            if (watch is not null)
+            {
+                _watches.TryRemove(watch, out _);
+                watch.Dispose();
+            }
+        }
+    }
+
+    private static bool Applies(FaultRule rule, FaultRequest request, HttpContext ctx)
+    {
+        var kindApplies = rule.Kind switch
+        {
+            FaultKind.Conflict => request.Verb == "update" && request.Name is not null,
+            FaultKind.WatchExpired => request.Verb == "watch" && WatchResourceVersion(ctx) is > 0,
+            FaultKind.WatchDrop or FaultKind.WatchTimeout => request.Verb == "watch",
+            FaultKind.WatchClosed or FaultKind.Restart => false,
+            _ => true,
+        };
+        return kindApplies && request.Matches(rule);
+    }
+
+    private bool Roll(ActiveRule active)
+    {
+        lock (_gate)
+        {
+            if (active.Rule.MaxCount is { } max && active.Injected >= max)
+            {
+                return false;
+            }
+            // Always draw, so the sequence does not depend on the probabilities chosen.
+            var hit = _random.NextDouble() < active.Rule.Probability;
+            if (hit)
+            {
+                active.Injected++;
+            }
+            return hit;
+        }
+    }
+
+    /// <summary>Applies one fault; true when the request was answered (the chain stops).</summary>
+    private async Task<bool> InjectAsync(FaultRule rule, FaultRequest request, HttpContext ctx, OpenWatch? watch)
+    {
+        switch (rule.Kind)
+        {
+            case FaultKind.Latency:
+                await Task.Delay(rule.Latency, ctx.RequestAborted);
+                return false;
+            case FaultKind.TooManyRequests:
+                // apiserver filters/maxinflight.go tooManyRequests: Go's http.Error, plain text.
+                ctx.Response.StatusCode = 429;
+                ctx.Response.Headers.RetryAfter = rule.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("Too many requests, please try again later.\n"), ctx.RequestAborted);
+                return true;
+            case FaultKind.InternalError:
+                await HttpIo.WriteErrorAsync(ctx, StatusErrors.Internal("injected fault"));
+                return true;
+            case FaultKind.ServiceUnavailable:
+                await HttpIo.WriteErrorAsync(ctx, new ApiException(503, "ServiceUnavailable", "the server is currently unable to handle the request"));
+                return true;
+            case FaultKind.Conflict:
+                if (_find(request.Group, request.Version, request.Resource) is not { } resource)
+                {
+                    return false;
+                }
+                await HttpIo.WriteErrorAsync(ctx, StatusErrors.Conflict(resource, request.Name!));
+                return true;
+            case FaultKind.WatchExpired:
+                await WriteExpiredAsync(ctx, WatchResourceVersion(ctx) ?? 0);
+                return true;
+            case FaultKind.WatchDrop:
+                watch!.DropAfter(Math.Max(1, rule.AfterEvents), rule.Abrupt, () => Count(FaultKind.WatchDrop));
+                return false;
+            case FaultKind.WatchTimeout:
+                watch!.EndAfter(rule.WatchTimeout, () => Count(FaultKind.WatchTimeout));
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static long? WatchResourceVersion(HttpContext ctx) =>
+        ctx.Request.Query.TryGetValue("resourceVersion", out var v) && v.Count > 0
+        && long.TryParse(v[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 ? rv : null;
+
+    /// <summary>As the watch cache answers a compacted resourceVersion: 200, one ERROR event carrying a 410 Expired Status.</summary>
+    private async Task WriteExpiredAsync(HttpContext ctx, long rv)
+    {
+        var status = StatusErrors.Expired($"too old resource version: {rv} ({_revision()})").ToStatus();
+        var line = new JsonObject { ["type"] = "ERROR", ["object"] = status }.ToJsonString() + "\n";
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.Headers.CacheControl = "no-cache, private";
+        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+    }
+
+    private void Count(FaultKind kind) => _counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    private void Remove(ActiveRule rule)
+    {
+        lock (_gate)
+        {
+            _rules = _rules.Where(r => !ReferenceEquals(r, rule)).ToList();
+        }
+    }
+
+    private sealed class ActiveRule(FaultRule rule)
+    {
+        public FaultRule Rule { get; } = rule;
+
+        public int Injected { get; set; }
+    }
+
+    private sealed class Removal(FaultInjector owner, ActiveRule rule) : IDisposable
+    {
+        public void Dispose() => owner.Remove(rule);
+    }
+}
