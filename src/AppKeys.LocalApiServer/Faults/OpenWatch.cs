@@ -3,22 +3,27 @@ using Microsoft.AspNetCore.Http;
 namespace AppKeys.LocalApiServer.Faults;
 
 /// <summary>
-/// One watch request in flight. Its <c>RequestAborted</c> token is replaced by one this class can cancel, which
-/// ends the stream cleanly (the handler treats it as a timeout); <see cref="HttpContext.Abort"/> resets the connection.
+/// One watch request in flight. Its <c>RequestAborted</c> token is replaced by one this class can cancel and its
+/// body by a <see cref="WatchResponseStream"/>: cancelling ends the stream cleanly (the handler treats it as a
+/// timeout); <see cref="HttpContext.Abort"/> resets the connection instead.
 /// </summary>
 internal sealed class OpenWatch : IDisposable
 {
     private readonly HttpContext _ctx;
     private readonly CancellationTokenSource _end;
-    private Timer? _timer;
+    private readonly WatchResponseStream _body;
     private readonly Lock _gate = new();
+    private Timer? _timer;
     private bool _closed;
 
     public OpenWatch(HttpContext ctx)
     {
         _ctx = ctx;
-        _end = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        var aborted = ctx.RequestAborted;
+        _end = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         ctx.RequestAborted = _end.Token;
+        _body = new WatchResponseStream(ctx.Response.Body, aborted);
+        ctx.Response.Body = _body;
     }
 
     /// <summary>Closes the stream once; false when it was already closed or has ended (its context may be reused).</summary>
@@ -56,9 +61,9 @@ internal sealed class OpenWatch : IDisposable
         }, null, after, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Counts written events (one JSON object per line) and closes the stream after <paramref name="events"/>.</summary>
+    /// <summary>Closes the stream after <paramref name="events"/> written events.</summary>
     public void DropAfter(int events, bool abrupt, Action fired) =>
-        _ctx.Response.Body = new EventCountingStream(_ctx.Response.Body, events, async inner =>
+        _body.OnLines(events, async inner =>
         {
             if (abrupt)
             {

@@ -1,10 +1,16 @@
 namespace AppKeys.LocalApiServer.Faults;
 
-/// <summary>A write-only pass-through over a watch response that calls back once the given number of lines was written.</summary>
-internal sealed class EventCountingStream(Stream inner, int limit, Func<Stream, Task> reached) : Stream
+/// <summary>
+/// Stands between a watch handler and the real response body. Cancellation the handler passes to a write or
+/// flush stops the handler without ever cancelling a write on the connection (Kestrel resets a connection whose
+/// write is cancelled), so ending a watch through its token finishes the chunked stream cleanly, as kube's
+/// timeouts do. Also counts the events written (one JSON object per line) to drop the stream after a number of them.
+/// </summary>
+internal sealed class WatchResponseStream(Stream inner, CancellationToken connectionAborted) : Stream
 {
     private int _lines;
-    private bool _fired;
+    private int _limit = int.MaxValue;
+    private Func<Stream, Task>? _reached;
 
     public override bool CanRead => false;
 
@@ -16,9 +22,20 @@ internal sealed class EventCountingStream(Stream inner, int limit, Func<Stream, 
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>Calls <paramref name="reached"/> once <paramref name="lines"/> events were written.</summary>
+    public void OnLines(int lines, Func<Stream, Task> reached)
+    {
+        _limit = lines;
+        _reached = reached;
+    }
+
     public override void Flush() => inner.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return inner.FlushAsync(connectionAborted);
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -34,11 +51,12 @@ internal sealed class EventCountingStream(Stream inner, int limit, Func<Stream, 
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        await inner.WriteAsync(buffer, connectionAborted);
         _lines += buffer.Span.Count((byte)'\n');
-        if (!_fired && _lines >= limit)
+        if (_reached is { } reached && _lines >= _limit)
         {
-            _fired = true;
+            _reached = null;
             await reached(inner);
         }
     }
