@@ -18,6 +18,9 @@ namespace AppKeys.Runtime.Informers;
 public sealed class Informer<T> : IInformer<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    /// <summary>A watch that ends cleanly without events sooner than this is a "very short watch" (client-go) and backs off.</summary>
+    private static readonly TimeSpan MinimumQuietWatch = TimeSpan.FromSeconds(1);
+
     private readonly IResourceClient<T> client;
     private readonly InformerOptions<T> options;
     private readonly TimeProvider timeProvider;
@@ -139,17 +142,23 @@ public sealed class Informer<T> : IInformer<T>
                     }
                 }
 
+                var watchStarted = timeProvider.GetTimestamp();
                 await WatchOnceAsync(scope, state, reason, cancellationToken);
-                reason = "timeout";
-                if (state.Events > 0)
+                if (state.Events > 0 || timeProvider.GetElapsedTime(watchStarted) >= MinimumQuietWatch)
                 {
+                    // A clean end (the server's timeoutSeconds passed, even on a quiet watch): resume at once from the
+                    // last resourceVersion (bookmarks advance it); no backoff, no re-list.
                     failures = 0;
+                    reason = "timeout";
                 }
                 else
                 {
-                    // A stream that ends at once without events must not become a hot loop.
+                    // client-go's "very short watch": a stream that ends at once without events must not become a
+                    // hot loop, so it backs off like a failure.
                     failures = Math.Min(failures + 1, 30);
                     delay = Backoff(failures);
+                    reason = "error";
+                    logger.LogWarning("Watch of {Resource} in {Scope} ended after less than {Minimum} without events ({Failures} in a row); retrying in {Delay}", ResourceName, scope ?? "all namespaces", MinimumQuietWatch, failures, delay);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -78,6 +78,60 @@ public sealed class InformerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_quiet_watch_that_reaches_its_timeout_resumes_at_once_without_backoff_or_relist()
+    {
+        client.Put("a");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the first watch starts");
+
+        // Quiet watches (no events at all) that last until the server's timeoutSeconds end cleanly: each one is
+        // resumed at once from the list's resourceVersion, however many there are in a row; the fake clock never
+        // moves after the end, so any backoff would stall the resume.
+        for (var i = 2; i <= 5; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(5));
+            client.EndWatch();
+            await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == i, $"quiet watch {i - 1} is resumed without backoff");
+            Assert.Equal("2", client.WatchResourceVersions[i - 1]);
+        }
+
+        // A bookmark on an otherwise quiet watch moves the resume point.
+        client.Send(WatchEventType.Bookmark, FakeResourceClient.Object(string.Empty, "9"));
+        time.Advance(TimeSpan.FromMinutes(5));
+        client.EndWatch();
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 6, "the bookmarked watch is resumed");
+        Assert.Equal("9", client.WatchResourceVersions[5]);
+
+        // The informer is still live and never re-listed.
+        client.Send(WatchEventType.Added, FakeResourceClient.Object("b", "10"));
+        await Eventually.TrueAsync(() => Events().Contains("Added b@10"), "an event after the resumes arrives");
+        Assert.Equal(1, client.Lists);
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_watch_that_ends_at_once_without_events_backs_off_instead_of_looping()
+    {
+        client.Put("a");
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the first watch starts");
+
+        // The stream ends while the clock stands still: a "very short watch". The resume waits for the backoff
+        // (at least InitialBackoff/2 = 400 ms of fake time), so without advancing the clock nothing reconnects.
+        client.EndWatch();
+        await Task.Delay(300);
+        Assert.Single(client.WatchResourceVersions);
+        await Eventually.TrueAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return client.WatchResourceVersions.Count == 2; }, "the watch resumes after the backoff");
+        Assert.Equal("2", client.WatchResourceVersions[1]);
+        Assert.Equal(1, client.Lists);
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task An_expired_resource_version_relists_and_reports_objects_deleted_meanwhile()
     {
         client.Put("a");

@@ -85,4 +85,43 @@ public sealed class InformerIntegrationTests
         await run.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(0, informer.ActiveWatchConnections);
     }
+
+    [Fact]
+    public async Task Quiet_watches_that_reach_the_server_timeout_are_resumed_at_once_without_relisting()
+    {
+        await using var local = await LocalServer.StartAsync();
+        var (transport, _) = local.Connect();
+        var configMaps = new ResourceClient<V1ConfigMap>(transport);
+        var metrics = new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry());
+
+        // The server ends each watch after 2-3 s (timeoutSeconds); a backoff after such a clean end would take at
+        // least 5 min here, so the resumes below can only happen without one.
+        var informer = new Informer<V1ConfigMap>(
+            configMaps,
+            new InformerOptions<V1ConfigMap> { Namespaces = ["default"], MinWatchTimeout = TimeSpan.FromSeconds(2), InitialBackoff = TimeSpan.FromMinutes(10), MaxBackoff = TimeSpan.FromMinutes(10) },
+            TimeProvider.System,
+            metrics);
+        informer.AddHandler(e =>
+        {
+            lock (events)
+            {
+                events.Add($"{e.Type} {e.Object.Metadata.Name}");
+            }
+        });
+        await configMaps.CreateAsync(ConfigMap("a"));
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => informer.WatchConnectionsOpened >= 4, "three quiet watches time out and are resumed", seconds: 40);
+
+        await configMaps.CreateAsync(ConfigMap("b"));
+        await Eventually.TrueAsync(() => Count("Added b") == 1, "an object created after the resumes arrives");
+        Assert.Equal(1, metrics.Value("appkeys_informer_relists_total", "configmaps"));
+        Assert.Equal(0, metrics.Value("appkeys_informer_watch_restarts_total", "configmaps", "error"));
+        Assert.True(metrics.Value("appkeys_informer_watch_restarts_total", "configmaps", "timeout") >= 3);
+        Assert.Equal(["Added a", "Added b"], Events());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, informer.ActiveWatchConnections);
+    }
 }
