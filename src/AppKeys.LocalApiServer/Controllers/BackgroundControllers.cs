@@ -3,16 +3,22 @@ using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace AppKeys.LocalApiServer.Controllers;
 
 /// <summary>
-/// The kube-controller-manager parts the API contract depends on, run after every write and once a second:
-/// the garbage collector (owner references by uid, Background/Foreground/Orphan), the namespace controller
-/// (delete contents of a terminating namespace, then the namespace) and the CRD finalizer (delete a CRD's
-/// objects, then the CRD). Each sweep runs under the store lock, so it sees and leaves a consistent state.
+/// The kube-controller-manager parts the API contract depends on: the garbage collector (owner references by uid,
+/// Background/Foreground/Orphan), the namespace controller (delete contents of a terminating namespace, then the
+/// namespace) and the CRD finalizer (delete a CRD's objects, then the CRD). Each sweep runs under the store lock, so
+/// it sees and leaves a consistent state.
 /// </summary>
+/// <remarks>
+/// A sweep reads every stored object, so it only runs after a change it could act on (<see cref="NeedsSweep"/>):
+/// a removal, a write to a terminating object, or owner references naming an owner that is absent or terminating.
+/// Sweeping after every write made writes O(objects) under the store lock (quadratic in bulk creates).
+/// </remarks>
 internal sealed class BackgroundControllers
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -21,6 +27,9 @@ internal sealed class BackgroundControllers
     private readonly CancellationToken _stopping;
     private readonly SemaphoreSlim _signal = new(0);
     private Task? _loop;
+
+    // Set under the store lock by a relevant change, cleared by the sweep pass that starts after it.
+    private volatile bool _dirty = true;
 
     public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping)
     {
@@ -31,6 +40,10 @@ internal sealed class BackgroundControllers
 
     public void Start()
     {
+        lock (_service.Store.Gate)
+        {
+            _service.Store.Changed += OnChanged;
+        }
         _service.ControllersNeeded += Signal;
         _loop = Task.Run(RunAsync);
     }
@@ -38,6 +51,10 @@ internal sealed class BackgroundControllers
     public async Task StopAsync()
     {
         _service.ControllersNeeded -= Signal;
+        lock (_service.Store.Gate)
+        {
+            _service.Store.Changed -= OnChanged;
+        }
         if (_loop is not null)
         {
             try
@@ -52,7 +69,7 @@ internal sealed class BackgroundControllers
 
     private void Signal()
     {
-        if (_signal.CurrentCount == 0)
+        if (_dirty && _signal.CurrentCount == 0)
         {
             _signal.Release();
         }
@@ -70,6 +87,10 @@ internal sealed class BackgroundControllers
             {
                 return;
             }
+            if (!_dirty)
+            {
+                continue;
+            }
             try
             {
                 Sweep();
@@ -86,14 +107,87 @@ internal sealed class BackgroundControllers
     {
         lock (_service.Store.Gate)
         {
+            // A pass that changes nothing writes nothing, so it leaves _dirty clear; the bound leaves it set and the
+            // periodic wake-up carries on.
             for (var pass = 0; pass < 20; pass++)
             {
+                _dirty = false;
                 if (!Pass())
                 {
                     return;
                 }
             }
         }
+    }
+
+    /// <summary>Store change hook (runs under the store lock).</summary>
+    private void OnChanged(string storage, WatchEvent e)
+    {
+        if (!_dirty && NeedsSweep(e))
+        {
+            _dirty = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether a change can give a controller something to do. Removals may leave dependents without an owner or
+    /// empty a terminating namespace/CRD; terminating objects wait on finalizers and dependents; owner references
+    /// matter only when an owner they name (before or after the change) is absent, elsewhere or terminating.
+    /// </summary>
+    internal bool NeedsSweep(WatchEvent e)
+    {
+        if (e.Type == WatchEvent.Deleted)
+        {
+            return true;
+        }
+        if (e.Object is not { } current || e.Type == WatchEvent.Bookmark)
+        {
+            return false;
+        }
+        if (ObjectMeta.IsTerminating(current) || (e.Previous is { } before && ObjectMeta.IsTerminating(before)))
+        {
+            return true;
+        }
+        var refs = OwnerReferences(current);
+        var previousRefs = e.Previous is null ? null : OwnerReferences(e.Previous);
+        if (refs is null && previousRefs is null)
+        {
+            return false;
+        }
+        if (JsonNode.DeepEquals(refs, previousRefs))
+        {
+            return false;
+        }
+        var ns = ObjectMeta.Namespace(current);
+        return refs?.OfType<JsonObject>().Any(r => !OwnerAlive(r, ns)) == true
+            || previousRefs?.OfType<JsonObject>().Any(r => !OwnerAlive(r, ns)) == true;
+    }
+
+    private static JsonArray? OwnerReferences(JsonObject obj) =>
+        JsonText.GetObject(obj, "metadata")?["ownerReferences"] as JsonArray;
+
+    /// <summary>The referenced owner exists with that uid where the GC looks for it, and is not being deleted.</summary>
+    private bool OwnerAlive(JsonObject reference, string dependentNamespace)
+    {
+        var apiVersion = JsonText.GetString(reference, "apiVersion");
+        var kind = JsonText.GetString(reference, "kind");
+        var name = JsonText.GetString(reference, "name");
+        var uid = JsonText.GetString(reference, "uid");
+        if (apiVersion is null || kind is null || name is null || uid is null)
+        {
+            return false;
+        }
+        foreach (var r in _service.Registry.All)
+        {
+            if (r.Kind != kind || r.GroupVersion != apiVersion || r.Group == "events.k8s.io")
+            {
+                continue;
+            }
+            var owner = _service.Store.Get(BuiltInResources.StorageKey(r), r.Namespaced ? dependentNamespace : null, name);
+            return owner is not null && ObjectMeta.Uid(owner) == uid && !ObjectMeta.IsTerminating(owner)
+                && (!r.Namespaced || dependentNamespace.Length > 0);
+        }
+        return false;
     }
 
     private sealed record Entry(ApiResourceInfo Resource, string Storage, JsonObject Object);

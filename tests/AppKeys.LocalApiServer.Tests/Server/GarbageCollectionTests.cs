@@ -88,4 +88,36 @@ public sealed class GarbageCollectionTests(ApiServerFixture fx) : IClassFixture<
         }, ns);
         await ApiServerFixture.EventuallyAsync(() => GoneAsync($"/api/v1/namespaces/{ns}/configmaps/cross"), "cross-namespace dependent collected");
     }
+
+    [Fact]
+    public async Task Dependent_whose_owner_reference_is_changed_to_an_absent_owner_is_collected()
+    {
+        // Sweeps run only after changes they could act on: an update of the references must still count.
+        var ns = await fx.NewNamespaceAsync();
+        var (owner, dependent) = await OwnerAndDependentAsync(ns);
+        dependent.Metadata.OwnerReferences[0].Uid = Guid.NewGuid().ToString();
+        await fx.Client.CoreV1.ReplaceNamespacedConfigMapAsync(dependent, "dep", ns);
+        await ApiServerFixture.EventuallyAsync(() => GoneAsync($"/api/v1/namespaces/{ns}/configmaps/dep"), "dependent of a missing uid collected");
+        Assert.Equal(200, (await fx.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/secrets/{owner.Metadata.Name}")).Code);
+    }
+
+    [Fact]
+    public async Task Dependent_added_while_its_owner_is_held_by_a_finalizer_is_collected_with_it()
+    {
+        var ns = await fx.NewNamespaceAsync();
+        var owner = await fx.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new() { Name = "held", Finalizers = ["x.io/hold"] } }, ns);
+        await fx.SendAsync(HttpMethod.Delete, $"/api/v1/namespaces/{ns}/secrets/held", """{"propagationPolicy":"Background"}""");
+        await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new()
+            {
+                Name = "late",
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Secret", Name = "held", Uid = owner.Metadata.Uid }],
+            },
+        }, ns);
+        var held = await fx.Client.CoreV1.ReadNamespacedSecretAsync("held", ns);
+        held.Metadata.Finalizers = [];
+        await fx.Client.CoreV1.ReplaceNamespacedSecretAsync(held, "held", ns);
+        await ApiServerFixture.EventuallyAsync(() => GoneAsync($"/api/v1/namespaces/{ns}/configmaps/late"), "dependent collected after its owner went");
+    }
 }

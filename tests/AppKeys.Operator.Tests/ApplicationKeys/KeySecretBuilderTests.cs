@@ -138,5 +138,6 @@ public class KeySecretBuilderTests
         Assert.NotNull(updated);
         Assert.Equal("gold", updated.Metadata.Labels["tier"]);
         Assert.True(KeySecretRecord.Read(updated).Intact);
+        Assert.False(secret.Metadata.Labels.ContainsKey("tier")); // the input may be the informer's cached object
     }
 }

@@ -21,6 +21,7 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 public sealed class ApplicationKeyReconciler(
     IResourceClient<V1Alpha1ApplicationKey> keys,
     IResourceClient<V1Secret> secrets,
+    SecretReader secretReader,
     IInformer<V1Alpha1Application> applications,
     TokenIssuance issuance,
     IEventRecorder events,
@@ -46,7 +47,7 @@ public sealed class ApplicationKeyReconciler(
         }
 
         var spec = EffectiveKeySpec.From(key);
-        var secret = ObjectNames.IsValid(spec.SecretName) ? await secrets.GetAsync(spec.SecretName, spec.Namespace, cancellationToken) : null;
+        var secret = await ReadSecretAsync(key, spec, cancellationToken);
         var owned = secret is not null && SecretOwnership.IsControlledBy(secret.Metadata, key) ? secret : null;
 
         if (ApplicationKeyValidator.ValidateSpec(key) is { } invalid)
@@ -73,7 +74,9 @@ public sealed class ApplicationKeyReconciler(
             return await FinishAsync(key, spec, owned, refused, cancellationToken);
         }
 
-        var appSecret = await secrets.GetAsync(appSpec.SecretName, appSpec.Namespace, cancellationToken);
+        // Only a Secret the Application controls can hold its credentials, and those are always labelled as ours:
+        // the cache alone answers (when the Application's Secret is written, its event requeues this key).
+        var appSecret = secretReader.Cached(appSpec.SecretName, appSpec.Namespace);
         var (credentials, notReady) = ApplicationCredentialsReader.Read(app, appSpec, appSecret, spec.KeyType);
         if (credentials is null)
         {
@@ -161,12 +164,32 @@ public sealed class ApplicationKeyReconciler(
     private async Task DeleteOldSecretAsync(V1Alpha1ApplicationKey key, EffectiveKeySpec spec, CancellationToken cancellationToken)
     {
         if (key.Status?.SecretName is { } old && old != spec.SecretName
-            && await secrets.GetAsync(old, spec.Namespace, cancellationToken) is { } stale
+            && await secretReader.GetAsync(old, spec.Namespace, cancellationToken) is { } stale
             && SecretOwnership.IsControlledBy(stale.Metadata, key))
         {
             await secrets.DeleteAsync(old, spec.Namespace, cancellationToken: cancellationToken);
             logger.LogInformation("Deleted Secret {Secret}, replaced by {NewSecret}", old, spec.SecretName);
         }
+    }
+
+    /// <summary>
+    /// The key's Secret from the cache. The cache can lag behind our own writes: a cached Secret older than the revision
+    /// status already reports, and a miss (absent, foreign or not seen yet), are read from the API server.
+    /// </summary>
+    private async Task<V1Secret?> ReadSecretAsync(V1Alpha1ApplicationKey key, EffectiveKeySpec spec, CancellationToken cancellationToken)
+    {
+        if (!ObjectNames.IsValid(spec.SecretName))
+        {
+            return null;
+        }
+
+        var cached = secretReader.Cached(spec.SecretName, spec.Namespace);
+        if (cached is not null && KeySecretRecord.Read(cached).Revision >= (key.Status?.Revision ?? 0))
+        {
+            return cached;
+        }
+
+        return await secrets.GetAsync(spec.SecretName, spec.Namespace, cancellationToken);
     }
 
     private static bool ConsumerSecretMatches(V1Secret secret, SecretValue current) =>

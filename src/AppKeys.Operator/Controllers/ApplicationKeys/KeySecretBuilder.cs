@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AppKeys.Operator.Apis;
+using AppKeys.Runtime;
 using k8s.Models;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
@@ -53,7 +54,7 @@ public static class KeySecretBuilder
 
     /// <summary>
     /// The Secret with the template's labels and annotations applied, or null when it already carries them
-    /// (metadata-only changes never issue a new token).
+    /// (metadata-only changes never issue a new token). <paramref name="existing"/> is not changed (it may be cached).
     /// </summary>
     public static V1Secret? WithTemplate(V1Secret existing, EffectiveKeySpec spec)
     {
@@ -63,19 +64,20 @@ public static class KeySecretBuilder
             return null;
         }
 
-        existing.Metadata.Labels ??= new Dictionary<string, string>();
-        existing.Metadata.Annotations ??= new Dictionary<string, string>();
+        var updated = KubernetesObjects.Clone(existing);
+        updated.Metadata.Labels ??= new Dictionary<string, string>();
+        updated.Metadata.Annotations ??= new Dictionary<string, string>();
         foreach (var (name, value) in labels)
         {
-            existing.Metadata.Labels[name] = value;
+            updated.Metadata.Labels[name] = value;
         }
 
         foreach (var (name, value) in spec.TemplateAnnotations)
         {
-            existing.Metadata.Annotations[name] = value;
+            updated.Metadata.Annotations[name] = value;
         }
 
-        return existing;
+        return updated;
     }
 
     private static Dictionary<string, string> Labels(EffectiveKeySpec spec) =>
