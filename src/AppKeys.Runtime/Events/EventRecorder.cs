@@ -85,6 +85,8 @@ public sealed class EventRecorder : IEventRecorder
                     // Raced with another writer of the same event: read again once.
                 }
             }
+
+            logger.LogDebug("Event {Reason} for {Kind} {Name} not recorded: it kept conflicting with another writer", reason, regarding.Kind, regarding.Metadata?.Name);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

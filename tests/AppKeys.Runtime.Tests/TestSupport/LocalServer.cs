@@ -17,10 +17,16 @@ internal sealed class LocalServer : IAsyncDisposable
     public static async Task<LocalServer> StartAsync(int eventWindow = 1000) =>
         new(await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { EventWindow = eventWindow }));
 
-    public (KubernetesTransport Transport, FaultInjectionHandler Faults) Connect()
+    /// <summary>Client configuration for the server (admin token, its CA), e.g. for <c>ControllerRuntimeOptions.Kubernetes</c>.</summary>
+    public KubernetesClientConfiguration Config()
     {
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(Server.KubeconfigYaml));
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+    }
+
+    public (KubernetesTransport Transport, FaultInjectionHandler Faults) Connect()
+    {
+        var config = Config();
         var faults = new FaultInjectionHandler();
         var kubernetes = new Kubernetes(config, faults);
         clients.Add(kubernetes);
