@@ -56,8 +56,8 @@ run: ## Run the operator against an in-process local API server (samples applied
 	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local
 
 .PHONY: apiserver
-apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig path; KUBECONFIG_OUT, ARGS="--port N --data-dir D")
-	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) -- $(ARGS)
+apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig path; KUBECONFIG_OUT, DATA_DIR=dir keeps state, ARGS="--port N")
+	$(DOTNET) run --project src/AppKeys.LocalApiServer.Host -c $(CONFIGURATION) -- $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(ARGS)
 
 .PHONY: bench
 BENCH_KEYS ?= 1000

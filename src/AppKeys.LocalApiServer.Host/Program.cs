@@ -4,13 +4,15 @@ using Microsoft.Extensions.Logging;
 
 // appkeys-apiserver: runs the local Kubernetes API server in the foreground.
 //   --port N        listen on 127.0.0.1:N (default 0 = pick a free port)
-//   --data-dir DIR  reserved for persistence (not implemented yet: rejected)
+//   --data-dir DIR  keep the store, CA, tokens and port in DIR: a restart on DIR loses nothing (see docs/local-apiserver.md)
+//   --fsync         with --data-dir: fsync the journal after every write (default: after snapshots and at exit)
 //   --http          serve plain HTTP instead of HTTPS
 // Writes the kubeconfig to $KUBECONFIG_OUT or .local/kubeconfig and prints its path on one line once ready.
 
 var port = 0;
 string? dataDir = null;
 var https = true;
+var fsync = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,15 +21,17 @@ for (var i = 0; i < args.Length; i++)
             port = p;
             i++;
             break;
-        case "--data-dir" when i + 1 < args.Length:
+        case "--data-dir" when i + 1 < args.Length && args[i + 1].Length > 0:
             dataDir = args[++i];
-            Console.Error.WriteLine($"appkeys-apiserver: --data-dir {dataDir}: persistence is not implemented yet");
-            return 2;
+            break;
+        case "--fsync":
+            fsync = true;
+            break;
         case "--http":
             https = false;
             break;
         case "--help" or "-h":
-            Console.WriteLine("usage: appkeys-apiserver [--port N] [--data-dir DIR] [--http]");
+            Console.WriteLine("usage: appkeys-apiserver [--port N] [--data-dir DIR [--fsync]] [--http]");
             return 0;
         default:
             Console.Error.WriteLine($"appkeys-apiserver: unknown or incomplete argument '{args[i]}' (see --help)");
@@ -54,13 +58,24 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
         stop.Cancel();
     });
 
-await using var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions
+LocalKubernetesApiServer server;
+try
 {
-    Port = port,
-    DataDirectory = dataDir,
-    UseHttps = https,
-    LoggerFactory = loggerFactory,
-});
+    server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions
+    {
+        Port = port,
+        DataDirectory = dataDir,
+        SyncEveryWrite = fsync,
+        UseHttps = https,
+        LoggerFactory = loggerFactory,
+    });
+}
+catch (Exception ex) when (ex is DataDirectoryCorruptException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"appkeys-apiserver: {ex.Message}");
+    return 1;
+}
+await using var running = server;
 var target = Environment.GetEnvironmentVariable("KUBECONFIG_OUT") is { Length: > 0 } env ? env : Path.Combine(".local", "kubeconfig");
 var written = server.WriteKubeconfig(target);
 Console.Out.WriteLine(written);

@@ -8,8 +8,22 @@ public sealed class LocalApiServerOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
     public int Port { get; set; }
 
-    /// <summary>Reserved for persistence (snapshot + append log); not implemented yet: setting it makes StartAsync throw.</summary>
+    /// <summary>
+    /// Keeps the store (snapshot + append-only journal), the CA and serving certificate, the bearer tokens and the
+    /// last port in this directory, so a new server on it continues where the previous one stopped (as etcd would).
+    /// Null (the default) keeps everything in memory. See docs/local-apiserver.md, "Persistence".
+    /// </summary>
     public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// With a <see cref="DataDirectory"/>: fsync the journal after every committed write (as etcd does). The default
+    /// (false) hands every write to the OS before answering, which survives the process dying but not the machine;
+    /// snapshots and shutdown always fsync.
+    /// </summary>
+    public bool SyncEveryWrite { get; set; }
+
+    /// <summary>With a <see cref="DataDirectory"/>: journal entries after which the store is snapshotted and the journal emptied.</summary>
+    public int JournalCompactionEntries { get; set; } = 10_000;
 
     /// <summary>How many change events each resource keeps for watches that resume from a resourceVersion.</summary>
     public int EventWindow { get; set; } = 1000;

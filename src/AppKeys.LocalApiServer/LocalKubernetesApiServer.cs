@@ -1,136 +1,136 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
-using AppKeys.LocalApiServer.Authorization;
-using AppKeys.LocalApiServer.Controllers;
 using AppKeys.LocalApiServer.Faults;
-using AppKeys.LocalApiServer.Http;
-using AppKeys.LocalApiServer.Registry;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Security;
 using AppKeys.LocalApiServer.Semantics;
-using AppKeys.LocalApiServer.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
+using AppKeys.LocalApiServer.Storage.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using StoreJournal = System.IDisposable;
 
 namespace AppKeys.LocalApiServer;
 
 /// <summary>
-/// An in-process Kubernetes API server on 127.0.0.1 (Kestrel, HTTPS with a CA generated at start) with
-/// kube-apiserver's REST semantics for the kinds an operator meets. See docs/local-apiserver.md.
+/// An in-process Kubernetes API server on 127.0.0.1 (Kestrel, HTTPS with a CA generated at start or kept in the
+/// data directory) with kube-apiserver's REST semantics for the kinds an operator meets. See docs/local-apiserver.md.
 /// </summary>
 public sealed class LocalKubernetesApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly TokenAuthenticator _authenticator;
-    private readonly ServingCertificates? _certificates;
-    private readonly BackgroundControllers _controllers;
-    private readonly CancellationTokenSource _stopping;
-    private readonly StoreJournal? _journal;
+    private const string StateFile = "server.json";
+    private const string KubeconfigFile = "kubeconfig";
+
+    /// <summary>How long a restart waits for the old socket to free the port before giving up.</summary>
+    private static readonly TimeSpan RebindDeadline = TimeSpan.FromSeconds(15);
+
+    private readonly ServerContext _context;
+    private readonly ILogger _logger;
+    private readonly string? _dataDirectory;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private ServerInstance _instance = null!;
     private int _disposed;
 
-    private LocalKubernetesApiServer(WebApplication app, TokenAuthenticator authenticator, ServingCertificates? certificates,
-        BackgroundControllers controllers, CancellationTokenSource stopping, StoreJournal? journal, Uri baseAddress,
-        string adminToken, ResourceService service, FaultInjector faults)
+    private LocalKubernetesApiServer(ServerContext context, ILogger logger, string? dataDirectory, string adminToken)
     {
-        Faults = faults;
-        _app = app;
-        _authenticator = authenticator;
-        _certificates = certificates;
-        _controllers = controllers;
-        _stopping = stopping;
-        _journal = journal;
-        BaseAddress = baseAddress;
+        _context = context;
+        _logger = logger;
+        _dataDirectory = dataDirectory;
         AdminToken = adminToken;
-        Service = service;
-        KubeconfigYaml = Kubeconfig.Build(baseAddress, certificates?.CaPem, "local-admin", adminToken);
     }
 
-    /// <summary>Where the server listens, e.g. <c>https://127.0.0.1:41234</c>.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>Where the server listens, e.g. <c>https://127.0.0.1:41234</c>; the same after <see cref="RestartAsync"/>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Bearer token of the admin user (group <c>system:masters</c>) written to the kubeconfig.</summary>
     public string AdminToken { get; }
 
     /// <summary>A complete kubeconfig: cluster "local" with the CA, user "local-admin" with the token, context "local".</summary>
-    public string KubeconfigYaml { get; }
+    public string KubeconfigYaml { get; private set; } = null!;
 
     /// <summary>The CA certificate (PEM) clients must trust; null when serving plain HTTP.</summary>
-    public string? CertificateAuthorityPem => _certificates?.CaPem;
+    public string? CertificateAuthorityPem => _context.Certificates?.CaPem;
 
-    /// <summary>Fault injection (off until a rule is added); see docs/reliability.md.</summary>
-    public FaultInjector Faults { get; }
+    /// <summary>Fault injection (off until a rule is added); see docs/reliability.md. The same object across restarts.</summary>
+    public FaultInjector Faults => _context.Faults;
 
-    /// <summary>The API semantics (for in-process use by tests and tools).</summary>
-    internal ResourceService Service { get; }
+    /// <summary>Full path of the data directory, or null when the store lives in memory only.</summary>
+    public string? DataDirectory => _dataDirectory;
+
+    /// <summary>What the latest start read back from the data directory (null without one).</summary>
+    public RecoveryReport? Recovery => Volatile.Read(ref _instance).Recovery;
+
+    /// <summary>Full restarts done by <see cref="RestartAsync"/> since this object started.</summary>
+    public int Restarts { get; private set; }
+
+    /// <summary>The current resourceVersion of the store (etcd's revision).</summary>
+    public long ResourceVersion => Service.Store.Revision;
+
+    /// <summary>The API semantics of the current instance (for in-process use by tests and tools).</summary>
+    internal ResourceService Service => Volatile.Read(ref _instance).Service;
+
+    /// <summary>The persistence journal of the current instance (tests: compaction).</summary>
+    internal FileJournal? Journal => Volatile.Read(ref _instance).Journal;
 
     public static async Task<LocalKubernetesApiServer> StartAsync(LocalApiServerOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!string.IsNullOrEmpty(options.DataDirectory))
-        {
-            // Persistence is not implemented yet; refusing is better than silently losing data on restart.
-            throw new NotSupportedException("LocalApiServerOptions.DataDirectory (persistence) is not implemented yet");
-        }
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger<LocalKubernetesApiServer>();
+        var dataDirectory = options.DataDirectory is { Length: > 0 } dir ? DataDirectoryFiles.EnsureDirectory(dir) : null;
 
-        var registry = new ResourceRegistry();
-        StoreJournal? journal = null;
-        var store = new ObjectStore(options.EventWindow);
-        var service = new ResourceService(store, registry, options) { Hooks = new SchemaHooks() };
-        SeedNamespaces(service);
-        var rbac = options.Authorization == AuthorizationMode.Rbac ? SeedRbac(service) : null;
-        var faults = new FaultInjector(options.FaultSeed, () => store.Revision, registry.Find);
-
-        var authenticator = new TokenAuthenticator();
-        var adminToken = authenticator.Issue(options.AdminUser, ["system:masters"]);
-        var certificates = options.UseHttps ? ServingCertificates.Create(options.Time) : null;
-        var stopping = new CancellationTokenSource();
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k =>
+        var authenticator = dataDirectory is null ? new TokenAuthenticator() : TokenAuthenticator.LoadOrCreate(dataDirectory);
+        var adminToken = authenticator.AdminToken(options.AdminUser, ["system:masters"]);
+        ServingCertificates? certificates = null;
+        if (options.UseHttps)
         {
-            k.Limits.MaxRequestBodySize = null; // enforced by the handler to answer with a Status (413)
-            k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            certificates = dataDirectory is null
+                ? ServingCertificates.Create(options.Time)
+                : ServingCertificates.LoadOrCreate(dataDirectory, options.Time, logger);
+        }
+        LocalKubernetesApiServer? server = null;
+        var faults = new FaultInjector(options.FaultSeed, () => server!.Service.Store.Revision, (g, v, p) => server!.Service.Registry.Find(g, v, p));
+        var context = new ServerContext(options, loggerFactory, authenticator, certificates, faults);
+        server = new LocalKubernetesApiServer(context, logger, dataDirectory, adminToken);
+        faults.FullRestart = server.RestartInstanceAsync;
+        try
+        {
+            var preferred = options.Port;
+            if (preferred == 0 && dataDirectory is not null)
             {
-                listen.Use(faults.WrapConnection);
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                if (certificates is not null)
-                {
-                    listen.UseHttps(certificates.ServerCertificate);
-                }
-            });
-        });
-        var app = builder.Build();
-        IAuthorizer authorizer = rbac is not null ? new RbacAuthorizer(rbac.Current) : options.Authorizer ?? new AllowAllAuthorizer();
-        var endpoint = new ApiEndpoint(service, authenticator, authorizer, options, logger, stopping.Token);
-        var reviews = new AccessReviewEndpoint(authenticator, authorizer, rbac is null ? null : rbac.Current, options.MaxRequestBodyBytes);
-        app.Use(faults.InvokeAsync);
-        app.Use(reviews.InvokeAsync);
-        app.Run(endpoint.HandleAsync);
-        await app.StartAsync(ct);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        var baseAddress = new Uri($"{(certificates is null ? "http" : "https")}://127.0.0.1:{port}");
-        var controllers = new BackgroundControllers(service, loggerFactory.CreateLogger<BackgroundControllers>(), stopping.Token);
-        controllers.Start();
+                // Reuse the last port so kubeconfigs written earlier keep working; fall back to any port.
+                preferred = ReadRecordedPort(dataDirectory);
+            }
+            ServerInstance instance;
+            try
+            {
+                instance = await ServerInstance.StartAsync(context, preferred, TimeSpan.Zero, ct);
+            }
+            catch (IOException) when (options.Port == 0 && preferred != 0)
+            {
+                logger.LogWarning("Port {Port} recorded in the data directory is taken; picking another (rewrite kubeconfigs)", preferred);
+                instance = await ServerInstance.StartAsync(context, 0, TimeSpan.Zero, ct);
+            }
+            server._instance = instance;
+            server.BaseAddress = new Uri($"{(certificates is null ? "http" : "https")}://127.0.0.1:{instance.Port}");
+            server.KubeconfigYaml = Kubeconfig.Build(server.BaseAddress, certificates?.CaPem, options.AdminUser, adminToken);
+            if (dataDirectory is not null)
+            {
+                DataDirectoryFiles.WriteAtomically(Path.Combine(dataDirectory, StateFile),
+                    new JsonObject { ["port"] = instance.Port }.ToJsonString());
+                DataDirectoryFiles.WriteAtomically(Path.Combine(dataDirectory, KubeconfigFile), server.KubeconfigYaml);
+            }
+        }
+        catch
+        {
+            certificates?.Dispose();
+            throw;
+        }
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("Local Kubernetes API server listening on {Address}", baseAddress);
+            logger.LogInformation("Local Kubernetes API server listening on {Address}{Persistence}", server.BaseAddress,
+                dataDirectory is null ? "" : $" (data directory {dataDirectory}, resourceVersion {server.ResourceVersion})");
         }
-        return new LocalKubernetesApiServer(app, authenticator, certificates, controllers, stopping, journal, baseAddress, adminToken, service, faults);
+        return server;
     }
 
     /// <summary>Writes <see cref="KubeconfigYaml"/> to <paramref name="path"/> (creating directories) and returns the full path.</summary>
@@ -149,8 +149,52 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         return full;
     }
 
-    /// <summary>Issues a bearer token for <paramref name="user"/> (e.g. <c>system:serviceaccount:ns:sa</c>).</summary>
-    public string IssueToken(string user, IEnumerable<string>? groups = null) => _authenticator.Issue(user, groups);
+    /// <summary>Issues a bearer token for <paramref name="user"/> (e.g. <c>system:serviceaccount:ns:sa</c>); saved in the data directory.</summary>
+    public string IssueToken(string user, IEnumerable<string>? groups = null) => _context.Authenticator.Issue(user, groups);
+
+    /// <summary>
+    /// A full restart from the data directory, as when kube-apiserver (and etcd) restart: the running instance stops
+    /// (watches and connections are cut, in-flight writes either commit durably or fail), nothing listens for
+    /// <paramref name="downtime"/> (clients get "connection refused"), then a new instance loads the data directory
+    /// and serves on the same address with the same CA and tokens. Watches from a resourceVersion older than the
+    /// current one then get 410 Expired. Same as <c>Faults.RestartAsync(downtime, RestartMode.Full)</c>.
+    /// Requires <see cref="LocalApiServerOptions.DataDirectory"/>.
+    /// </summary>
+    public Task RestartAsync(TimeSpan downtime = default, CancellationToken ct = default) =>
+        Faults.RestartAsync(downtime, RestartMode.Full, ct);
+
+    private async Task RestartInstanceAsync(TimeSpan downtime, CancellationToken ct)
+    {
+        if (_dataDirectory is null)
+        {
+            throw new InvalidOperationException(
+                "A full restart needs LocalApiServerOptions.DataDirectory (without one, Faults.RestartAsync(downtime) restarts in memory)");
+        }
+        await _lifecycle.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+            var old = _instance;
+            await old.StopAsync(abrupt: true);
+            if (downtime > TimeSpan.Zero)
+            {
+                // Not cancellable: the server must come back whatever happens to the caller.
+                await Task.Delay(downtime, CancellationToken.None);
+            }
+            var instance = await ServerInstance.StartAsync(_context, old.Port, RebindDeadline, CancellationToken.None);
+            Volatile.Write(ref _instance, instance);
+            Restarts++;
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("Local Kubernetes API server restarted on {Address} at resourceVersion {Revision}",
+                    BaseAddress, instance.Service.Store.Revision);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -158,39 +202,31 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         {
             return;
         }
-        await _stopping.CancelAsync();
-        await _controllers.StopAsync();
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-        _journal?.Dispose();
-        _certificates?.Dispose();
-        _stopping.Dispose();
+        await _lifecycle.WaitAsync();
+        try
+        {
+            await _instance.StopAsync(abrupt: false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+            _context.Certificates?.Dispose();
+        }
     }
 
-    /// <summary>kube-apiserver's bootstrap roles and bindings, then the store-backed policy source.</summary>
-    private static StoreRbacPolicySource SeedRbac(ResourceService service)
+    private static int ReadRecordedPort(string dataDirectory)
     {
-        foreach (var role in BootstrapPolicy.ClusterRoles())
+        var path = Path.Combine(dataDirectory, StateFile);
+        try
         {
-            service.Seed(BuiltInResources.ClusterRoles, role);
+            return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonObject state
+                && JsonText.TryGetLong(state["port"], out var port) && port is > 0 and <= 65535
+                ? (int)port
+                : 0;
         }
-        foreach (var binding in BootstrapPolicy.ClusterRoleBindings())
+        catch (System.Text.Json.JsonException)
         {
-            service.Seed(BuiltInResources.ClusterRoleBindings, binding);
-        }
-        return new StoreRbacPolicySource(service.Store);
-    }
-
-    private static void SeedNamespaces(ResourceService service)
-    {
-        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
-        {
-            service.Seed(BuiltInResources.Namespaces, new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Namespace",
-                ["metadata"] = new JsonObject { ["name"] = name },
-            });
+            return 0; // only a preference; never worth refusing to start over
         }
     }
 }

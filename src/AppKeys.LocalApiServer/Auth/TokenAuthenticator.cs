@@ -1,15 +1,71 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Storage.Persistence;
 
 namespace AppKeys.LocalApiServer.Auth;
 
 /// <summary>
 /// Static bearer tokens (kube's token file authenticator): each token maps to a user and groups. Tokens are
-/// 256-bit random values; they are never logged.
+/// 256-bit random values, kept only as SHA-256 digests and never logged. With a data directory they are saved
+/// (digests only, plus the admin token the kubeconfig needs) so tokens stay valid across restarts.
 /// </summary>
 public sealed class TokenAuthenticator
 {
+    internal const string FileName = "tokens.json";
+
+    private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, UserInfo> _tokens = new(StringComparer.Ordinal);
+    private readonly string? _path;
+    private (string User, string Token)? _admin;
+
+    public TokenAuthenticator()
+    {
+    }
+
+    private TokenAuthenticator(string path) => _path = path;
+
+    /// <summary>Loads <c>tokens.json</c> from a data directory (or starts empty) and saves every token issued later.</summary>
+    internal static TokenAuthenticator LoadOrCreate(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        var authenticator = new TokenAuthenticator(path);
+        if (!File.Exists(path))
+        {
+            return authenticator;
+        }
+        JsonObject? json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            json = null;
+        }
+        if (json?["tokens"] is not JsonArray tokens)
+        {
+            throw new DataDirectoryCorruptException(path, "is not a token list");
+        }
+        foreach (var t in tokens.OfType<JsonObject>())
+        {
+            if (JsonText.GetString(t, "sha256") is not { Length: 64 } digest || JsonText.GetString(t, "user") is not { Length: > 0 } user)
+            {
+                throw new DataDirectoryCorruptException(path, "holds an entry without sha256 or user");
+            }
+            var groups = t["groups"] is JsonArray g ? g.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
+            authenticator._tokens[digest] = new UserInfo(user, groups);
+        }
+        if (JsonText.GetString(json, "admin", "user") is { } adminUser && JsonText.GetString(json, "admin", "token") is { } adminToken
+            && authenticator._tokens.ContainsKey(Digest(adminToken)))
+        {
+            authenticator._admin = (adminUser, adminToken);
+        }
+        return authenticator;
+    }
 
     public string Issue(string user, IEnumerable<string>? groups)
     {
@@ -26,8 +82,31 @@ public sealed class TokenAuthenticator
             }
         }
         all.Add("system:authenticated");
-        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        _tokens[token] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList());
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        lock (_gate)
+        {
+            _tokens[Digest(token)] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList());
+            Save();
+        }
+        return token;
+    }
+
+    /// <summary>The admin user's token: the saved one when the data directory has one for this user, else a new one.</summary>
+    internal string AdminToken(string user, IEnumerable<string> groups)
+    {
+        lock (_gate)
+        {
+            if (_admin is { } admin && admin.User == user)
+            {
+                return admin.Token;
+            }
+        }
+        var token = Issue(user, groups);
+        lock (_gate)
+        {
+            _admin = (user, token);
+            Save();
+        }
         return token;
     }
 
@@ -40,6 +119,33 @@ public sealed class TokenAuthenticator
             return null;
         }
         var token = authorizationHeader["Bearer ".Length..].Trim();
-        return _tokens.TryGetValue(token, out var user) ? user : null;
+        return _tokens.TryGetValue(Digest(token), out var user) ? user : null;
+    }
+
+    private static string Digest(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Rewrites tokens.json atomically (owner-only). Requires <see cref="_gate"/>.</summary>
+    private void Save()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+        var tokens = new JsonArray();
+        foreach (var (digest, user) in _tokens.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var groups = new JsonArray();
+            foreach (var g in user.Groups)
+            {
+                groups.Add(g);
+            }
+            tokens.Add(new JsonObject { ["sha256"] = digest, ["user"] = user.Name, ["groups"] = groups });
+        }
+        var json = new JsonObject { ["tokens"] = tokens };
+        if (_admin is { } admin)
+        {
+            json["admin"] = new JsonObject { ["user"] = admin.User, ["token"] = admin.Token };
+        }
+        DataDirectoryFiles.WriteAtomically(_path, json.ToJsonString());
     }
 }

@@ -107,16 +107,35 @@ public sealed class FaultInjector
     public void ExpireWatchWindow() => Interlocked.Exchange(ref _expiredBelow, _revision());
 
     /// <summary>
-    /// A restart that keeps all data: every open connection (watches and idle keep-alives) is reset, and for
-    /// <paramref name="downtime"/> new connections are closed as soon as they are accepted; then it serves again
-    /// on the same address. Without persistence this is the in-memory equivalent of stopping and starting the server.
+    /// A restart that keeps all data in memory: every open connection (watches and idle keep-alives) is reset, and
+    /// for <paramref name="downtime"/> new connections are closed as soon as they are accepted; then it serves
+    /// again on the same address. Same as <c>RestartAsync(downtime, RestartMode.InMemory)</c>.
     /// </summary>
-    public async Task RestartAsync(TimeSpan downtime, CancellationToken ct = default)
+    public Task RestartAsync(TimeSpan downtime, CancellationToken ct = default) => RestartAsync(downtime, RestartMode.InMemory, ct);
+
+    /// <summary>
+    /// Restarts the server. <see cref="RestartMode.InMemory"/>: see <see cref="RestartAsync(TimeSpan, CancellationToken)"/>.
+    /// <see cref="RestartMode.Full"/>: the server really stops (connections reset, nothing listens during
+    /// <paramref name="downtime"/>, so clients get "connection refused") and a new instance loads the data
+    /// directory and serves on the same address (<see cref="LocalKubernetesApiServer.RestartAsync"/>); it needs
+    /// <see cref="LocalApiServerOptions.DataDirectory"/>.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime, RestartMode mode, CancellationToken ct = default)
     {
+        if (mode == RestartMode.Full && FullRestart is null)
+        {
+            throw new InvalidOperationException("This fault injector is not attached to a server");
+        }
         _down = true;
-        Count(FaultKind.Restart);
         try
         {
+            if (mode == RestartMode.Full)
+            {
+                await FullRestart!(downtime, ct);
+                Count(FaultKind.Restart);
+                return;
+            }
+            Count(FaultKind.Restart);
             foreach (var c in _connections.Values)
             {
                 c.Abort(new ConnectionAbortedException("The server is restarting."));
@@ -132,6 +151,9 @@ public sealed class FaultInjector
             _down = false;
         }
     }
+
+    /// <summary>Stops the server and starts a new instance from its data directory (set by the server).</summary>
+    internal Func<TimeSpan, CancellationToken, Task>? FullRestart { get; set; }
 
     /// <summary>Kestrel connection middleware: tracks connections so a restart can reset them, refuses them while down.</summary>
     internal ConnectionDelegate WrapConnection(ConnectionDelegate next) => async connection =>

@@ -37,8 +37,14 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Raised (under the lock) after each change; used by the persistence journal.</summary>
+    /// <summary>Raised (under the lock) after each change; the background controllers watch it.</summary>
     public Action<string, WatchEvent>? Changed { get; set; }
+
+    /// <summary>
+    /// Durable record of committed changes (null: memory only). Each change is appended under <see cref="Gate"/>
+    /// before it is applied, so a change the journal refused (disk full, closed at shutdown) never becomes visible.
+    /// </summary>
+    internal IStoreJournal? Journal { get; set; }
 
     /// <summary>Allocates the next resourceVersion. Requires <see cref="Gate"/>.</summary>
     public long NextRevision() => ++_revision;
@@ -68,9 +74,11 @@ public sealed class ObjectStore
         JsonText.Materialize(obj);
         var table = Table(storage);
         var key = Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj));
+        Journal?.Append(JournalEntry.Put(storage, revision, obj));
         table.Objects.TryGetValue(key, out var previous);
         table.Objects[key] = obj;
         Emit(storage, table, new WatchEvent(previous is null ? WatchEvent.Added : WatchEvent.Modified, revision, obj, previous));
+        Journal?.AfterApply(this);
     }
 
     /// <summary>Removes an object; <paramref name="finalState"/> is its last state stamped with the deletion RV.</summary>
@@ -79,18 +87,30 @@ public sealed class ObjectStore
         JsonText.Materialize(finalState);
         var table = Table(storage);
         var key = Key(ObjectMeta.Namespace(finalState), ObjectMeta.Name(finalState));
-        if (table.Objects.Remove(key, out var previous))
+        if (!table.Objects.ContainsKey(key))
         {
-            Emit(storage, table, new WatchEvent(WatchEvent.Deleted, revision, finalState, previous));
+            return;
         }
+        Journal?.Append(JournalEntry.Delete(storage, revision, key));
+        table.Objects.Remove(key, out var previous);
+        Emit(storage, table, new WatchEvent(WatchEvent.Deleted, revision, finalState, previous));
+        Journal?.AfterApply(this);
     }
 
-    /// <summary>Loads an object without an event (persistence replay). Requires <see cref="Gate"/>.</summary>
-    public void Load(string storage, JsonObject obj)
+    /// <summary>Loads an object without an event or journal entry (persistence replay). Requires <see cref="Gate"/>.</summary>
+    internal void Load(string storage, JsonObject obj)
     {
         JsonText.Materialize(obj);
         Table(storage).Objects[Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj))] = obj;
     }
+
+    /// <summary>Removes an object without an event or journal entry (persistence replay). Requires <see cref="Gate"/>.</summary>
+    internal void Unload(string storage, string key) => Table(storage).Objects.Remove(key);
+
+    /// <summary>Every stored object with its storage, for snapshots. Requires <see cref="Gate"/>.</summary>
+    internal IEnumerable<(string Storage, JsonObject Object)> AllObjects() =>
+        _tables.OrderBy(t => t.Key, StringComparer.Ordinal)
+            .SelectMany(t => t.Value.Objects.Values.Select(o => (t.Key, o)));
 
     /// <summary>Drops a whole storage (a deleted CRD's objects after their DELETED events).</summary>
     public void CloseWatchers(string storage)

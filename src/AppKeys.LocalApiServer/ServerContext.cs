@@ -1,0 +1,14 @@
+using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Faults;
+using AppKeys.LocalApiServer.Security;
+using Microsoft.Extensions.Logging;
+
+namespace AppKeys.LocalApiServer;
+
+/// <summary>What outlives a restart of the server: options, identity (certificates, tokens) and fault injection.</summary>
+internal sealed record ServerContext(
+    LocalApiServerOptions Options,
+    ILoggerFactory LoggerFactory,
+    TokenAuthenticator Authenticator,
+    ServingCertificates? Certificates,
+    FaultInjector Faults);
