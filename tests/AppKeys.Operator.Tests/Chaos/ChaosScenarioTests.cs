@@ -1,0 +1,662 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AppKeys.Credentials;
+using AppKeys.LocalApiServer;
+using AppKeys.LocalApiServer.Faults;
+using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers.ApplicationKeys;
+using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Operator.Local;
+using AppKeys.Operator.Signing;
+using AppKeys.Operator.Tests.TestSupport;
+using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Informers;
+using k8s;
+using k8s.Models;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Xunit.Abstractions;
+
+namespace AppKeys.Operator.Tests.Chaos;
+
+/// <summary>
+/// Issue #7's chaos scenario: 500 ApplicationKeys in 12 Applications over 4 namespaces, two operator replicas with
+/// leader election, API server faults on every kind of request, the leader killed three times (cut off without a
+/// graceful stop, replaced by a new replica), and the API server restarted once while tokens are being renewed.
+/// Token lifetimes are reached by jumping the operators' clock; every key's final revision is known in advance, so a
+/// lost, late or spurious issuance fails the test, and so does a consumer secret changed unasked or a leaked value.
+/// </summary>
+[Collection(ChaosCollection.Name)]
+public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Namespaces = 4;
+    private const int KeyCount = 500;
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(150);
+
+    private readonly CapturingLoggerProvider logs = new();
+    private readonly TickingClock clock = new();
+    private readonly List<OperatorReplica> replicas = [];
+    private readonly List<OperatorReplica> gone = [];
+    private readonly Lock replicaGate = new();
+    private readonly SecretValueCollector seen = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly CancellationTokenSource stopWatchChaos = new();
+    private LocalKubernetesApiServer server = null!;
+    private Kubernetes client = null!;
+    private ResourceClient<V1Alpha1Application> applications = null!;
+    private ResourceClient<V1Alpha1ApplicationKey> keys = null!;
+    private ResourceClient<V1Secret> secrets = null!;
+    private Task? supervisor;
+    private Task? watchChaos;
+    private Task? secretWatch;
+    private int started;
+    private int selfRestarts;
+
+    public async Task InitializeAsync()
+    {
+        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { FaultSeed = 20261124 });
+        using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
+        {
+            client = new Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig));
+        }
+
+        var transport = new KubernetesTransport(client);
+        applications = new ResourceClient<V1Alpha1Application>(transport);
+        keys = new ResourceClient<V1Alpha1ApplicationKey>(transport);
+        secrets = new ResourceClient<V1Secret>(transport);
+        await ManifestInstaller.InstallCrdsAsync(client, RepositoryRoot.Combine("config", "crd", "bases"), stop.Token);
+        await ManifestInstaller.EnsureNamespaceAsync(client, ChaosWorld.OperatorNamespace, stop.Token);
+        for (var n = 0; n < Namespaces; n++)
+        {
+            await ManifestInstaller.EnsureNamespaceAsync(client, $"chaos-{n}", stop.Token);
+        }
+
+        // Every version of every managed Secret the test can see, for the secret-hygiene scan.
+        var watch = new Informer<V1Secret>(
+            secrets,
+            new InformerOptions<V1Secret> { LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}" },
+            TimeProvider.System,
+            null,
+            null);
+        watch.AddHandler(e => seen.Add(e.Object));
+        secretWatch = watch.RunAsync(stop.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await stop.CancelAsync();
+        foreach (var task in new[] { supervisor, watchChaos, secretWatch })
+        {
+            if (task is not null)
+            {
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        foreach (var replica in replicas.Concat(gone))
+        {
+            await replica.DisposeAsync();
+        }
+
+        client.Dispose();
+        await server.DisposeAsync();
+        await clock.DisposeAsync();
+        stop.Dispose();
+        stopWatchChaos.Dispose();
+    }
+
+    [Fact]
+    public async Task Operator_keeps_every_key_valid_through_faults_leader_kills_and_an_api_server_restart()
+    {
+        var watch = Stopwatch.StartNew();
+        var apps = ChaosWorld.Applications(Namespaces);
+        var plans = ChaosWorld.Keys(apps, Namespaces, KeyCount);
+        InjectFaults();
+
+        await StartReplicaAsync();
+        await StartReplicaAsync();
+        supervisor = Task.Run(SuperviseAsync);
+        watchChaos = Task.Run(BreakWatchesAsync);
+
+        // Phase 1: everything is created while faults fly; the leader is killed once a third of the keys are Ready.
+        foreach (var app in apps)
+        {
+            await Resilient.CreateAsync(applications, NewApplication(app));
+        }
+
+        await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (plan, _) => await Resilient.CreateAsync(keys, NewKey(plan)));
+        await WaitForAsync(plans, (p, k) => IsReady(k) && k.Status!.Revision >= 1, "a third of the keys Ready", minimum: KeyCount / 3);
+        await KillLeaderAsync();
+        var initial = await SettleAsync(plans, _ => 1, "every key Ready with its first token");
+        Log($"phase 1 (create, kill #1): {watch.Elapsed.TotalSeconds:F0} s");
+
+        // What must not change unasked: consumer credentials, signing keys, and tokens nothing calls to renew.
+        var appSecrets = await ReadApplicationSecretsAsync(apps);
+        var signingKeys = await ReadSigningKeysDigestAsync();
+
+        // Phase 2: spec changes, renew requests and a consumer-secret regeneration; the leader is killed halfway.
+        var changes = BuildChanges(plans, apps);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            await changes[i]();
+            if (i == changes.Count / 2)
+            {
+                await KillLeaderAsync();
+            }
+        }
+
+        var changed = await SettleAsync(plans, p => p.RevisionAfterChanges, "the spec changes handled");
+        Log($"phase 2 (spec changes, kill #2): {watch.Elapsed.TotalSeconds:F0} s");
+
+        // Phase 3: the clock jumps past every short-lived key's renewal time; the API server restarts mid-renewal.
+        var jump1 = clock.Now + ChaosWorld.Jump;
+        clock.Jump(ChaosWorld.Jump);
+        await WaitForAsync(plans, (p, k) => !p.ShortLived || k.Status?.Revision >= p.RevisionAfterJumps(1), "a third of the renewals", minimum: KeyCount / 3);
+        await server.Faults.RestartAsync(TimeSpan.FromSeconds(2));
+        server.Faults.ExpireWatchWindow();
+        var renewed = await SettleAsync(plans, p => p.RevisionAfterJumps(1), "the first renewals after the API server restart");
+        Log($"phase 3 (jump, API server restart): {watch.Elapsed.TotalSeconds:F0} s");
+
+        // Phase 4: a second jump; the leader is killed while renewing.
+        var jump2 = clock.Now + ChaosWorld.Jump;
+        clock.Jump(ChaosWorld.Jump);
+        await WaitForAsync(plans, (p, k) => !p.ShortLived || k.Status?.Revision >= p.RevisionAfterJumps(2), "a third of the second renewals", minimum: KeyCount / 3);
+        await KillLeaderAsync();
+        await SettleAsync(plans, p => p.RevisionAfterJumps(2), "the second renewals after kill #3");
+        Log($"phase 4 (jump, kill #3): {watch.Elapsed.TotalSeconds:F0} s");
+
+        // Phase 5: faults off, every watch forced to re-list: a re-list with valid tokens must issue nothing.
+        await stopWatchChaos.CancelAsync();
+        await watchChaos;
+        var faults = server.Faults.Counts;
+        server.Faults.Clear();
+        server.Faults.ExpireWatchWindow();
+        server.Faults.CloseWatches(abrupt: true);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var final = await SettleAsync(plans, p => p.RevisionAfterJumps(2), "the quiet period");
+
+        await VerifyAsync(plans, apps, initial, changed, renewed, final, jump1, jump2, appSecrets, signingKeys);
+        await ReportAsync(plans, faults, watch.Elapsed);
+    }
+
+    private void InjectFaults()
+    {
+        string[] writes = ["create", "update", "patch", "delete"];
+        string[] reads = ["get", "list"];
+        var f = server.Faults;
+        f.Add(new FaultRule { Kind = FaultKind.Latency, Probability = 0.05, Latency = TimeSpan.FromMilliseconds(50) });
+        f.Add(new FaultRule { Kind = FaultKind.Latency, Probability = 0.005, Latency = TimeSpan.FromMilliseconds(700) });
+        f.Add(new FaultRule { Kind = FaultKind.Conflict, Probability = 0.05 });
+        f.Add(new FaultRule { Kind = FaultKind.TooManyRequests, Probability = 0.02, Verbs = writes, RetryAfterSeconds = 1 });
+        f.Add(new FaultRule { Kind = FaultKind.InternalError, Probability = 0.03, Verbs = writes });
+        f.Add(new FaultRule { Kind = FaultKind.ServiceUnavailable, Probability = 0.03, Verbs = writes });
+        f.Add(new FaultRule { Kind = FaultKind.InternalError, Probability = 0.01, Verbs = reads });
+        f.Add(new FaultRule { Kind = FaultKind.WatchExpired, Probability = 0.15 });
+        f.Add(new FaultRule { Kind = FaultKind.WatchDrop, Probability = 0.15, AfterEvents = 20 });
+        f.Add(new FaultRule { Kind = FaultKind.WatchDrop, Probability = 0.1, AfterEvents = 5, Abrupt = true });
+        f.Add(new FaultRule { Kind = FaultKind.WatchTimeout, Probability = 0.15, WatchTimeout = TimeSpan.FromSeconds(3) });
+    }
+
+    /// <summary>Besides the per-request watch faults: every few seconds all watches are cut, or the watch history compacted.</summary>
+    private async Task BreakWatchesAsync()
+    {
+        for (var round = 0; !stopWatchChaos.IsCancellationRequested; round++)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(4), stopWatchChaos.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (round % 2 == 0)
+            {
+                server.Faults.CloseWatches(abrupt: round % 4 == 0);
+            }
+            else
+            {
+                server.Faults.ExpireWatchWindow();
+            }
+        }
+    }
+
+    private List<Func<Task>> BuildChanges(IReadOnlyList<KeyPlan> plans, IReadOnlyList<ApplicationPlan> apps)
+    {
+        var changes = new List<Func<Task>>();
+        foreach (var plan in plans)
+        {
+            if (plan.ChangeScopes)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { scopes = ChaosWorld.NewScopes } }));
+            }
+
+            if (plan.RequestRenewal)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { metadata = new { annotations = new Dictionary<string, string> { [AppKeysAnnotations.Renew] = ChaosWorld.RenewRequest } } }));
+            }
+
+            if (plan.ChangeTemplate)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { secretTemplate = new { labels = new Dictionary<string, string> { [ChaosWorld.TemplateLabel] = "yes" } } } }));
+            }
+
+            if (plan.ChangeRenewBefore)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { renewBefore = 600 } }));
+            }
+        }
+
+        foreach (var app in apps.Where(a => a.Regenerate))
+        {
+            changes.Insert(changes.Count / 3, () => Resilient.CallAsync(
+                () => applications.PatchAsync(app.Name, app.Namespace, MergePatch(new { metadata = new { annotations = new Dictionary<string, string> { [AppKeysAnnotations.RegenerateSecret] = "chaos-1" } } })),
+                $"regenerate {app}"));
+        }
+
+        return changes;
+    }
+
+    private Task<V1Alpha1ApplicationKey> PatchKeyAsync(KeyPlan plan, object patch) =>
+        Resilient.CallAsync(() => keys.PatchAsync(plan.Name, plan.Namespace, MergePatch(patch)), $"patch {plan}");
+
+    private static V1Patch MergePatch(object patch) => new(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch);
+
+    private async Task StartReplicaAsync()
+    {
+        var identity = $"replica-{(char)('a' + Interlocked.Increment(ref started) - 1)}";
+        var replica = await OperatorReplica.StartAsync(
+            identity,
+            new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port),
+            server.KubeconfigYaml,
+            clock.Time,
+            logs,
+            o =>
+            {
+                o.Workers = 4;
+                o.Qps = 200;
+                o.Burst = 400;
+            });
+        lock (replicaGate)
+        {
+            replicas.Add(replica);
+        }
+    }
+
+    /// <summary>Plays the kubelet: a replica that exited on its own (it lost the lease) is replaced.</summary>
+    private async Task SuperviseAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            OperatorReplica[] exited;
+            lock (replicaGate)
+            {
+                exited = [.. replicas.Where(r => r.StoppedItself)];
+                foreach (var replica in exited)
+                {
+                    replicas.Remove(replica);
+                    gone.Add(replica);
+                }
+            }
+
+            foreach (var replica in exited)
+            {
+                Interlocked.Increment(ref selfRestarts);
+                Log($"{replica.Identity} exited on its own; starting a replacement");
+                await StartReplicaAsync();
+            }
+
+            await Task.Delay(200, stop.Token);
+        }
+    }
+
+    private async Task<OperatorReplica> WaitLeaderAsync(OperatorReplica? not = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            OperatorReplica? leader;
+            lock (replicaGate)
+            {
+                leader = replicas.FirstOrDefault(r => r != not && !r.IsKilled && r.Elector.IsLeader);
+            }
+
+            if (leader is not null)
+            {
+                return leader;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("No replica became leader within 60 s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Kills the leader without a graceful stop (its lease stays held until it expires) and starts a replacement.</summary>
+    private async Task KillLeaderAsync()
+    {
+        var leader = await WaitLeaderAsync();
+        lock (replicaGate)
+        {
+            replicas.Remove(leader);
+            gone.Add(leader);
+        }
+
+        leader.Kill();
+        Log($"killed leader {leader.Identity}");
+        await StartReplicaAsync();
+        var next = await WaitLeaderAsync(leader);
+        Log($"{next.Identity} took over");
+    }
+
+    private static V1Alpha1Application NewApplication(ApplicationPlan app) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = app.Name, NamespaceProperty = app.Namespace },
+        Spec = new V1Alpha1ApplicationSpec
+        {
+            TokenType = app.TokenType,
+            KeyTypes = [.. app.KeyTypes],
+            AllowedScopes = app.AllowedScopes is null ? null : [.. app.AllowedScopes],
+            Owner = "team-chaos",
+        },
+    };
+
+    private static V1Alpha1ApplicationKey NewKey(KeyPlan plan) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = plan.Name, NamespaceProperty = plan.Namespace },
+        Spec = new V1Alpha1ApplicationKeySpec
+        {
+            ApplicationRef = new V1Alpha1ApplicationReference { Name = plan.Application.Name },
+            KeyType = plan.KeyType,
+            ValidityPeriod = plan.ValidityPeriod,
+            RenewBefore = plan.RenewBefore,
+            Scopes = [.. plan.Scopes],
+        },
+    };
+
+    private static bool IsReady(V1Alpha1ApplicationKey key) =>
+        key.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True" } ready
+        && ready.ObservedGeneration == key.Metadata.Generation
+        && key.Status.ObservedGeneration == key.Metadata.Generation;
+
+    private async Task<Dictionary<string, V1Alpha1ApplicationKey>> ListKeysAsync()
+    {
+        var list = await Resilient.CallAsync(() => keys.ListAsync(null), "list ApplicationKeys");
+        return list.Items.ToDictionary(k => $"{k.Metadata.NamespaceProperty}/{k.Metadata.Name}", StringComparer.Ordinal);
+    }
+
+    /// <summary>Polls until <paramref name="minimum"/> keys (default: all) satisfy <paramref name="done"/>.</summary>
+    private async Task<Dictionary<string, V1Alpha1ApplicationKey>> WaitForAsync(
+        IReadOnlyList<KeyPlan> plans,
+        Func<KeyPlan, V1Alpha1ApplicationKey, bool> done,
+        string what,
+        int? minimum = null)
+    {
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var current = await ListKeysAsync();
+            var pending = plans.Where(p => !current.TryGetValue(p.ToString(), out var k) || !done(p, k)).ToList();
+            if (plans.Count - pending.Count >= (minimum ?? plans.Count))
+            {
+                return current;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var sample = pending.Take(5).Select(p => current.TryGetValue(p.ToString(), out var k)
+                    ? $"{p}: revision {k.Status?.Revision}, {string.Join("; ", (k.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}"))}"
+                    : $"{p}: missing");
+                throw new TimeoutException($"Timed out after {SettleTimeout.TotalSeconds} s waiting for {what}: {pending.Count} keys pending, e.g. {string.Join(" | ", sample)}");
+            }
+
+            await Task.Delay(1000);
+        }
+    }
+
+    /// <summary>Waits until every key is Ready with at least the expected revision, then requires exactly that revision.</summary>
+    private async Task<Dictionary<string, V1Alpha1ApplicationKey>> SettleAsync(IReadOnlyList<KeyPlan> plans, Func<KeyPlan, long> expected, string what)
+    {
+        var current = await WaitForAsync(plans, (p, k) => IsReady(k) && k.Status!.Revision >= expected(p), what);
+        var wrong = plans.Where(p => current[p.ToString()].Status!.Revision != expected(p))
+            .Select(p => $"{p} at revision {current[p.ToString()].Status!.Revision}, expected {expected(p)}")
+            .ToList();
+        Assert.True(wrong.Count == 0, $"After {what}, {wrong.Count} keys were issued more tokens than asked for: {string.Join("; ", wrong.Take(10))}");
+        return current;
+    }
+
+    private async Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ReadApplicationSecretsAsync(IReadOnlyList<ApplicationPlan> apps)
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var app in apps)
+        {
+            var secret = await Resilient.CallAsync(() => secrets.GetAsync(app.SecretName, app.Namespace), $"get {app.SecretName}");
+            Assert.True(secret?.Data is not null, $"Secret of Application {app} is missing");
+            seen.Add(secret);
+            result[app.ToString()] = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
+        }
+
+        return result;
+    }
+
+    private async Task<string> ReadSigningKeysDigestAsync()
+    {
+        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeyStore.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
+        Assert.True(secret?.Data is { Count: > 0 }, "the signing keys Secret is missing");
+        seen.Add(secret);
+        var all = string.Join("\n", secret.Data.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + Convert.ToBase64String(e.Value)));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
+    }
+
+    private async Task VerifyAsync(
+        IReadOnlyList<KeyPlan> plans,
+        IReadOnlyList<ApplicationPlan> apps,
+        Dictionary<string, V1Alpha1ApplicationKey> initial,
+        Dictionary<string, V1Alpha1ApplicationKey> changed,
+        Dictionary<string, V1Alpha1ApplicationKey> renewed,
+        Dictionary<string, V1Alpha1ApplicationKey> final,
+        DateTimeOffset jump1,
+        DateTimeOffset jump2,
+        Dictionary<string, IReadOnlyDictionary<string, string>> appSecretsBefore,
+        string signingKeysBefore)
+    {
+        var problems = new List<string>();
+
+        // Consumer credentials: unchanged, except the consumer secrets of the Application asked to regenerate them.
+        var appSecrets = await ReadApplicationSecretsAsync(apps);
+        foreach (var app in apps)
+        {
+            var before = appSecretsBefore[app.ToString()];
+            var after = appSecrets[app.ToString()];
+            foreach (var keyType in app.KeyTypes)
+            {
+                var consumerKey = ApplicationSecretData.ConsumerKey(keyType);
+                var consumerSecret = ApplicationSecretData.ConsumerSecret(keyType);
+                if (before[consumerKey] != after[consumerKey])
+                {
+                    problems.Add($"{app}: the {keyType} consumer key changed");
+                }
+
+                var secretChanged = !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(before[consumerSecret]), Encoding.UTF8.GetBytes(after[consumerSecret]));
+                if (secretChanged != app.Regenerate)
+                {
+                    problems.Add(app.Regenerate ? $"{app}: the {keyType} consumer secret was not regenerated" : $"{app}: the {keyType} consumer secret changed unasked");
+                }
+            }
+        }
+
+        if (await ReadSigningKeysDigestAsync() != signingKeysBefore)
+        {
+            problems.Add("the signing keys changed");
+        }
+
+        var jwks = await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(JwksPublisher.ConfigMapName, ChaosWorld.OperatorNamespace), "get JWKS");
+        Assert.True(jwks?.Data?.ContainsKey(JwksPublisher.JwksKey) == true, "the JWKS ConfigMap is missing");
+        var signingKeys = new JsonWebKeySet(jwks.Data[JwksPublisher.JwksKey]).GetSigningKeys();
+        var now = clock.Now;
+        var handler = new JsonWebTokenHandler();
+        var managed = 0;
+        foreach (var plan in plans)
+        {
+            var id = plan.ToString();
+            var key = final[id];
+            var status = key.Status!;
+            var secret = await Resilient.CallAsync(() => secrets.GetAsync(plan.Name, plan.Namespace), $"get Secret {id}");
+            if (secret?.Data is null)
+            {
+                problems.Add($"{id}: Secret lost");
+                continue;
+            }
+
+            seen.Add(secret);
+            managed++;
+            var data = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
+            var owner = secret.Metadata.OwnerReferences?.SingleOrDefault(o => o.Controller == true);
+            if (owner?.Uid != key.Metadata.Uid || Get(secret.Metadata.Labels, AppKeysLabels.ManagedBy) != AppKeysApi.ManagerName)
+            {
+                problems.Add($"{id}: Secret lacks its controller owner reference or managed-by label");
+            }
+
+            if (plan.ChangeTemplate && Get(secret.Metadata.Labels, ChaosWorld.TemplateLabel) != "yes")
+            {
+                problems.Add($"{id}: the secretTemplate label did not reach the Secret");
+            }
+
+            var app = appSecrets[plan.Application.ToString()];
+            if (data[KeySecretData.ConsumerKey] != app[ApplicationSecretData.ConsumerKey(plan.KeyType)]
+                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(data[KeySecretData.ConsumerSecret]), Encoding.UTF8.GetBytes(app[ApplicationSecretData.ConsumerSecret(plan.KeyType)])))
+            {
+                problems.Add($"{id}: the Secret's consumer credentials are not the Application's current ones");
+            }
+
+            if (Get(secret.Metadata.Annotations, AppKeysAnnotations.TokenId) != status.TokenId
+                || Get(secret.Metadata.Annotations, AppKeysAnnotations.Revision) != status.Revision?.ToString(CultureInfo.InvariantCulture))
+            {
+                problems.Add($"{id}: status (token id, revision) disagrees with the Secret");
+            }
+
+            var token = data[KeySecretData.AccessToken];
+            if (plan.Application.TokenType == TokenTypes.Opaque)
+            {
+                if (TokenFingerprint.Compute(token) != status.TokenId)
+                {
+                    problems.Add($"{id}: the opaque token does not match its recorded fingerprint");
+                }
+            }
+            else
+            {
+                var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
+                {
+                    IssuerSigningKeys = signingKeys,
+                    ValidIssuer = ChaosWorld.Issuer,
+                    ValidAudience = ChaosWorld.Audience,
+
+                    // Lifetime is checked below against the operators' (jumped) clock.
+                    ValidateLifetime = false,
+                });
+                if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || jwt.Id != status.TokenId)
+                {
+                    problems.Add($"{id}: the JWT does not verify against the JWKS ({result.Exception?.GetType().Name})");
+                }
+                else if (plan.NeverExpires == jwt.TryGetPayloadValue<long>("exp", out var exp) || (!plan.NeverExpires && DateTimeOffset.FromUnixTimeSeconds(exp) <= now))
+                {
+                    problems.Add($"{id}: the JWT's expiry is wrong for validity {plan.ValidityPeriod}");
+                }
+            }
+
+            // No spurious re-issue: tokens nothing asked to renew are the very first ones.
+            if (plan.RevisionAfterJumps(2) == 1 && status.TokenId != initial[id].Status!.TokenId)
+            {
+                problems.Add($"{id}: its token was replaced although nothing asked for it");
+            }
+
+            if (plan.ShortLived && (changed[id].Status!.IssuedAt >= jump1.UtcDateTime || renewed[id].Status!.IssuedAt < jump1.UtcDateTime.AddSeconds(-1) || status.IssuedAt < jump2.UtcDateTime.AddSeconds(-1)))
+            {
+                problems.Add($"{id}: renewed at the wrong time (issued {changed[id].Status!.IssuedAt:O}, {renewed[id].Status!.IssuedAt:O}, {status.IssuedAt:O}; jumps to {jump1:O}, {jump2:O})");
+            }
+        }
+
+        var allKeys = await ListKeysAsync();
+        Assert.Equal(KeyCount, allKeys.Count);
+        Assert.Equal(KeyCount, managed);
+        Assert.True(problems.Count == 0, $"{problems.Count} problems:\n{string.Join("\n", problems.Take(30))}");
+
+        var leaks = await FindLeaksAsync();
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
+    /// <summary>Scans logs, Events, statuses, exception texts and every replica's /metrics for every secret value seen.</summary>
+    private async Task<IReadOnlyList<string>> FindLeaksAsync()
+    {
+        var texts = new List<(string Where, string Text)>();
+        texts.AddRange(logs.Lines.Select(l => ("operator log", l)));
+        var events = await Resilient.CallAsync(() => new ResourceClient<Corev1Event>(new KubernetesTransport(client)).ListAsync(null), "list Events");
+        texts.AddRange(events.Items.Select(e => ("an Event", KubernetesJson.Serialize(e))));
+        var keyList = await Resilient.CallAsync(() => keys.ListAsync(null), "list ApplicationKeys");
+        texts.AddRange(keyList.Items.Select(k => ("an ApplicationKey", KubernetesJson.Serialize(k))));
+        var appList = await Resilient.CallAsync(() => applications.ListAsync(null), "list Applications");
+        texts.AddRange(appList.Items.Select(a => ("an Application", KubernetesJson.Serialize(a))));
+        foreach (var replica in replicas.Concat(gone))
+        {
+            texts.Add(($"the /metrics of {replica.Identity}", await replica.MetricsTextAsync()));
+        }
+
+        var leaks = seen.FindIn(texts);
+        Log($"secret hygiene: {seen.Count} secret values scanned for in {texts.Count} texts ({logs.Lines.Count} log lines, {events.Items.Count} events)");
+        Assert.True(seen.Count >= KeyCount * 2, $"only {seen.Count} secret values were captured");
+        return leaks;
+    }
+
+    private async Task ReportAsync(IReadOnlyList<KeyPlan> plans, IReadOnlyDictionary<FaultKind, long> faults, TimeSpan elapsed)
+    {
+        var lease = await Resilient.CallAsync(() => new ResourceClient<V1Lease>(new KubernetesTransport(client)).GetAsync("appkeys-operator-leader", ChaosWorld.OperatorNamespace), "get Lease");
+        double reconciles = 0, writes = 0, issuances = 0;
+        foreach (var replica in replicas.Concat(gone))
+        {
+            foreach (var line in (await replica.MetricsTextAsync()).Split('\n'))
+            {
+                var value = line.Length == 0 || line[0] == '#' ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                if (line.StartsWith("controller_runtime_reconcile_total{", StringComparison.Ordinal))
+                {
+                    reconciles += value;
+                }
+                else if (line.StartsWith("rest_client_requests_total{", StringComparison.Ordinal) && line.Contains("code=\"2", StringComparison.Ordinal)
+                    && (line.Contains("\"POST\"", StringComparison.Ordinal) || line.Contains("\"PUT\"", StringComparison.Ordinal) || line.Contains("\"PATCH\"", StringComparison.Ordinal) || line.Contains("\"DELETE\"", StringComparison.Ordinal)))
+                {
+                    writes += value;
+                }
+                else if (line.StartsWith("appkeys_token_issuances_total{", StringComparison.Ordinal))
+                {
+                    issuances += value;
+                }
+            }
+        }
+
+        var expectedIssuances = plans.Sum(p => p.RevisionAfterJumps(2));
+        Log($"chaos: {plans.Count} keys ({plans.Count(p => p.Application.TokenType == TokenTypes.Jwt)} JWT, {plans.Count(p => p.ShortLived)} short-lived, {plans.Count(p => p.NeverExpires)} never expiring) in {plans.Select(p => p.Application).Distinct().Count()} Applications over {Namespaces} namespaces");
+        Log($"chaos: faults injected {faults.Values.Sum()}: {string.Join(", ", faults.Select(f => $"{f.Key} {f.Value}"))}");
+        Log($"chaos: leader kills 3, lease transitions {lease?.Spec?.LeaseTransitions}, replicas started {started}, replicas that exited on their own {selfRestarts}, API server restarts 1");
+        Log($"chaos: tokens issued {issuances} (expected {expectedIssuances}), reconciles {reconciles}, successful writes {writes}, in {elapsed.TotalSeconds:F0} s");
+        // The metric counts issuances whose write was answered; one whose answer was lost (kill, restart) is only in the revision.
+        Assert.True(issuances <= expectedIssuances, $"the operators counted {issuances} issuances, more than the {expectedIssuances} asked for");
+        Assert.True(lease?.Spec?.LeaseTransitions >= 3, $"expected at least 3 lease transitions, saw {lease?.Spec?.LeaseTransitions}");
+    }
+
+    private static string? Get(IDictionary<string, string>? map, string key) => map is not null && map.TryGetValue(key, out var value) ? value : null;
+
+    private void Log(string line) => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
+}

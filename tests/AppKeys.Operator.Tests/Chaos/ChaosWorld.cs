@@ -1,0 +1,72 @@
+using AppKeys.Operator.Apis;
+
+namespace AppKeys.Operator.Tests.Chaos;
+
+/// <summary>The objects of the chaos scenario: Applications in several namespaces and the keys spread over them.</summary>
+internal static class ChaosWorld
+{
+    public const string OperatorNamespace = "appkeys-system";
+    public const string Issuer = "https://issuer.chaos.test";
+    public const string Audience = "https://api.chaos.test";
+    public const string RenewRequest = "chaos-1";
+    public const string TemplateLabel = "chaos.test/relabelled";
+
+    /// <summary>Short-lived keys: renewed 600 s after issuance; each clock jump is longer than that.</summary>
+    public const long ShortValidity = 900;
+    public const long ShortRenewBefore = 300;
+    public static readonly TimeSpan Jump = TimeSpan.FromSeconds(620);
+
+    public static readonly IReadOnlyList<string> NewScopes = ["catalog:read"];
+
+    public static IReadOnlyList<ApplicationPlan> Applications(int namespaces)
+    {
+        var apps = new List<ApplicationPlan>();
+        for (var n = 0; n < namespaces; n++)
+        {
+            var ns = $"chaos-{n}";
+            apps.Add(new ApplicationPlan(ns, "storefront", TokenTypes.Jwt, [KeyTypes.Production, KeyTypes.Sandbox], ["orders:read", "orders:write", "catalog:read"]) { Regenerate = n == 1 });
+            apps.Add(new ApplicationPlan(ns, "billing", TokenTypes.Jwt, [KeyTypes.Production], null));
+            apps.Add(new ApplicationPlan(ns, "ledger", TokenTypes.Opaque, [KeyTypes.Production, KeyTypes.Sandbox], null));
+        }
+
+        return apps;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> keys: a fifth never expire, two fifths live an hour (default validity), two fifths are
+    /// short-lived; scopes, key types and the changes made during the run vary with the index.
+    /// </summary>
+    public static IReadOnlyList<KeyPlan> Keys(IReadOnlyList<ApplicationPlan> apps, int namespaces, int count)
+    {
+        var perNamespace = apps.Count / namespaces;
+        var keys = new List<KeyPlan>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var app = apps[(i % namespaces * perNamespace) + (i / namespaces % perNamespace)];
+            var keyType = app.KeyTypes.Count > 1 && i / 7 % 2 == 1 ? KeyTypes.Sandbox : KeyTypes.Production;
+            (long? validity, long? renewBefore) = (i % 5) switch
+            {
+                0 or 1 => (ShortValidity, ShortRenewBefore),
+                2 or 3 => ((long?)null, (long?)null),
+                _ => (-1L, null),
+            };
+            IReadOnlyList<string> scopes = (i % 3) switch
+            {
+                0 => [],
+                1 => ["orders:read"],
+                _ => ["orders:read", "orders:write"],
+            };
+            var mayChange = !app.Regenerate;
+            var changeScopes = mayChange && i % 17 == 3;
+            keys.Add(new KeyPlan(app, $"key-{i:D3}", keyType, validity, renewBefore, scopes)
+            {
+                ChangeScopes = changeScopes,
+                RequestRenewal = mayChange && !changeScopes && i % 19 == 7,
+                ChangeTemplate = i % 23 == 11,
+                ChangeRenewBefore = !changeScopes && validity is null && i % 13 == 5,
+            });
+        }
+
+        return keys;
+    }
+}
