@@ -26,7 +26,7 @@ namespace AppKeys.Operator.Tests.Chaos;
 /// <summary>
 /// Issue #7's chaos scenario: 500 ApplicationKeys in 12 Applications over 4 namespaces, two operator replicas with
 /// leader election, API server faults on every kind of request, the leader killed three times (cut off without a
-/// graceful stop, replaced by a new replica), and the API server restarted once while tokens are being renewed.
+/// graceful stop, replaced by a new replica), and the API server restarted once (stopped, then started again from its data directory) while tokens are being renewed.
 /// Token lifetimes are reached by jumping the operators' clock; every key's final revision is known in advance, so a
 /// lost, late or spurious issuance fails the test, and so does a consumer secret changed unasked or a leaked value.
 /// </summary>
@@ -45,6 +45,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
     private readonly SecretValueCollector seen = new();
     private readonly CancellationTokenSource stop = new();
     private readonly CancellationTokenSource stopWatchChaos = new();
+    private readonly DirectoryInfo dataDirectory = Directory.CreateTempSubdirectory("appkeys-chaos-");
     private LocalKubernetesApiServer server = null!;
     private Kubernetes client = null!;
     private ResourceClient<V1Alpha1Application> applications = null!;
@@ -58,7 +59,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { FaultSeed = 20261124 });
+        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { FaultSeed = 20261124, DataDirectory = dataDirectory.FullName });
         using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
         {
             client = new Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig));
@@ -111,6 +112,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         client.Dispose();
         await server.DisposeAsync();
         await clock.DisposeAsync();
+        dataDirectory.Delete(recursive: true);
         stop.Dispose();
         stopWatchChaos.Dispose();
     }
@@ -162,7 +164,8 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         var jump1 = clock.Now + ChaosWorld.Jump;
         clock.Jump(ChaosWorld.Jump);
         await WaitForAsync(plans, (p, k) => !p.ShortLived || k.Status?.Revision >= p.RevisionAfterJumps(1), "a third of the renewals", minimum: KeyCount / 3);
-        await server.Faults.RestartAsync(TimeSpan.FromSeconds(2));
+        // A full restart: the server process stops (connections refused for 2 s) and a new one loads the data directory.
+        await server.Faults.RestartAsync(TimeSpan.FromSeconds(2), RestartMode.Full);
         server.Faults.ExpireWatchWindow();
         var renewed = await SettleAsync(plans, p => p.RevisionAfterJumps(1), "the first renewals after the API server restart");
         Log($"phase 3 (jump, API server restart): {watch.Elapsed.TotalSeconds:F0} s");
