@@ -69,6 +69,30 @@ public static class ObjectMeta
         return result;
     }
 
+    /// <summary>
+    /// Drops what Go's typed ObjectMeta omits when it serializes (<c>omitempty</c>): nulls, empty strings, empty
+    /// maps and lists. kube stores every object through that type (custom resources too: apiextensions-apiserver
+    /// <c>pkg/apiserver/schema/objectmeta/coerce.go</c>), so removing the last label leaves no <c>labels: {}</c>.
+    /// </summary>
+    public static void DropEmptyFields(JsonObject meta)
+    {
+        foreach (var key in meta.Select(kv => kv.Key).ToList())
+        {
+            var empty = meta[key] switch
+            {
+                null => true,
+                JsonObject o => o.Count == 0,
+                JsonArray a => a.Count == 0,
+                JsonValue v => v.TryGetValue<string>(out var s) && s.Length == 0,
+                _ => false,
+            };
+            if (empty)
+            {
+                meta.Remove(key);
+            }
+        }
+    }
+
     public static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

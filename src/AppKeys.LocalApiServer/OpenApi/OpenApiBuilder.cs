@@ -113,13 +113,14 @@ public static class OpenApiBuilder
 
     private static JsonObject ResourceSchema(ApiResourceInfo r)
     {
-        var schema = r.Schema?.DeepClone() as JsonObject ?? new JsonObject
+        var builtIn = r.IsCustom ? null : BuiltInSchemas.For(r);
+        var schema = r.Schema?.DeepClone() as JsonObject ?? builtIn ?? new JsonObject
         {
             ["type"] = "object",
             ["x-kubernetes-preserve-unknown-fields"] = true,
         };
         schema["type"] ??= "object";
-        if (!r.IsCustom || r.Schema is null)
+        if (builtIn is null && (!r.IsCustom || r.Schema is null))
         {
             schema["description"] ??= $"{r.Kind} ({r.GroupVersion}). Fields beyond metadata are accepted as sent; this local server does not publish their schema.";
         }

@@ -5,8 +5,9 @@ namespace AppKeys.LocalApiServer.Protobuf;
 
 /// <summary>
 /// Decodes the <c>application/vnd.kubernetes.protobuf</c> bodies kubectl sends for typed creates
-/// (<c>kubectl create secret|configmap|namespace|serviceaccount</c>) into JSON: the <c>k8s\0</c> +
-/// runtime.Unknown envelope, then the core/v1 message (field numbers of k8s.io/api core/v1 generated.proto).
+/// (<c>kubectl create secret|configmap|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding</c>)
+/// into JSON: the <c>k8s\0</c> + runtime.Unknown envelope, then the message (field numbers of k8s.io/api core/v1 and
+/// rbac/v1 generated.proto; JSON omitempty rules applied to the strings protobuf always carries).
 /// Other kinds are answered with 415, as kube would for a type it cannot decode.
 /// </summary>
 public static class KubeProtobuf
@@ -60,6 +61,8 @@ public static class KubeProtobuf
                 ("v1", "ConfigMap") => ConfigMap(raw),
                 ("v1", "Namespace") => Namespace(raw),
                 ("v1", "ServiceAccount") => ServiceAccount(raw),
+                ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => Role(raw),
+                ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => RoleBinding(raw),
                 _ => throw StatusErrors.UnsupportedMediaType("application/vnd.kubernetes.protobuf", accepted),
             };
             obj["apiVersion"] = apiVersion;
@@ -141,6 +144,148 @@ public static class KubeProtobuf
             }
         }
         return obj;
+    }
+
+    // rbac/v1 Role and ClusterRole: metadata 1, rules 2, aggregationRule 3 (clusterRoleSelectors 1).
+    private static JsonObject Role(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: obj["metadata"] = Meta(r.ReadBytes()); break;
+                case 2 when w == 2: EnsureArray(obj, "rules").Add(PolicyRule(r.ReadBytes())); break;
+                case 3 when w == 2:
+                    var aggregation = new JsonObject { ["clusterRoleSelectors"] = new JsonArray() };
+                    var ar = new ProtoReader(r.ReadBytes());
+                    while (ar.Next(out var af, out var aw))
+                    {
+                        if (af == 1 && aw == 2)
+                        {
+                            EnsureArray(aggregation, "clusterRoleSelectors").Add(LabelSelector(ar.ReadBytes()));
+                        }
+                        else
+                        {
+                            ar.Skip(aw);
+                        }
+                    }
+                    obj["aggregationRule"] = aggregation;
+                    break;
+                default: r.Skip(w); break;
+            }
+        }
+        return obj;
+    }
+
+    // PolicyRule: verbs 1, apiGroups 2, resources 3, resourceNames 4, nonResourceURLs 5 (verbs is not omitempty).
+    private static JsonObject PolicyRule(ReadOnlySpan<byte> raw)
+    {
+        var rule = new JsonObject { ["verbs"] = new JsonArray() };
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            var field = f switch { 1 => "verbs", 2 => "apiGroups", 3 => "resources", 4 => "resourceNames", 5 => "nonResourceURLs", _ => null };
+            if (field is not null && w == 2)
+            {
+                EnsureArray(rule, field).Add(r.ReadString());
+            }
+            else
+            {
+                r.Skip(w);
+            }
+        }
+        return rule;
+    }
+
+    // RoleBinding and ClusterRoleBinding: metadata 1, subjects 2 (kind 1, apiGroup 2, name 3, namespace 4), roleRef 3.
+    private static JsonObject RoleBinding(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: obj["metadata"] = Meta(r.ReadBytes()); break;
+                case 2 when w == 2:
+                    var subject = Strings(r.ReadBytes(), ["kind", "apiGroup", "name", "namespace"]);
+                    foreach (var optional in new[] { "apiGroup", "namespace" })
+                    {
+                        if (subject[optional] is JsonValue v && v.GetValue<string>().Length == 0)
+                        {
+                            subject.Remove(optional);
+                        }
+                    }
+                    EnsureArray(obj, "subjects").Add(subject);
+                    break;
+                case 3 when w == 2: obj["roleRef"] = Strings(r.ReadBytes(), ["apiGroup", "kind", "name"]); break;
+                default: r.Skip(w); break;
+            }
+        }
+        return obj;
+    }
+
+    // meta/v1 LabelSelector: matchLabels 1 (map), matchExpressions 2 (key 1, operator 2, values 3).
+    private static JsonObject LabelSelector(ReadOnlySpan<byte> raw)
+    {
+        var selector = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            switch (f)
+            {
+                case 1 when w == 2: AddMapEntry(Ensure(selector, "matchLabels"), r.ReadBytes(), base64Value: false); break;
+                case 2 when w == 2:
+                    var requirement = new JsonObject();
+                    var rr = new ProtoReader(r.ReadBytes());
+                    while (rr.Next(out var rf, out var rw))
+                    {
+                        switch (rf)
+                        {
+                            case 1 when rw == 2: requirement["key"] = rr.ReadString(); break;
+                            case 2 when rw == 2: requirement["operator"] = rr.ReadString(); break;
+                            case 3 when rw == 2: EnsureArray(requirement, "values").Add(rr.ReadString()); break;
+                            default: rr.Skip(rw); break;
+                        }
+                    }
+                    EnsureArray(selector, "matchExpressions").Add(requirement);
+                    break;
+                default: r.Skip(w); break;
+            }
+        }
+        return selector;
+    }
+
+    /// <summary>A message of string fields numbered 1..n in the order of <paramref name="names"/>.</summary>
+    private static JsonObject Strings(ReadOnlySpan<byte> raw, string[] names)
+    {
+        var obj = new JsonObject();
+        var r = new ProtoReader(raw);
+        while (r.Next(out var f, out var w))
+        {
+            if (w == 2 && f >= 1 && f <= names.Length)
+            {
+                obj[names[f - 1]] = r.ReadString();
+            }
+            else
+            {
+                r.Skip(w);
+            }
+        }
+        return obj;
+    }
+
+    private static JsonArray EnsureArray(JsonObject parent, string name)
+    {
+        if (parent[name] is JsonArray a)
+        {
+            return a;
+        }
+        var created = new JsonArray();
+        parent[name] = created;
+        return created;
     }
 
     /// <summary>ObjectMeta: the fields a client sets on create.</summary>

@@ -494,6 +494,7 @@ public sealed partial class ResourceService
         var storage = BuiltInResources.StorageKey(r);
         var updated = JsonText.Clone(old);
         mutate(updated);
+        ObjectMeta.DropEmptyFields(ObjectMeta.Meta(updated));
         if (JsonNode.DeepEquals(updated, old))
         {
             return;
@@ -569,6 +570,7 @@ public sealed partial class ResourceService
 
         var meta = ObjectMeta.Meta(candidate);
         meta.Remove("selfLink");
+        ObjectMeta.DropEmptyFields(meta);
         if (!r.Namespaced)
         {
             meta.Remove("namespace");

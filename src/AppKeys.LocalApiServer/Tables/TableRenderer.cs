@@ -97,6 +97,18 @@ public static class TableRenderer
                 Defs(NameColumn(), Col("Holder", "string", "The holder of the lease"), AgeColumn()),
                 (o, now) => [Name(o), Str(o["spec"]?["holderIdentity"]), Age(o, now)]),
             ("" or "events.k8s.io", "Event") => EventColumns(),
+            ("", "ServiceAccount") => (
+                Defs(NameColumn(), Col("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AgeColumn()),
+                (o, now) => [Name(o), o["secrets"] is JsonArray secrets ? secrets.Count : 0, Age(o, now)]),
+            ("rbac.authorization.k8s.io", "RoleBinding" or "ClusterRoleBinding") => BindingColumns(),
+            ("apps", "Deployment") => DeploymentColumns(),
+            ("", "Service") => ServiceColumns(),
+            ("policy", "PodDisruptionBudget") => (
+                Defs(NameColumn(), Col("Min Available", "string", "The minimum number of pods that must be available simultaneously."),
+                    Col("Max Unavailable", "string", "The maximum number of pods that may be unavailable simultaneously."),
+                    Col("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time."), AgeColumn()),
+                (o, now) => [Name(o), IntOrString(o["spec"]?["minAvailable"]) ?? "N/A", IntOrString(o["spec"]?["maxUnavailable"]) ?? "N/A",
+                    Long(o["status"]?["disruptionsAllowed"]), Age(o, now)]),
             _ => (
                 Defs(NameColumn(), Col("Created At", "date", CreationTimestampDescription)),
                 (o, _) => [Name(o), CreatedAt(o)]),
@@ -240,6 +252,113 @@ public static class TableRenderer
         }
         );
     }
+
+    // printRoleBinding / printClusterRoleBinding: Role is "<kind>/<name>", subjects only with -o wide (rbac.SubjectsStrings).
+    private static (JsonArray, CellsFor) BindingColumns() => (
+        Defs(NameColumn(), Col("Role", "string", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace."), AgeColumn(),
+            Col("Users", "string", "Users in the binding", 1), Col("Groups", "string", "Groups in the binding", 1),
+            Col("ServiceAccounts", "string", "ServiceAccounts in the binding", 1)),
+        (o, now) =>
+        {
+            var users = new List<string>();
+            var groups = new List<string>();
+            var accounts = new List<string>();
+            foreach (var subject in (o["subjects"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                switch (Str(subject["kind"]))
+                {
+                    case "User": users.Add(Str(subject["name"])); break;
+                    case "Group": groups.Add(Str(subject["name"])); break;
+                    case "ServiceAccount": accounts.Add($"{Str(subject["namespace"])}/{Str(subject["name"])}"); break;
+                }
+            }
+            return [Name(o), $"{Str(o["roleRef"]?["kind"])}/{Str(o["roleRef"]?["name"])}", Age(o, now),
+                string.Join(", ", users), string.Join(", ", groups), string.Join(", ", accounts)];
+        }
+    );
+
+    // printDeployment: nothing runs pods here, so the status counts stay as the (absent) status reports them.
+    private static (JsonArray, CellsFor) DeploymentColumns() => (
+        Defs(NameColumn(), Col("Ready", "string", "Number of the pod with ready state"),
+            Col("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
+            Col("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
+            AgeColumn(), Col("Containers", "string", "Names of each container in the template.", 1),
+            Col("Images", "string", "Images referenced by each container in the template.", 1),
+            Col("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1)),
+        (o, now) =>
+        {
+            var spec = o["spec"] as JsonObject ?? [];
+            var status = o["status"] as JsonObject ?? [];
+            var desired = spec["replicas"] is null ? 1 : Long(spec["replicas"]);
+            var containers = (spec["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            return [Name(o), $"{Long(status["readyReplicas"])}/{desired}", Long(status["updatedReplicas"]), Long(status["availableReplicas"]),
+                Age(o, now), string.Join(",", containers.Select(c => Str(c["name"]))), string.Join(",", containers.Select(c => Str(c["image"]))),
+                SelectorText(spec["selector"] as JsonObject)];
+        }
+    );
+
+    // printService: no IP allocation here, so Cluster-IP shows what the object carries.
+    private static (JsonArray, CellsFor) ServiceColumns() => (
+        Defs(NameColumn(), Col("Type", "string", "type determines how the Service is exposed."),
+            Col("Cluster-IP", "string", "clusterIP is the IP address of the service and is usually assigned randomly."),
+            Col("External-IP", "string", "List of IP addresses for which nodes in the cluster will also accept traffic for this service."),
+            Col("Port(s)", "string", "The list of ports that are exposed by this service."), AgeColumn(),
+            Col("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1)),
+        (o, now) =>
+        {
+            var spec = o["spec"] as JsonObject ?? [];
+            var type = Str(spec["type"]) is { Length: > 0 } t ? t : "ClusterIP";
+            var clusterIp = Str(spec["clusterIP"]) is { Length: > 0 } ip ? ip : "<none>";
+            var external = spec["externalIPs"] is JsonArray { Count: > 0 } ips ? string.Join(",", ips.Select(Str))
+                : type == "ExternalName" ? Str(spec["externalName"])
+                : type == "LoadBalancer" ? "<pending>" : "<none>";
+            var ports = (spec["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p =>
+            {
+                var protocol = Str(p["protocol"]) is { Length: > 0 } pr ? pr : "TCP";
+                return p["nodePort"] is null ? $"{Long(p["port"])}/{protocol}" : $"{Long(p["port"])}:{Long(p["nodePort"])}/{protocol}";
+            }).ToList();
+            var selector = spec["selector"] is JsonObject { Count: > 0 } sel
+                ? string.Join(",", sel.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Str(kv.Value)}"))
+                : "<none>";
+            return [Name(o), type, clusterIp, external, ports.Count > 0 ? string.Join(",", ports) : "<none>", Age(o, now), selector];
+        }
+    );
+
+    // metav1.FormatLabelSelector.
+    private static string SelectorText(JsonObject? selector)
+    {
+        if (selector is null)
+        {
+            return "<none>";
+        }
+        var parts = new List<string>();
+        foreach (var kv in (selector["matchLabels"] as JsonObject ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            parts.Add($"{kv.Key}={Str(kv.Value)}");
+        }
+        foreach (var e in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var values = string.Join(",", (e["values"] as JsonArray ?? []).Select(Str));
+            parts.Add(Str(e["operator"]) switch
+            {
+                "In" => $"{Str(e["key"])} in ({values})",
+                "NotIn" => $"{Str(e["key"])} notin ({values})",
+                "Exists" => Str(e["key"]),
+                "DoesNotExist" => "!" + Str(e["key"]),
+                var op => $"{Str(e["key"])} {op} ({values})",
+            });
+        }
+        return parts.Count == 0 ? "<none>" : string.Join(",", parts);
+    }
+
+    private static long Long(JsonNode? n) => n is JsonValue v && v.TryGetValue<long>(out var l) ? l : 0;
+
+    private static string? IntOrString(JsonNode? n) => n switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var l) => l.ToString(CultureInfo.InvariantCulture),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => null,
+    };
 
     private static JsonObject NameColumn(int priority = 0) => Col("Name", "string", NameDescription, priority, "name");
 

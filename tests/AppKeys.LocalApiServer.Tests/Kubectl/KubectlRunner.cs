@@ -56,23 +56,7 @@ public sealed class KubectlRunner : IDisposable
     /// <summary>Runs kubectl with <paramref name="args"/> (kubeconfig and cache dir added) and optional stdin.</summary>
     public async Task<Result> RunAsync(IEnumerable<string> args, string? stdin = null, int timeoutSeconds = 60)
     {
-        var psi = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(KubeconfigPath);
-        psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(_home, "cache"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["HOME"] = _home;
-        psi.Environment["KUBECONFIG"] = KubeconfigPath;
+        var psi = StartInfo(args);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -95,6 +79,36 @@ public sealed class KubectlRunner : IDisposable
     }
 
     public Task<Result> RunAsync(params string[] args) => RunAsync(args, null);
+
+    /// <summary>Starts a long-running kubectl (<c>get -w</c>, <c>wait</c>) whose output is read as it arrives.</summary>
+    public KubectlStream Start(params string[] args)
+    {
+        var psi = StartInfo(args);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start");
+        return new KubectlStream(process, string.Join(' ', args));
+    }
+
+    private ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(KubeconfigPath);
+        psi.ArgumentList.Add("--cache-dir");
+        psi.ArgumentList.Add(Path.Combine(_home, "cache"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["HOME"] = _home;
+        psi.Environment["KUBECONFIG"] = KubeconfigPath;
+        return psi;
+    }
 
     public void Dispose()
     {

@@ -59,8 +59,13 @@ public class OpenApiBuilderTests
         Assert.True(patch["requestBody"]!["content"]!.AsObject().ContainsKey("application/strategic-merge-patch+json"));
         Assert.Equal("patchCoreV1NamespacedSecret", (string?)doc["paths"]!["/api/v1/namespaces/{namespace}/secrets/{name}"]!["patch"]!["operationId"]);
         var schema = doc["components"]!["schemas"]!["io.k8s.api.core.v1.Secret"]!;
-        Assert.True((bool)schema["x-kubernetes-preserve-unknown-fields"]!);
+        Assert.Null(schema["x-kubernetes-preserve-unknown-fields"]);
         Assert.Equal("object", (string?)schema["type"]);
+        // kubectl looks fields up here to compute client-side apply patches (strategicpatch PatchMetaFromOpenAPIV3).
+        Assert.Equal("byte", (string?)schema["properties"]!["data"]!["additionalProperties"]!["format"]);
+        var conditions = doc["components"]!["schemas"]!["io.k8s.api.core.v1.Namespace"]!["properties"]!["status"]!["properties"]!["conditions"]!;
+        Assert.Equal("merge", (string?)conditions["x-kubernetes-patch-strategy"]);
+        Assert.Equal("type", (string?)conditions["x-kubernetes-patch-merge-key"]);
     }
 
     [Theory]

@@ -57,8 +57,12 @@ public class TableRendererTests
     [Theory]
     [InlineData("", "Namespace", """{"metadata":{"name":"default","creationTimestamp":"2026-01-04T03:59:00Z"},"status":{"phase":"Active"}}""", "Name,Status,Age", """["default","Active","60s"]""")]
     [InlineData("coordination.k8s.io", "Lease", """{"metadata":{"name":"l","creationTimestamp":"2026-01-04T03:00:00Z"},"spec":{"holderIdentity":"pod-1"}}""", "Name,Holder,Age", """["l","pod-1","60m"]""")]
-    [InlineData("apps", "Deployment", """{"metadata":{"name":"d","creationTimestamp":"2026-01-01T00:00:00Z"}}""", "Name,Created At", """["d","2026-01-01T00:00:00Z"]""")]
-    [InlineData("", "ServiceAccount", """{"metadata":{"name":"sa","creationTimestamp":"2026-01-01T00:00:00+00:00"}}""", "Name,Created At", """["sa","2026-01-01T00:00:00Z"]""")]
+    [InlineData("rbac.authorization.k8s.io", "Role", """{"metadata":{"name":"r","creationTimestamp":"2026-01-01T00:00:00+00:00"}}""", "Name,Created At", """["r","2026-01-01T00:00:00Z"]""")]
+    [InlineData("apps", "Deployment", """{"metadata":{"name":"d","creationTimestamp":"2026-01-04T03:59:00Z"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"d"}},"template":{"spec":{"containers":[{"name":"c","image":"img:1"}]}}},"status":{"readyReplicas":1,"updatedReplicas":2,"availableReplicas":1}}""", "Name,Ready,Up-to-date,Available,Age,Containers,Images,Selector", """["d","1/2",2,1,"60s","c","img:1","app=d"]""")]
+    [InlineData("", "ServiceAccount", """{"metadata":{"name":"sa","creationTimestamp":"2026-01-04T03:59:00Z"},"secrets":[{"name":"x"}]}""", "Name,Secrets,Age", """["sa",1,"60s"]""")]
+    [InlineData("rbac.authorization.k8s.io", "RoleBinding", """{"metadata":{"name":"b","creationTimestamp":"2026-01-04T03:59:00Z"},"roleRef":{"kind":"ClusterRole","name":"view"},"subjects":[{"kind":"User","name":"jane"},{"kind":"User","name":"joe"},{"kind":"ServiceAccount","name":"sa","namespace":"ns"}]}""", "Name,Role,Age,Users,Groups,ServiceAccounts", """["b","ClusterRole/view","60s","jane, joe","","ns/sa"]""")]
+    [InlineData("", "Service", """{"metadata":{"name":"s","creationTimestamp":"2026-01-04T03:59:00Z"},"spec":{"selector":{"app":"x"},"ports":[{"port":80,"protocol":"TCP"},{"port":443}]}}""", "Name,Type,Cluster-IP,External-IP,Port(s),Age,Selector", """["s","ClusterIP","<none>","<none>","80/TCP,443/TCP","60s","app=x"]""")]
+    [InlineData("policy", "PodDisruptionBudget", """{"metadata":{"name":"p","creationTimestamp":"2026-01-04T03:59:00Z"},"spec":{"minAvailable":1}}""", "Name,Min Available,Max Unavailable,Allowed Disruptions,Age", """["p","1","N/A",0,"60s"]""")]
     public void Renders_built_in_columns(string group, string kind, string obj, string columns, string cells)
     {
         var table = TableRenderer.Render(BuiltIn(group, "v1", kind), [Obj(obj)], Options());
