@@ -17,6 +17,12 @@ internal static class MemoryBenchmark
         var keys = args.Int("keys", 1000);
         var settle = TimeSpan.FromSeconds(args.Double("settle", 5));
         output.WriteLine(ScaleBenchmark.Inv($"# memory: operator process, {keys} keys; {Environment.ProcessorCount} cores, load average {ScaleBenchmark.LoadAverage()}"));
+        var tuning = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order().ToList();
+        if (tuning.Count > 0)
+        {
+            output.WriteLine($"operator environment (inherited): {string.Join(' ', tuning.Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"))}");
+        }
+
         await using var harness = await ScaleHarness.StartAsync(cancellationToken);
         var keyClient = harness.DriverClient<V1Alpha1ApplicationKey>();
         await using var tracker = new ReadyTracker(keyClient, harness.DriverClient<V1Secret>(), ScaleBenchmark.Namespace);
@@ -48,7 +54,7 @@ internal static class MemoryBenchmark
             var firstReady = await tracker.KeyReady("bench-warmup").WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
             output.WriteLine(ScaleBenchmark.Inv($"process start to first key Ready: {ScaleBenchmark.Ms(t0, firstReady):F0} ms"));
             await Task.Delay(settle, cancellationToken);
-            output.WriteLine(ScaleBenchmark.Inv($"idle (1 key): operator RSS {ProcessMemory.ResidentBytes(pid) / ProcessMemory.MiB:F1} MiB"));
+            output.WriteLine($"idle (1 key): operator {ProcessMemory.DescribeResident(pid)}");
 
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, keys),
@@ -56,7 +62,7 @@ internal static class MemoryBenchmark
                 async (i, ct) => await keyClient.CreateAsync(ScaleBenchmark.Key(ScaleBenchmark.KeyName(i), ScaleBenchmark.AppName(0)), ct));
             await tracker.WaitForReadyCountAsync(keys + 1, TimeSpan.FromMinutes(10), cancellationToken);
             await Task.Delay(settle, cancellationToken);
-            output.WriteLine(ScaleBenchmark.Inv($"after {keys} keys Ready: operator RSS {ProcessMemory.ResidentBytes(pid) / ProcessMemory.MiB:F1} MiB"));
+            output.WriteLine(ScaleBenchmark.Inv($"after {keys} keys Ready: operator {ProcessMemory.DescribeResident(pid)}"));
         }
         catch
         {

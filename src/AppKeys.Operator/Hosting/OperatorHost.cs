@@ -1,5 +1,4 @@
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Metrics;
@@ -72,8 +71,6 @@ public static class OperatorHost
             o.Namespaces = watched;
             o.LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
         });
-
-        services.AddSingleton<SecretReader>();
 
         var lookup = new ApplicationKeyLookup();
         services.AddSingleton(lookup);

@@ -62,9 +62,11 @@ public sealed class EventRecorder : IEventRecorder
             var ns = regarding.Metadata?.NamespaceProperty is { Length: > 0 } n ? n : "default";
             var name = EventName(regarding, type, reason, message);
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            for (var attempt = 0; attempt < 2; attempt++)
+            // Most events are new (their name hashes the message), so create first and read only when the event
+            // exists already (a repeat: count it) or another writer raced us.
+            for (var attempt = 0; attempt < 3; attempt++)
             {
-                var existing = await events.GetAsync(name, ns, cancellationToken);
+                var existing = attempt == 0 ? null : await events.GetAsync(name, ns, cancellationToken);
                 try
                 {
                     if (existing is null)
@@ -82,7 +84,7 @@ public sealed class EventRecorder : IEventRecorder
                 }
                 catch (KubernetesApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
                 {
-                    // Raced with another writer of the same event: read again once.
+                    // AlreadyExists on create, or a stale resourceVersion on update: read and try again.
                 }
             }
 

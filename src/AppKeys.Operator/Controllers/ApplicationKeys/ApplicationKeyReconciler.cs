@@ -21,7 +21,7 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 public sealed class ApplicationKeyReconciler(
     IResourceClient<V1Alpha1ApplicationKey> keys,
     IResourceClient<V1Secret> secrets,
-    SecretReader secretReader,
+    IInformer<V1Secret> managedSecrets,
     IInformer<V1Alpha1Application> applications,
     TokenIssuance issuance,
     IEventRecorder events,
@@ -76,7 +76,7 @@ public sealed class ApplicationKeyReconciler(
 
         // Only a Secret the Application controls can hold its credentials, and those are always labelled as ours:
         // the cache alone answers (when the Application's Secret is written, its event requeues this key).
-        var appSecret = secretReader.Cached(appSpec.SecretName, appSpec.Namespace);
+        var appSecret = managedSecrets.Store.Get(new ObjectKey(appSpec.Namespace, appSpec.SecretName));
         var (credentials, notReady) = ApplicationCredentialsReader.Read(app, appSpec, appSecret, spec.KeyType);
         if (credentials is null)
         {
@@ -104,7 +104,7 @@ public sealed class ApplicationKeyReconciler(
             owned = await secrets.ReplaceAsync(withTemplate, cancellationToken);
         }
 
-        await DeleteOldSecretAsync(key, spec, cancellationToken);
+        await RenamedSecrets.DeleteOldAsync(secrets, key, key.Status?.SecretName, spec.SecretName, spec.Namespace, logger, cancellationToken);
         return await FinishAsync(key, spec, owned, null, cancellationToken);
     }
 
@@ -160,21 +160,11 @@ public sealed class ApplicationKeyReconciler(
         await events.RecordAsync(key, EventTypes.Warning, "Revoked", $"Application {spec.ApplicationName} was deleted: Secret {owned.Metadata.Name} deleted", cancellationToken);
     }
 
-    /// <summary>After spec.secretName changed, the Secret under the old name (recorded in status) is deleted.</summary>
-    private async Task DeleteOldSecretAsync(V1Alpha1ApplicationKey key, EffectiveKeySpec spec, CancellationToken cancellationToken)
-    {
-        if (key.Status?.SecretName is { } old && old != spec.SecretName
-            && await secretReader.GetAsync(old, spec.Namespace, cancellationToken) is { } stale
-            && SecretOwnership.IsControlledBy(stale.Metadata, key))
-        {
-            await secrets.DeleteAsync(old, spec.Namespace, cancellationToken: cancellationToken);
-            logger.LogInformation("Deleted Secret {Secret}, replaced by {NewSecret}", old, spec.SecretName);
-        }
-    }
-
     /// <summary>
-    /// The key's Secret from the cache. The cache can lag behind our own writes: a cached Secret older than the revision
-    /// status already reports, and a miss (absent, foreign or not seen yet), are read from the API server.
+    /// The key's Secret from the managed-Secret cache (only Secrets with our managed-by label; never mutate them). A miss
+    /// is read from the API server: a Secret in the way without our label (foreign, or ours with the label removed) is
+    /// never cached, and one just written may not be yet. So is a cached Secret older than the revision status already
+    /// reports (the cache lags behind our own writes).
     /// </summary>
     private async Task<V1Secret?> ReadSecretAsync(V1Alpha1ApplicationKey key, EffectiveKeySpec spec, CancellationToken cancellationToken)
     {
@@ -183,7 +173,7 @@ public sealed class ApplicationKeyReconciler(
             return null;
         }
 
-        var cached = secretReader.Cached(spec.SecretName, spec.Namespace);
+        var cached = managedSecrets.Store.Get(new ObjectKey(spec.Namespace, spec.SecretName));
         if (cached is not null && KeySecretRecord.Read(cached).Revision >= (key.Status?.Revision ?? 0))
         {
             return cached;
@@ -214,13 +204,7 @@ public sealed class ApplicationKeyReconciler(
             : problem is null && status.RenewalTime is { } renewal ? ReconcileResult.After(Clamp(new DateTimeOffset(DateTime.SpecifyKind(renewal, DateTimeKind.Utc)) - now))
             : ReconcileResult.Done;
 
-        if (StatusComparer.Same(key.Status, status))
-        {
-            return result;
-        }
-
-        key.Status = status;
-        return await keys.TryReplaceStatusAsync(key, cancellationToken) is null ? ReconcileResult.Retry : result;
+        return await StatusUpdate.ApplyAsync(keys, key, status, result, cancellationToken);
     }
 
     // Renewal times are whole seconds: wake just after, never in a busy loop, and at least every MaxRequeue.

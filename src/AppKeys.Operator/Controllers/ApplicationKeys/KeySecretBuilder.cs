@@ -35,21 +35,7 @@ public static class KeySecretBuilder
             annotations[AppKeysAnnotations.ObservedRequest] = observed;
         }
 
-        return new V1Secret
-        {
-            ApiVersion = "v1",
-            Kind = "Secret",
-            Type = "Opaque",
-            Metadata = new V1ObjectMeta
-            {
-                Name = spec.SecretName,
-                NamespaceProperty = spec.Namespace,
-                Labels = Labels(spec),
-                Annotations = annotations,
-                OwnerReferences = [SecretOwnership.ControllerReference(key)],
-            },
-            Data = data,
-        };
+        return ManagedSecrets.Build(key, spec.SecretName, spec.Namespace, Labels(spec), annotations, data);
     }
 
     /// <summary>
@@ -80,13 +66,12 @@ public static class KeySecretBuilder
         return updated;
     }
 
-    private static Dictionary<string, string> Labels(EffectiveKeySpec spec) =>
-        new(spec.TemplateLabels, StringComparer.Ordinal)
-        {
-            [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName,
-            [AppKeysLabels.Application] = spec.ApplicationName,
-            [AppKeysLabels.Key] = spec.Name,
-        };
+    private static Dictionary<string, string> Labels(EffectiveKeySpec spec)
+    {
+        var labels = ManagedSecrets.Labels(spec.ApplicationName, spec.TemplateLabels);
+        labels[AppKeysLabels.Key] = spec.Name;
+        return labels;
+    }
 
     private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
 }

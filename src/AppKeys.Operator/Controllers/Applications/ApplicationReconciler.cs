@@ -4,7 +4,6 @@ using AppKeys.Operator.Metrics;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Controllers;
 using AppKeys.Runtime.Events;
-using AppKeys.Runtime.Status;
 using k8s.Models;
 
 namespace AppKeys.Operator.Controllers.Applications;
@@ -71,7 +70,7 @@ public sealed class ApplicationReconciler(
         }
 
         await ReportChangesAsync(app, spec, plan, cancellationToken);
-        await DeleteOldSecretAsync(app, spec, cancellationToken);
+        await RenamedSecrets.DeleteOldAsync(secrets, app, app.Status?.SecretName, spec.SecretName, spec.Namespace, logger, cancellationToken);
         return await WriteStatusAsync(app, ApplicationStatusBuilder.Ready(app, spec, plan, now), ReconcileResult.Done, cancellationToken);
     }
 
@@ -93,18 +92,6 @@ public sealed class ApplicationReconciler(
         }
     }
 
-    /// <summary>After spec.secretName changed, the Secret under the old name (recorded in status) is deleted.</summary>
-    private async Task DeleteOldSecretAsync(V1Alpha1Application app, EffectiveApplicationSpec spec, CancellationToken cancellationToken)
-    {
-        if (app.Status?.SecretName is { } old && old != spec.SecretName
-            && await secrets.GetAsync(old, spec.Namespace, cancellationToken) is { } stale
-            && SecretOwnership.IsControlledBy(stale.Metadata, app))
-        {
-            await secrets.DeleteAsync(old, spec.Namespace, cancellationToken: cancellationToken);
-            logger.LogInformation("Deleted Secret {Secret}, replaced by {NewSecret}", old, spec.SecretName);
-        }
-    }
-
     // Labels and annotations others added (e.g. kubectl label) survive our writes.
     private static void MergeForeignMetadata(V1Secret existing, V1Secret desired)
     {
@@ -120,14 +107,6 @@ public sealed class ApplicationReconciler(
         }
     }
 
-    private async Task<ReconcileResult> WriteStatusAsync(V1Alpha1Application app, V1Alpha1ApplicationStatus status, ReconcileResult result, CancellationToken cancellationToken)
-    {
-        if (StatusComparer.Same(app.Status, status))
-        {
-            return result;
-        }
-
-        app.Status = status;
-        return await applications.TryReplaceStatusAsync(app, cancellationToken) is null ? ReconcileResult.Retry : result;
-    }
+    private Task<ReconcileResult> WriteStatusAsync(V1Alpha1Application app, V1Alpha1ApplicationStatus status, ReconcileResult result, CancellationToken cancellationToken) =>
+        StatusUpdate.ApplyAsync(applications, app, status, result, cancellationToken);
 }

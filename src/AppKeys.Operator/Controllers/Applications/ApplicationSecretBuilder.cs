@@ -14,25 +14,7 @@ public static class ApplicationSecretBuilder
             annotations[AppKeysAnnotations.ObservedRequest] = observed;
         }
 
-        return new V1Secret
-        {
-            ApiVersion = "v1",
-            Kind = "Secret",
-            Type = "Opaque",
-            Metadata = new V1ObjectMeta
-            {
-                Name = spec.SecretName,
-                NamespaceProperty = spec.Namespace,
-                Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName,
-                    [AppKeysLabels.Application] = spec.Name,
-                },
-                Annotations = annotations.Count == 0 ? null : annotations,
-                OwnerReferences = [SecretOwnership.ControllerReference(application)],
-            },
-            Data = plan.Data,
-        };
+        return ManagedSecrets.Build(application, spec.SecretName, spec.Namespace, ManagedSecrets.Labels(spec.Name), annotations.Count == 0 ? null : annotations, plan.Data);
     }
 
     /// <summary>True when <paramref name="existing"/> already has the data, labels and annotations of <paramref name="desired"/>.</summary>
