@@ -68,6 +68,7 @@ bench-scale: ## Scale benchmarks: operator + local API server (BENCH_KEYS=1000),
 	$(DOTNET) build -c Release bench/AppKeys.Benchmarks
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS)
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS) --qps 50 --latency 0
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys 10000 --latency 0 --idle 3
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- apiserver
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- memory --keys $(BENCH_KEYS)
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- reconnects
