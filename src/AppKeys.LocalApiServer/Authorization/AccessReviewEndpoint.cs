@@ -36,9 +36,10 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
                 throw ForbiddenError.For(self, decision.Reason);
             }
             var bytes = await HttpIo.ReadBodyAsync(ctx, maxBodyBytes);
+            var kind = resource == "selfsubjectaccessreviews" ? "SelfSubjectAccessReview" : "SelfSubjectRulesReview";
             var body = HttpIo.MediaType(ctx.Request.ContentType) == "application/vnd.kubernetes.protobuf"
-                ? ReviewProtobuf.Decode(bytes, resource == "selfsubjectaccessreviews" ? "SelfSubjectAccessReview" : "SelfSubjectRulesReview")
-                : HttpIo.DecodeObject(ctx, bytes);
+                ? ReviewProtobuf.Decode(bytes, kind)
+                : HttpIo.DecodeObject(ctx, bytes, kind);
             var answer = resource == "selfsubjectaccessreviews" ? AccessReview(user, body) : RulesReview(user, body);
             await HttpIo.WriteJsonAsync(ctx, 201, answer);
         }

@@ -82,7 +82,25 @@ public static class StatusErrors
 
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
-    public static ApiException PathNotFound() => new(404, "NotFound", "the server could not find the requested resource");
+    // kube's NotFound handler answers NewGenericServerResponse(404, ...): empty details, written as "details":{}.
+    public static ApiException PathNotFound() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+
+    /// <summary>NewGenericServerResponse(422, ...): what kube answers when a JSON patch cannot be applied (handlers/patch.go).</summary>
+    public static ApiException GenericInvalid() =>
+        new(422, "Invalid", "the server rejected our request due to an error in our request", new JsonObject());
+
+    /// <summary>
+    /// etcd's answer to a write over its request limit (--max-request-bytes, 1.5 MiB by default), passed through by
+    /// the registry as a plain error: 500 without a reason (apiserver handlers/responsewriters/status.go ErrorToAPIStatus).
+    /// </summary>
+    public static ApiException EtcdRequestTooLarge() => new(500, "", "etcdserver: request is too large");
+
+    /// <summary>
+    /// A create/update body that does not decode (handlers/rest.go transformDecodeError, runtime/serializer/json
+    /// meta.go Interpret): Go's own error text, then a summary of the body.
+    /// </summary>
+    public static ApiException UndecodableObject(string kind, string goError, ReadOnlySpan<byte> body) =>
+        BadRequest($"the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {goError} ({Objects.GoJsonSyntax.Summarize(body)})");
 
     public static ApiException Internal(string message) =>
         new(500, "InternalError", $"Internal error occurred: {message}",

@@ -40,18 +40,14 @@ internal sealed partial class ApiEndpoint
                 [FieldCause.Forbidden("force", "may not be specified for non-apply patch")]);
         }
         var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        if (!isApply)
+        {
+            CheckPatchSyntax(mediaType, raw);
+        }
         var patchDoc = isApply ? DecodeApply(raw) : JsonText.ParseAny(raw);
         if (patchDoc is null)
         {
             throw StatusErrors.BadRequest("the request body is empty or null");
-        }
-        if (mediaType != JsonPatchType && patchDoc is not JsonObject)
-        {
-            throw StatusErrors.BadRequest("error decoding patch: the patch must be a JSON object");
-        }
-        if (mediaType == JsonPatchType && patchDoc is not JsonArray)
-        {
-            throw StatusErrors.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
         }
         var isSecret = KindRules.IsSecret(r);
 
@@ -67,6 +63,12 @@ internal sealed partial class ApiEndpoint
                     MergePatchType => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
                     _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow()),
                 };
+            }
+            catch (PatchException) when (mediaType == JsonPatchType)
+            {
+                // handlers/patch.go: a JSON patch that does not apply is NewGenericServerResponse(422): its own
+                // error text is not passed on (kubectl: "The request is invalid: the server rejected our request ...").
+                throw StatusErrors.GenericInvalid();
             }
             catch (PatchException ex)
             {
@@ -88,6 +90,28 @@ internal sealed partial class ApiEndpoint
         var writeResult = _service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
             isApply ? "Apply" : "Update");
         await RespondObjectAsync(ctx, r, writeResult.Code, writeResult.Body, writeResult.Warnings);
+    }
+
+    /// <summary>
+    /// The decode errors of handlers/patch.go under the default fieldValidation (Warn): merge and JSON patches are
+    /// unmarshalled strictly with "error decoding patch: " before Go's error, strategic merge patches without it.
+    /// </summary>
+    private static void CheckPatchSyntax(string mediaType, byte[] raw)
+    {
+        var prefix = mediaType == StrategicPatchType ? "" : "error decoding patch: ";
+        if (GoJsonSyntax.Check(raw) is { } syntaxError)
+        {
+            throw StatusErrors.BadRequest(prefix + syntaxError);
+        }
+        var kind = GoJsonSyntax.ValueKind(raw);
+        if (mediaType == JsonPatchType && kind is not ("array" or "null"))
+        {
+            throw StatusErrors.BadRequest($"{prefix}json: cannot unmarshal {kind} into Go value of type []handlers.jsonPatchOp");
+        }
+        if (mediaType != JsonPatchType && kind is not ("object" or "null"))
+        {
+            throw StatusErrors.BadRequest($"{prefix}json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}");
+        }
     }
 
     private static JsonNode? DecodeApply(byte[] raw)

@@ -59,7 +59,7 @@ internal sealed partial class ApiEndpoint
                 break;
             case "create":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
                     var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
@@ -67,7 +67,7 @@ internal sealed partial class ApiEndpoint
                 }
             case "update":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes));
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
                     var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);

@@ -177,8 +177,12 @@ internal sealed partial class ApiEndpoint
         }
         return long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
             ? l
-            : throw StatusErrors.BadRequest($"invalid value for {name}: \"{v}\"");
+            : throw StatusErrors.BadRequest($"strconv.ParseInt: parsing {GoQuote(v)}: invalid syntax");
     }
+
+    /// <summary>Go's strconv.Quote for the printable ASCII a query parameter usually holds.</summary>
+    private static string GoQuote(string s) =>
+        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static ListOptions ListOptionsOf(HttpContext ctx) => new()
     {

@@ -32,13 +32,21 @@ internal static class HttpIo
         return buffer.ToArray();
     }
 
-    /// <summary>Decodes a create/update body (JSON, or YAML as kube also accepts).</summary>
-    public static JsonObject DecodeObject(HttpContext ctx, byte[] body)
+    /// <summary>Decodes a create/update body for <paramref name="kind"/> (JSON, or YAML as kube also accepts).</summary>
+    public static JsonObject DecodeObject(HttpContext ctx, byte[] body, string kind)
     {
         var mediaType = MediaType(ctx.Request.ContentType);
         switch (mediaType)
         {
             case "" or "application/json" or "*/*":
+                if (GoJsonSyntax.Check(body) is { } syntaxError)
+                {
+                    throw StatusErrors.UndecodableObject(kind, syntaxError, body);
+                }
+                if (GoJsonSyntax.ValueKind(body) is not ("object" or "null") and var valueKind)
+                {
+                    throw StatusErrors.UndecodableObject(kind, GoJsonSyntax.NotAnObject(valueKind), body);
+                }
                 return JsonText.ParseObject(body);
             case "application/yaml":
                 JsonNode? node;

@@ -19,6 +19,20 @@ public sealed partial class ResourceService
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
+    private static readonly ApiResourceInfo DeleteOptionsResource = new()
+    {
+        Group = "meta.k8s.io",
+        Version = "v1",
+        Kind = "DeleteOptions",
+        ListKind = "DeleteOptionsList",
+        Plural = "deleteoptions",
+        Singular = "deleteoptions",
+        Namespaced = false,
+    };
+
+    /// <summary>etcd's default --max-request-bytes (1.5 MiB); a stored object larger than this cannot be written.</summary>
+    private const int EtcdMaxRequestBytes = 1536 * 1024;
+
     private readonly ObjectStore _store;
     private readonly ResourceRegistry _registry;
     private readonly LocalApiServerOptions _options;
@@ -392,7 +406,8 @@ public sealed partial class ResourceService
         var policy = o.PropagationPolicy ?? "Background";
         if (policy is not ("Background" or "Foreground" or "Orphan"))
         {
-            throw StatusErrors.Invalid(r, name,
+            // apimachinery validation.go ValidateDeleteOptions: the options are invalid, not the object.
+            throw StatusErrors.Invalid(DeleteOptionsResource, "",
                 [FieldCause.NotSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])]);
         }
         var finalizers = ObjectMeta.Finalizers(old);
@@ -669,6 +684,10 @@ public sealed partial class ResourceService
             // Removing the last finalizer of a terminating object deletes it (store.go deleteWithoutFinalizers).
             var final = RemoveLocked(storage, candidate);
             return new WriteResult(Present(r, final), 200, warnings);
+        }
+        if (Encoding.UTF8.GetByteCount(JsonText.Serialize(candidate)) > EtcdMaxRequestBytes)
+        {
+            throw StatusErrors.EtcdRequestTooLarge();
         }
         var rv = _store.NextRevision();
         meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
