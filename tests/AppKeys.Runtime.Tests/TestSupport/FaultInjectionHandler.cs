@@ -9,6 +9,9 @@ internal sealed class FaultInjectionHandler : DelegatingHandler
 
     public bool PauseAll { get; set; }
 
+    /// <summary>Requests for which this returns true fail as if the network were down (e.g. only Lease requests).</summary>
+    public Func<HttpRequestMessage, bool>? FailWhen { get; set; }
+
     public void DropWatches()
     {
         var old = Interlocked.Exchange(ref drop, new CancellationTokenSource());
@@ -18,7 +21,7 @@ internal sealed class FaultInjectionHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var isWatch = request.RequestUri?.Query.Contains("watch=1", StringComparison.Ordinal) == true;
-        if (PauseAll || (isWatch && PauseWatches))
+        if (PauseAll || (isWatch && PauseWatches) || FailWhen?.Invoke(request) == true)
         {
             throw new HttpRequestException("injected partition");
         }

@@ -21,6 +21,9 @@ internal sealed class ReconcileProbe
 
     public ConcurrentQueue<ObjectKey> Keys { get; } = new();
 
+    /// <summary>Free-form notes a <see cref="Body"/> leaves for the test (e.g. which writes succeeded).</summary>
+    public ConcurrentQueue<string> Notes { get; } = new();
+
     public int Started => Volatile.Read(ref started);
 
     public int Completed => Volatile.Read(ref completed);

@@ -1,5 +1,7 @@
+using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
 using AppKeys.Runtime.Metrics;
+using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace AppKeys.Runtime.Tests.TestSupport;
 
@@ -26,6 +29,13 @@ internal sealed class RuntimeHost : IAsyncDisposable
         Run = run;
         Identity = identity;
         Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
+
+        // Resolved now: RunAsync disposes the service provider when the host stops, and tests inspect it afterwards.
+        Probe = app.Services.GetRequiredService<ReconcileProbe>();
+        Metrics = app.Services.GetRequiredService<RuntimeMetrics>();
+        Health = app.Services.GetRequiredService<RuntimeHealth>();
+        Logs = app.Services.GetRequiredService<FakeLogCollector>();
+        Lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
     }
 
     public string Identity { get; }
@@ -34,25 +44,41 @@ internal sealed class RuntimeHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public IServiceProvider Services => app.Services;
+    public ReconcileProbe Probe { get; }
 
-    public ReconcileProbe Probe => app.Services.GetRequiredService<ReconcileProbe>();
+    public RuntimeMetrics Metrics { get; }
 
-    public RuntimeMetrics Metrics => app.Services.GetRequiredService<RuntimeMetrics>();
+    public RuntimeHealth Health { get; }
 
-    public RuntimeHealth Health => app.Services.GetRequiredService<RuntimeHealth>();
+    public FakeLogCollector Logs { get; }
 
-    public FakeLogCollector Logs => app.Services.GetRequiredService<FakeLogCollector>();
+    public IHostApplicationLifetime Lifetime { get; }
 
-    public IHostApplicationLifetime Lifetime => app.Services.GetRequiredService<IHostApplicationLifetime>();
-
-    public static async Task<RuntimeHost> StartAsync(LocalServer local, string identity, ReconcileProbe? probe = null, Action<ControllerRuntimeOptions>? configure = null)
+    /// <summary>
+    /// Starts a host. With <paramref name="faults"/>, its client is built here (the runtime's rate limiting handler,
+    /// then the fault injection handler) instead of by <c>AddControllerRuntime</c>, so a test can cut this host
+    /// off from the API server, or only from some resources.
+    /// </summary>
+    public static async Task<RuntimeHost> StartAsync(
+        LocalServer local,
+        string identity,
+        ReconcileProbe? probe = null,
+        Action<ControllerRuntimeOptions>? configure = null,
+        FaultInjectionHandler? faults = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Test" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddFakeLogging();
         builder.Services.AddSingleton(probe ?? new ReconcileProbe());
         builder.Services.AddSingleton(new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        if (faults is not null)
+        {
+            builder.Services.AddSingleton(sp => new Kubernetes(
+                local.Config(),
+                new RateLimitingHandler(sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.RateLimit, TimeProvider.System, sp.GetRequiredService<RuntimeMetrics>()),
+                faults));
+        }
+
         builder.Services.AddControllerRuntime(o =>
         {
             o.Kubernetes = local.Config();

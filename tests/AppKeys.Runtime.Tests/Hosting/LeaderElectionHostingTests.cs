@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Controllers;
+using AppKeys.Runtime.Tests.TestSupport;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+
+namespace AppKeys.Runtime.Tests.Hosting;
+
+/// <summary>
+/// Two full hosts (<c>AddControllerRuntime</c>, informers, a controller, endpoints) against one local API server,
+/// leader election on with short timings (lease 3 s, renew deadline 2 s, retry 300 ms).
+/// </summary>
+public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Annotation = "test.appkeys.io/reconciled-by";
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    private LocalServer local = null!;
+    private ResourceClient<V1ConfigMap> configMaps = null!;
+    private ResourceClient<V1Lease> leases = null!;
+
+    public async Task InitializeAsync()
+    {
+        local = await LocalServer.StartAsync();
+        var transport = local.Connect().Transport;
+        configMaps = new ResourceClient<V1ConfigMap>(transport);
+        leases = new ResourceClient<V1Lease>(transport);
+    }
+
+    public async Task DisposeAsync() => await local.DisposeAsync();
+
+    /// <summary>A reconciler that writes who reconciled into an annotation (idempotent: no write when already so).</summary>
+    private static ReconcileProbe Writer(string identity, Func<ReconcileRequest<V1ConfigMap>, CancellationToken, Task>? before = null)
+    {
+        var probe = new ReconcileProbe();
+        probe.Body = async (request, reconciler, ct) =>
+        {
+            if (before is not null)
+            {
+                await before(request, ct);
+            }
+
+            if (request.Object is null || AnnotationOf(request.Object) == identity)
+            {
+                return ReconcileResult.Done;
+            }
+
+            var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotation] = identity } } });
+            await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), ct);
+            probe.Notes.Enqueue("wrote " + request.Key.Name);
+            return ReconcileResult.Done;
+        };
+        return probe;
+    }
+
+    private static string? AnnotationOf(V1ConfigMap? cm) =>
+        cm?.Metadata.Annotations is { } annotations && annotations.TryGetValue(Annotation, out var value) ? value : null;
+
+    private Task<V1ConfigMap> CreateAsync(string name) => configMaps.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" } });
+
+    private async Task<string?> WriterOfAsync(string name) => AnnotationOf(await configMaps.GetAsync(name, "default"));
+
+    private async Task<bool> AllWrittenByAsync(string identity, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (await WriterOfAsync(name) != identity)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<string?> HolderAsync() => (await leases.GetAsync("appkeys-operator-leader", "default"))?.Spec.HolderIdentity;
+
+    private static async Task<HttpStatusCode> StatusAsync(RuntimeHost host, string path)
+    {
+        using var response = await host.Http.GetAsync(new Uri(path, UriKind.Relative));
+        return response.StatusCode;
+    }
+
+    private static async Task<(RuntimeHost Leader, RuntimeHost Standby)> ElectedAsync(RuntimeHost a, RuntimeHost b)
+    {
+        await Eventually.TrueAsync(() => a.Health.IsLeader || b.Health.IsLeader, "one host leads");
+        var (leader, standby) = a.Health.IsLeader ? (a, b) : (b, a);
+        await Eventually.TrueAsync(() => leader.Health.ControllersRunning, "the leader runs its controllers");
+        return (leader, standby);
+    }
+
+    [Fact]
+    public async Task Only_the_leader_reconciles_the_standby_is_ready_and_a_graceful_stop_hands_over_at_once()
+    {
+        await using var a = await RuntimeHost.StartAsync(local, "host-a", Writer("host-a"));
+        await using var b = await RuntimeHost.StartAsync(local, "host-b", Writer("host-b"));
+        var (leader, standby) = await ElectedAsync(a, b);
+        foreach (var name in new[] { "one", "two", "three" })
+        {
+            await CreateAsync(name);
+        }
+
+        await Eventually.TrueAsync(() => AllWrittenByAsync(leader.Identity, "one", "two", "three"), "the leader reconciles every object");
+        await Eventually.TrueAsync(() => standby.Health.CachesSynced, "the standby's caches sync too");
+
+        // Give the standby a few retry periods in which it could (wrongly) reconcile.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, standby.Probe.Started);
+        Assert.False(standby.Health.IsLeader);
+        Assert.False(standby.Health.ControllersRunning);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(standby, "/readyz"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(standby, "/healthz"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(leader, "/readyz"));
+        Assert.Equal(1, leader.Metrics.Value("leader_election_master_status", "appkeys-operator-leader"));
+        Assert.Equal(0, standby.Metrics.Value("leader_election_master_status", "appkeys-operator-leader"));
+        Assert.Equal(leader.Identity, await HolderAsync());
+
+        // SIGTERM on the leader: it releases the lease, so the standby takes over at its next retry.
+        await leader.StopAsync();
+        var stopped = Stopwatch.StartNew();
+        await Eventually.TrueAsync(() => standby.Health.ControllersRunning, "the standby takes over");
+        output.WriteLine($"hand-over after a graceful stop: {stopped.Elapsed.TotalMilliseconds:F0} ms (lease duration {LeaseDuration.TotalSeconds} s)");
+        Assert.True(stopped.Elapsed < LeaseDuration, $"the released lease is taken over within the lease duration (took {stopped.Elapsed})");
+        Assert.Equal(standby.Identity, await HolderAsync());
+
+        // The new leader reconciles: existing objects (from its warm cache) and new ones.
+        await CreateAsync("four");
+        await Eventually.TrueAsync(() => AllWrittenByAsync(standby.Identity, "one", "two", "three", "four"), "the new leader reconciles every object");
+        Assert.True(leader.Health.IsHealthy, "a graceful stop is not a failure");
+        Assert.True(leader.Run.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_leader_that_cannot_renew_finishes_its_in_flight_reconcile_stops_cleanly_and_the_standby_takes_over()
+    {
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<ReconcileRequest<V1ConfigMap>, CancellationToken, Task> slow = async (request, ct) =>
+        {
+            if (request.Key.Name == "slow" && AnnotationOf(request.Object) is null)
+            {
+                inFlight.TrySetResult();
+
+                // Longer than the renew deadline (the leader loses the lease meanwhile), far shorter than the 10 s
+                // shutdown timeout: the reconcile must be allowed to finish.
+                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            }
+        };
+        var faultsA = new FaultInjectionHandler();
+        var faultsB = new FaultInjectionHandler();
+        await using var a = await RuntimeHost.StartAsync(local, "host-a", Writer("host-a", slow), faults: faultsA);
+        await using var b = await RuntimeHost.StartAsync(local, "host-b", Writer("host-b", slow), faults: faultsB);
+        var (leader, standby) = await ElectedAsync(a, b);
+        var leaderFaults = leader == a ? faultsA : faultsB;
+        var healthWhenStopping = new TaskCompletionSource<HttpStatusCode>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStopping = leader.Lifetime.ApplicationStopping.Register(() =>
+        {
+            // Kestrel still serves while the application stops: what would the kubelet's liveness probe see?
+            try
+            {
+                healthWhenStopping.TrySetResult(StatusAsync(leader, "/healthz").GetAwaiter().GetResult());
+            }
+            catch (Exception e)
+            {
+                healthWhenStopping.TrySetException(e);
+            }
+        });
+
+        await CreateAsync("slow");
+        await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Cut the leader off from its Lease only: everything else (the in-flight write) still works.
+        leaderFaults.FailWhen = request => request.RequestUri?.AbsolutePath.Contains("/leases", StringComparison.Ordinal) == true;
+        var faulted = Stopwatch.StartNew();
+
+        await leader.Run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(leader.Run.IsCompletedSuccessfully, "the host stops cleanly (StopApplication), without an exception");
+        Assert.Equal(HttpStatusCode.InternalServerError, await healthWhenStopping.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(leader.Health.IsHealthy);
+        Assert.Contains("fault=LostLeadership", leader.Health.Describe(), StringComparison.Ordinal);
+        Assert.Equal(0, leader.Probe.Cancelled);
+        Assert.Contains("wrote slow", leader.Probe.Notes);
+
+        await Eventually.TrueAsync(() => standby.Health.ControllersRunning, "the standby takes over");
+        var handOver = faulted.Elapsed;
+        output.WriteLine($"hand-over after the leader's renewals started failing: {handOver.TotalMilliseconds:F0} ms (lease duration {LeaseDuration.TotalSeconds} s)");
+
+        // The standby waits for the lease to expire from its last observed renewal: at most one lease duration
+        // after the renewals stopped, plus its retry period and scheduling slack on a busy machine.
+        Assert.True(handOver < LeaseDuration + TimeSpan.FromSeconds(3), $"the standby takes over within the lease duration (took {handOver})");
+        Assert.Equal(standby.Identity, await HolderAsync());
+        await CreateAsync("after");
+        await Eventually.TrueAsync(() => AllWrittenByAsync(standby.Identity, "after"), "the new leader reconciles");
+    }
+}
