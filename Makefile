@@ -64,7 +64,7 @@ BENCH_KEYS ?= 1000
 bench: bench-micro bench-scale ## Run the micro-benchmarks and the scale benchmarks; see docs/benchmarks.md
 
 .PHONY: bench-scale
-bench-scale: ## Scale benchmarks: operator + local API server (BENCH_KEYS=1000), API server alone, operator memory, watch reconnects
+bench-scale: ## Scale benchmarks: operator + local API server (BENCH_KEYS=1000), API server alone, operator memory, watch reconnects, client rate limiter
 	$(DOTNET) build -c Release bench/AppKeys.Benchmarks
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS)
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- scale --keys $(BENCH_KEYS) --qps 50 --latency 0
@@ -72,6 +72,8 @@ bench-scale: ## Scale benchmarks: operator + local API server (BENCH_KEYS=1000),
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- apiserver
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- memory --keys $(BENCH_KEYS)
 	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- reconnects
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- ratelimit --qps 20 --burst 50 --seconds 10
+	$(DOTNET) run -c Release --no-build --project bench/AppKeys.Benchmarks -- ratelimit --qps 50 --burst 100 --seconds 10 --parallel 16
 
 BENCH_FILTER ?= *TokenIssuance*
 .PHONY: bench-micro
