@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
 using YamlDotNet.Core;
 
-namespace AppKeys.LocalApiServer.Tests.Objects;
+namespace AppKeys.LocalApiServer.Tests.Conversion;
 
 /// <summary>
 /// YAML scalars and keys typed as kubectl 1.32 types them (sigs.k8s.io/yaml YAMLToJSON over go-yaml v2,
