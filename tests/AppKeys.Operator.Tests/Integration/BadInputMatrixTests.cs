@@ -1,8 +1,8 @@
 using System.Net;
-using k8s;
 using System.Text.Json.Nodes;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Tests.TestSupport;
+using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Xunit.Abstractions;
