@@ -10,4 +10,8 @@ for f in "$dir"/*.trx; do
   x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
 done
+# The reliability figures the chaos and bad-input tests print (see docs/reliability.md).
+for f in "$dir"/*.trx; do
+  grep -hoE '(chaos|bad-input matrix|secret hygiene): [^<]*' "$f" | sed 's/&amp;/\&/g; s/&quot;/"/g' || true
+done
 echo "Tests: $passed passed, $failed failed, $skipped skipped"

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using AppKeys.Operator.Crds;
 
 namespace AppKeys.Operator.Apis;
 
@@ -7,10 +8,13 @@ namespace AppKeys.Operator.Apis;
 public sealed class V1Alpha1SecretTemplate
 {
     [JsonPropertyName("labels")]
-    [Description("Labels added to the Secret.")]
+    [Description("Labels added to the Secret (at most 64; values as Kubernetes label values: at most 63 characters).")]
+    [SchemaRange(Max = 64)]
+    [SchemaItems(Pattern = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", MaxLength = 63)]
     public IDictionary<string, string>? Labels { get; set; }
 
     [JsonPropertyName("annotations")]
-    [Description("Annotations added to the Secret (for example for Reloader).")]
+    [Description("Annotations added to the Secret (for example for Reloader); at most 64.")]
+    [SchemaRange(Max = 64)]
     public IDictionary<string, string>? Annotations { get; set; }
 }

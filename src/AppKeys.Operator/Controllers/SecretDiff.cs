@@ -1,6 +1,8 @@
+using System.Security.Cryptography;
+
 namespace AppKeys.Operator.Controllers;
 
-/// <summary>Comparisons of Secret content, so unchanged Secrets are never written.</summary>
+/// <summary>Comparisons of Secret content, so unchanged Secrets are never written (data in constant time: it holds secrets).</summary>
 public static class SecretDiff
 {
     public static bool SameData(IDictionary<string, byte[]>? a, IDictionary<string, byte[]>? b)
@@ -8,7 +10,7 @@ public static class SecretDiff
         a ??= new Dictionary<string, byte[]>();
         b ??= new Dictionary<string, byte[]>();
         return a.Count == b.Count
-            && a.All(e => b.TryGetValue(e.Key, out var other) && (e.Value ?? []).AsSpan().SequenceEqual(other ?? []));
+            && a.All(e => b.TryGetValue(e.Key, out var other) && CryptographicOperations.FixedTimeEquals(e.Value ?? [], other ?? []));
     }
 
     /// <summary>True when every entry of <paramref name="expected"/> is in <paramref name="actual"/> with the same value.</summary>

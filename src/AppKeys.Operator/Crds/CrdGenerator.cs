@@ -145,7 +145,8 @@ public static class CrdGenerator
             }
         }
 
-        if (property.GetCustomAttribute<SchemaItemsAttribute>() is { } items && schema.Items is V1JSONSchemaProps itemSchema)
+        // Items of a list, or the values of a map.
+        if (property.GetCustomAttribute<SchemaItemsAttribute>() is { } items && (schema.Items ?? schema.AdditionalProperties) is V1JSONSchemaProps itemSchema)
         {
             if (items.Enum is { } values)
             {

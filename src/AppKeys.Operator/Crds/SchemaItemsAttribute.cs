@@ -1,6 +1,6 @@
 namespace AppKeys.Operator.Crds;
 
-/// <summary>Constraints on the string items of a list property.</summary>
+/// <summary>Constraints on the string items of a list property, or on the string values of a map property.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SchemaItemsAttribute : Attribute
 {

@@ -27,6 +27,17 @@ public class ApplicationKeyValidatorTests
         { "reserved label", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["appkeys.io/key"] = "x" } }, ConditionReasons.InvalidSpec, "appkeys.io/key" },
         { "reserved annotation", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Annotations = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "me" } }, ConditionReasons.InvalidSpec, "managed-by" },
         { "template ok", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["team"] = "a" } }, null, null },
+        { "prefixed template label ok", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["example.com/team"] = "a-b_c.d" } }, null, null },
+        { "label key with a space", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["bad key"] = "x" } }, ConditionReasons.InvalidSpec, "not a valid label key" },
+        { "label key with an upper-case prefix", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["AppKeys.io/key"] = "x" } }, ConditionReasons.InvalidSpec, "not a valid label key" },
+        { "label key name over 63", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { [new string('l', 64)] = "x" } }, ConditionReasons.InvalidSpec, "not a valid label key" },
+        { "label value over 63", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["team"] = new string('v', 64) } }, ConditionReasons.InvalidSpec, "at most 63 characters" },
+        { "label value ending in a dash", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["team"] = "a-" } }, ConditionReasons.InvalidSpec, "spec.secretTemplate.labels[team]" },
+        { "empty label value ok", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["team"] = "" } }, null, null },
+        { "annotation key without a name", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Annotations = new Dictionary<string, string> { ["example.com/"] = "x" } }, ConditionReasons.InvalidSpec, "not a valid annotation key" },
+        { "annotations too large", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Annotations = new Dictionary<string, string> { ["big"] = new string('x', 256 * 1024) } }, ConditionReasons.InvalidSpec, "must total less than" },
+        { "long annotation value ok", s => s.SecretTemplate = new V1Alpha1SecretTemplate { Annotations = new Dictionary<string, string> { ["note"] = new string('x', 10_000) } }, null, null },
+        { "application name over 63", s => s.ApplicationRef = new V1Alpha1ApplicationReference { Name = new string('a', 64) }, ConditionReasons.InvalidSpec, "spec.applicationRef.name must be at most 63" },
     };
 
     [Theory]
@@ -35,6 +46,19 @@ public class ApplicationKeyValidatorTests
     {
         var problem = ApplicationKeyValidator.ValidateSpec(TestObjects.Key(configure));
         Assert.True(reason == problem?.Reason, $"{name}: expected {reason ?? "valid"}, got {problem?.Reason ?? "valid"} ({problem?.Message})");
+        if (messagePart is not null)
+        {
+            Assert.Contains(messagePart, problem!.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(63, null)]
+    [InlineData(64, "metadata.name must be at most 63 characters")]
+    public void Key_name_must_fit_a_label_value(int length, string? messagePart)
+    {
+        var problem = ApplicationKeyValidator.ValidateSpec(TestObjects.Key(name: new string('k', length)));
+        Assert.Equal(messagePart is null ? null : ConditionReasons.InvalidSpec, problem?.Reason);
         if (messagePart is not null)
         {
             Assert.Contains(messagePart, problem!.Message, StringComparison.Ordinal);

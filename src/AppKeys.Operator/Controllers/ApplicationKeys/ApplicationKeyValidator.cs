@@ -59,8 +59,50 @@ public static class ApplicationKeyValidator
             problems.Add($"spec.secretTemplate may not set \"{reserved}\" (reserved for the operator)");
         }
 
+        problems.AddRange(TemplateProblems(effective));
+
+        // Both names become label values on the Secret, which Kubernetes limits to 63 characters.
+        if (key.Metadata?.Name is { Length: > MetadataRules.MaxLabelValueLength })
+        {
+            problems.Add($"metadata.name must be at most {MetadataRules.MaxLabelValueLength} characters (it is the value of the Secret's {AppKeysLabels.Key} label)");
+        }
+
+        if (effective.ApplicationName.Length > MetadataRules.MaxLabelValueLength)
+        {
+            problems.Add($"spec.applicationRef.name must be at most {MetadataRules.MaxLabelValueLength} characters (it is the value of the Secret's {AppKeysLabels.Application} label)");
+        }
+
         return problems.Count == 0 ? null : new NotReady(ConditionReasons.InvalidSpec, string.Join("; ", problems));
     }
+
+    // What the API server would refuse on the Secret; names and values are quoted only when short (they are not secret).
+    private static IEnumerable<string> TemplateProblems(EffectiveKeySpec spec)
+    {
+        foreach (var (name, value) in spec.TemplateLabels)
+        {
+            if (!MetadataRules.IsQualifiedName(name))
+            {
+                yield return $"spec.secretTemplate.labels: \"{Shorten(name)}\" is not a valid label key";
+            }
+            else if (!MetadataRules.IsLabelValue(value))
+            {
+                yield return $"spec.secretTemplate.labels[{name}]: the value must be at most {MetadataRules.MaxLabelValueLength} characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+            }
+        }
+
+        foreach (var name in spec.TemplateAnnotations.Keys.Where(k => !MetadataRules.IsQualifiedName(k)))
+        {
+            yield return $"spec.secretTemplate.annotations: \"{Shorten(name)}\" is not a valid annotation key";
+        }
+
+        // The operator's own annotations need room too.
+        if (MetadataRules.AnnotationsBytes(spec.TemplateAnnotations) > MetadataRules.MaxAnnotationsBytes - 4096)
+        {
+            yield return $"spec.secretTemplate.annotations must total less than {(MetadataRules.MaxAnnotationsBytes - 4096) / 1024} KiB";
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
     public static NotReady? ValidateAgainst(EffectiveKeySpec key, EffectiveApplicationSpec application)
     {

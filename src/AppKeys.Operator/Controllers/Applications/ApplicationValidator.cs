@@ -53,6 +53,11 @@ public static partial class ApplicationValidator
             problems.Add("spec.callbackUrl must be an absolute http or https URL");
         }
 
+        if (application.Metadata?.Name is { Length: > MetadataRules.MaxLabelValueLength })
+        {
+            problems.Add($"metadata.name must be at most {MetadataRules.MaxLabelValueLength} characters (it is the value of the {AppKeysLabels.Application} label on the Secrets)");
+        }
+
         if (!ObjectNames.IsValid(effective.SecretName))
         {
             problems.Add("spec.secretName must be a valid Secret name (DNS-1123 subdomain, at most 253 characters)");
