@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Tests.Support;
 
 namespace AppKeys.LocalApiServer.Tests.Persistence;
 
@@ -38,31 +37,7 @@ internal sealed class DataDirectoryHarness : IAsyncDisposable
         return await StartAsync(options);
     }
 
-    public HttpClient Http(string? token = null)
-    {
-        var ca = X509Certificate2.CreateFromPem(Server.CertificateAuthorityPem!);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                {
-                    if (cert is null)
-                    {
-                        return false;
-                    }
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(cert)) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == 0;
-                },
-            },
-        };
-        var http = new HttpClient(handler) { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Server.AdminToken);
-        return http;
-    }
+    public HttpClient Http(string? token = null) => TrustingHttpClient.Create(Server, token ?? Server.AdminToken);
 
     public static async Task<(int Code, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? body = null,
         string contentType = "application/json")

@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Tests.Support;
 using k8s;
 
 namespace AppKeys.LocalApiServer.Tests.Server;
@@ -31,34 +30,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
         Http = CreateHttpClient(Server.AdminToken);
     }
 
-    public HttpClient CreateHttpClient(string? token)
-    {
-        var ca = X509Certificate2.CreateFromPem(Server.CertificateAuthorityPem!);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                {
-                    if (cert is null)
-                    {
-                        return false;
-                    }
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(cert)) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == 0;
-                },
-            },
-        };
-        var http = new HttpClient(handler) { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
-    }
+    public HttpClient CreateHttpClient(string? token) => TrustingHttpClient.Create(Server, token);
 
     public async Task DisposeAsync()
     {
