@@ -57,6 +57,13 @@ public sealed class LocalApiServerOptions
     /// </summary>
     public global::AppKeys.LocalApiServer.Authorization.AuthorizationMode Authorization { get; set; } = global::AppKeys.LocalApiServer.Authorization.AuthorizationMode.AllowAll;
 
+    /// <summary>
+    /// Turns on kube's OwnerReferencesPermissionEnforcement admission: changing ownerReferences needs <c>delete</c>
+    /// on the object, setting <c>blockOwnerDeletion</c> needs <c>update</c> on the owner's <c>finalizers</c>. Off by
+    /// default, as in kube-apiserver.
+    /// </summary>
+    public bool OwnerReferencesPermissionEnforcement { get; set; }
+
     /// <summary>Seed of the fault injector's random draws (<see cref="LocalKubernetesApiServer.Faults"/>).</summary>
     public int FaultSeed { get; set; } = 1;
 

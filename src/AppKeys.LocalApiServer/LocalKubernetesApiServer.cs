@@ -53,6 +53,9 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     /// <summary>Fault injection (off until a rule is added); see docs/reliability.md. The same object across restarts.</summary>
     public FaultInjector Faults => _context.Faults;
 
+    /// <summary>Requests refused with 403 by authorization or by an admission check; kept across restarts.</summary>
+    public AuthorizationAudit Denials => _context.Audit;
+
     /// <summary>Full path of the data directory, or null when the store lives in memory only.</summary>
     public string? DataDirectory => _dataDirectory;
 
@@ -89,7 +92,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         }
         LocalKubernetesApiServer? server = null;
         var faults = new FaultInjector(options.FaultSeed, () => server!.Service.Store.Revision, (g, v, p) => server!.Service.Registry.Find(g, v, p));
-        var context = new ServerContext(options, loggerFactory, authenticator, certificates, faults);
+        var context = new ServerContext(options, loggerFactory, authenticator, certificates, faults, new AuthorizationAudit());
         server = new LocalKubernetesApiServer(context, logger, dataDirectory, adminToken);
         faults.FullRestart = server.RestartInstanceAsync;
         try

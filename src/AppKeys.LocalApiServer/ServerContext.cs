@@ -5,10 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace AppKeys.LocalApiServer;
 
-/// <summary>What outlives a restart of the server: options, identity (certificates, tokens) and fault injection.</summary>
+/// <summary>
+/// What outlives a restart of the server: options, identity (certificates, tokens), fault injection and the record
+/// of denied requests.
+/// </summary>
 internal sealed record ServerContext(
     LocalApiServerOptions Options,
     ILoggerFactory LoggerFactory,
     TokenAuthenticator Authenticator,
     ServingCertificates? Certificates,
-    FaultInjector Faults);
+    FaultInjector Faults,
+    AuthorizationAudit Audit);

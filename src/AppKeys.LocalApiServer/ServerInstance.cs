@@ -140,8 +140,12 @@ internal sealed class ServerInstance
         });
         var app = builder.Build();
         IAuthorizer authorizer = rbac is not null ? new RbacAuthorizer(rbac.Current) : options.Authorizer ?? new AllowAllAuthorizer();
+        var audited = new AuditingAuthorizer(authorizer, context.Audit);
+        service.Admission = options.OwnerReferencesPermissionEnforcement
+            ? new OwnerReferencesPermissionEnforcement(audited, service.Registry)
+            : null;
         var logger = context.LoggerFactory.CreateLogger<LocalKubernetesApiServer>();
-        var endpoint = new ApiEndpoint(service, context.Authenticator, authorizer, options, logger, stopping);
+        var endpoint = new ApiEndpoint(service, context.Authenticator, audited, options, logger, stopping);
         var reviews = new AccessReviewEndpoint(context.Authenticator, authorizer, rbac is null ? null : rbac.Current, options.MaxRequestBodyBytes);
         app.Use(context.Faults.InvokeAsync);
         app.Use(reviews.InvokeAsync);

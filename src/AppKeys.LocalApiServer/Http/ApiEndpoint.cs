@@ -221,6 +221,7 @@ internal sealed partial class ApiEndpoint
             FieldValidation = mode,
             Force = QueryBool(ctx, "force"),
             DefaultManager = manager,
+            User = ctx.Items[UserInfo.HttpContextKey] as UserInfo,
         };
     }
 

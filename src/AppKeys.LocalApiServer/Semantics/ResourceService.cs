@@ -54,6 +54,9 @@ public sealed partial class ResourceService
     /// <summary>Schema hooks for custom resources and CRDs; set by the server when the pure Schema code is wired.</summary>
     public ICustomResourceHooks? Hooks { get; set; }
 
+    /// <summary>Validating admission run on every create and update after validation (null: none).</summary>
+    public IValidatingAdmission? Admission { get; set; }
+
     private string Now() => ObjectMeta.FormatTime(_options.Time.GetUtcNow());
 
     internal DateTimeOffset NowTime => _options.Time.GetUtcNow();
@@ -663,6 +666,7 @@ public sealed partial class ResourceService
         {
             throw StatusErrors.Invalid(r, name, errors);
         }
+        Admission?.Validate(r, ns, name, subresource, old, candidate, o);
 
         if (operation != "Apply")
         {

@@ -15,5 +15,8 @@ public sealed record WriteOptions
     /// <summary>Manager name used when the request names none (kube derives it from the User-Agent).</summary>
     public string DefaultManager { get; init; } = "unknown";
 
+    /// <summary>The authenticated user of the request, for admission checks; null for the server's own writes.</summary>
+    public Auth.UserInfo? User { get; init; }
+
     public string Manager => string.IsNullOrEmpty(FieldManager) ? DefaultManager : FieldManager;
 }

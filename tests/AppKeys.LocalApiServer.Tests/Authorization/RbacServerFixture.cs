@@ -6,7 +6,7 @@ using k8s;
 namespace AppKeys.LocalApiServer.Tests.Authorization;
 
 /// <summary>A server with RBAC enforcement on, plus helpers to act as a ServiceAccount.</summary>
-public sealed class RbacServerFixture : IAsyncLifetime
+public class RbacServerFixture : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("appkeys-rbac-").FullName;
 
@@ -15,7 +15,13 @@ public sealed class RbacServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Admin.Options.Authorization = AuthorizationMode.Rbac;
+        Configure(Admin.Options);
         await Admin.InitializeAsync();
+    }
+
+    /// <summary>Further options of the server, before it starts.</summary>
+    protected virtual void Configure(LocalApiServerOptions options)
+    {
     }
 
     /// <summary>A kubeconfig file for <paramref name="user"/> with a fresh token.</summary>

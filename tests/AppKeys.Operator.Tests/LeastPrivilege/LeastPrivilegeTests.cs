@@ -1,0 +1,74 @@
+using Xunit.Abstractions;
+
+namespace AppKeys.Operator.Tests.LeastPrivilege;
+
+/// <summary>
+/// The operator runs with exactly the RBAC of config/rbac (the chart renders the same rules; HelmChartTests checks
+/// that): the whole lifecycle passes with no request denied, and with any single permission taken away it fails
+/// on that very permission, so config/rbac grants nothing the operator does not use.
+/// </summary>
+[Collection(LeastPrivilegeCollection.Name)]
+public sealed class LeastPrivilegeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+    private static readonly OperatorRbac Rbac = OperatorRbac.Load();
+
+    public static TheoryData<string> EachPermission()
+    {
+        var data = new TheoryData<string>();
+        foreach (var permission in Rbac.Permissions())
+        {
+            data.Add(permission.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task The_whole_lifecycle_runs_under_config_rbac_without_a_single_denial()
+    {
+        await using var world = await LeastPrivilegeWorld.StartAsync(Rbac.Objects);
+        await world.RunLifecycleAsync(StepTimeout);
+
+        Assert.Empty(world.AllDenials);
+        Assert.Equal(9, world.Steps.Count);
+        Assert.DoesNotContain(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
+        output.WriteLine($"{world.Steps.Count} lifecycle steps under {OperatorRbac.User} with the {Rbac.Permissions().Count} permissions of config/rbac: 0 requests denied");
+    }
+
+    [Theory]
+    [MemberData(nameof(EachPermission))]
+    public async Task Without_any_one_permission_the_lifecycle_fails_on_it(string permission)
+    {
+        var removed = Rbac.Permissions().Single(p => p.Id == permission);
+        await using var world = await LeastPrivilegeWorld.StartAsync(Rbac.Without(removed));
+
+        var failure = await Assert.ThrowsAsync<OperatorDeniedException>(() => world.RunLifecycleAsync(StepTimeout));
+
+        var denial = failure.Denial;
+        output.WriteLine($"without {removed}: denied {denial} during \"{failure.Step}\" (after {world.Steps.Count} steps)");
+        Assert.Equal(removed.Verb, denial.Verb);
+        Assert.Equal(removed.ApiGroup, denial.ApiGroup);
+        Assert.Equal(removed.Resource, denial.ResourceWithSubresource);
+        if (removed.RoleNamespace is not null)
+        {
+            Assert.Equal(removed.RoleNamespace, denial.Namespace);
+        }
+
+        if (removed.ResourceNames.Count > 0)
+        {
+            Assert.Contains(denial.Name, removed.ResourceNames);
+        }
+
+        Assert.All(world.AllDenials, d => Assert.Equal(OperatorRbac.User, d.User));
+    }
+
+    [Fact]
+    public void The_operator_is_granted_permissions_and_each_is_checked()
+    {
+        var permissions = Rbac.Permissions();
+        Assert.NotEmpty(permissions);
+        Assert.Equal(permissions.Count, permissions.Select(p => p.Id).Distinct().Count());
+        Assert.DoesNotContain(permissions, p => p.Verb == "*" || p.Resource == "*" || p.ApiGroup == "*");
+    }
+}
