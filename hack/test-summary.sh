@@ -12,6 +12,6 @@ for f in "$dir"/*.trx; do
 done
 # The reliability figures the chaos and bad-input tests print (see docs/reliability.md).
 for f in "$dir"/*.trx; do
-  grep -hoE '(chaos|bad-input matrix|secret hygiene): [^<]*' "$f" | sed 's/&amp;/\&/g; s/&quot;/"/g' || true
+  grep -hoE '(chaos|bad-input matrix|secret hygiene|least privilege): [^<]*' "$f" | sed 's/&amp;/\&/g; s/&quot;/"/g' || true
 done
 echo "Tests: $passed passed, $failed failed, $skipped skipped"

@@ -33,7 +33,7 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         Assert.Empty(world.AllDenials);
         Assert.Equal(9, world.Steps.Count);
         Assert.DoesNotContain(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
-        output.WriteLine($"{world.Steps.Count} lifecycle steps under {OperatorRbac.User} with the {Rbac.Permissions().Count} permissions of config/rbac: 0 requests denied");
+        output.WriteLine($"least privilege: {world.Steps.Count} lifecycle steps as {OperatorRbac.User} with the {Rbac.Permissions().Count} permissions of config/rbac (RBAC and OwnerReferencesPermissionEnforcement on): 0 requests denied");
     }
 
     [Theory]
