@@ -6,11 +6,13 @@ using System.Text;
 using System.Text.Json;
 using AppKeys.Credentials;
 using AppKeys.LocalApiServer;
+using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Local;
+using AppKeys.Operator.Tests.LeastPrivilege;
 using AppKeys.Operator.Signing;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
@@ -56,10 +58,18 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
     private Task? secretWatch;
     private int started;
     private int selfRestarts;
+    private string operatorToken = "";
 
     public async Task InitializeAsync()
     {
-        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { FaultSeed = 20261124, DataDirectory = dataDirectory.FullName });
+        // The replicas run as the operator's ServiceAccount under config/rbac, with RBAC and OwnerReferencesPermissionEnforcement on.
+        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions
+        {
+            FaultSeed = 20261124,
+            DataDirectory = dataDirectory.FullName,
+            Authorization = AuthorizationMode.Rbac,
+            OwnerReferencesPermissionEnforcement = true,
+        });
         using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
         {
             client = new Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig));
@@ -71,6 +81,8 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         secrets = new ResourceClient<V1Secret>(transport);
         await ManifestInstaller.InstallCrdsAsync(client, RepositoryRoot.Combine("config", "crd", "bases"), stop.Token);
         await ManifestInstaller.EnsureNamespaceAsync(client, ChaosWorld.OperatorNamespace, stop.Token);
+        await OperatorRbac.CreateAsync(client, OperatorRbac.Load().Objects);
+        operatorToken = server.IssueToken(OperatorRbac.User);
         for (var n = 0; n < Namespaces; n++)
         {
             await ManifestInstaller.EnsureNamespaceAsync(client, $"chaos-{n}", stop.Token);
@@ -283,6 +295,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             identity,
             new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port),
             server.KubeconfigYaml,
+            operatorToken,
             clock.Time,
             logs,
             o =>
@@ -653,9 +666,11 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         Log($"chaos: {plans.Count} keys ({plans.Count(p => p.Application.TokenType == TokenTypes.Jwt)} JWT, {plans.Count(p => p.ShortLived)} short-lived, {plans.Count(p => p.NeverExpires)} never expiring) in {plans.Select(p => p.Application).Distinct().Count()} Applications over {Namespaces} namespaces");
         Log($"chaos: faults injected {faults.Values.Sum()}: {string.Join(", ", faults.Select(f => $"{f.Key} {f.Value}"))}");
         Log($"chaos: leader kills 3, lease transitions {lease?.Spec?.LeaseTransitions}, replicas started {started}, replicas that exited on their own {selfRestarts}, API server restarts 1");
+        Log($"chaos: requests denied {server.Denials.Total} (the replicas ran as {OperatorRbac.User} under config/rbac)");
         Log($"chaos: tokens issued {issuances} (expected {expectedIssuances}), reconciles {reconciles}, successful writes {writes}, in {elapsed.TotalSeconds:F0} s");
         // The metric counts issuances whose write was answered; one whose answer was lost (kill, restart) is only in the revision.
         Assert.True(issuances <= expectedIssuances, $"the operators counted {issuances} issuances, more than the {expectedIssuances} asked for");
+        Assert.True(server.Denials.Total == 0, "requests denied under config/rbac: " + string.Join("; ", server.Denials.Denied.Take(5)));
         Assert.True(lease?.Spec?.LeaseTransitions >= 3, $"expected at least 3 lease transitions, saw {lease?.Spec?.LeaseTransitions}");
     }
 

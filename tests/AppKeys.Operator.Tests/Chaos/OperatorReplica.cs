@@ -50,7 +50,8 @@ internal sealed class OperatorReplica : IAsyncDisposable
 
     /// <param name="identity">Lease holder identity.</param>
     /// <param name="upstream">The API server's address (the proxy dials it for every new connection).</param>
-    /// <param name="kubeconfigYaml">The server's admin kubeconfig; its server address is replaced by the proxy's.</param>
+    /// <param name="kubeconfigYaml">The server's admin kubeconfig (for its CA); its server address is replaced by the proxy's.</param>
+    /// <param name="accessToken">The bearer token the replica authenticates with (the operator's ServiceAccount).</param>
     /// <param name="clock">Time for everything but leader election (tokens, requeues, backoff).</param>
     /// <param name="logs">Receives every log line.</param>
     /// <param name="configureOptions">Adjusts the operator options (workers, QPS).</param>
@@ -58,6 +59,7 @@ internal sealed class OperatorReplica : IAsyncDisposable
         string identity,
         IPEndPoint upstream,
         string kubeconfigYaml,
+        string accessToken,
         TimeProvider clock,
         ILoggerProvider logs,
         Action<OperatorOptions>? configureOptions = null)
@@ -70,6 +72,7 @@ internal sealed class OperatorReplica : IAsyncDisposable
         }
 
         config.Host = $"https://127.0.0.1:{proxy.Port}";
+        config.AccessToken = accessToken;
         var options = new OperatorOptions
         {
             Namespace = ChaosWorld.OperatorNamespace,

@@ -105,10 +105,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
             await ManifestInstaller.InstallCrdsAsync(admin, RepositoryRoot.Combine("config", "crd", "bases"), CancellationToken.None);
             await ManifestInstaller.EnsureNamespaceAsync(admin, OperatorNamespace, CancellationToken.None);
             await ManifestInstaller.EnsureNamespaceAsync(admin, Namespace, CancellationToken.None);
-            foreach (var obj in rbac)
-            {
-                await CreateAsync(admin, obj);
-            }
+            await OperatorRbac.CreateAsync(admin, rbac);
 
             // Exactly the operator's ServiceAccount identity, as the kubelet-mounted token would authenticate it.
             var operatorConfig = new KubernetesClientConfiguration
@@ -222,32 +219,6 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
         await StopOperatorAsync();
         admin.Dispose();
         await server.DisposeAsync();
-    }
-
-    private static async Task CreateAsync(Kubernetes admin, JsonObject obj)
-    {
-        var json = obj.ToJsonString();
-        var ns = (string?)obj["metadata"]!["namespace"];
-        switch ((string?)obj["kind"])
-        {
-            case "ServiceAccount":
-                await admin.CoreV1.CreateNamespacedServiceAccountAsync(KubernetesJson.Deserialize<V1ServiceAccount>(json), ns);
-                break;
-            case "Role":
-                await admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(KubernetesJson.Deserialize<V1Role>(json), ns);
-                break;
-            case "RoleBinding":
-                await admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(KubernetesJson.Deserialize<V1RoleBinding>(json), ns);
-                break;
-            case "ClusterRole":
-                await admin.RbacAuthorizationV1.CreateClusterRoleAsync(KubernetesJson.Deserialize<V1ClusterRole>(json));
-                break;
-            case "ClusterRoleBinding":
-                await admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(KubernetesJson.Deserialize<V1ClusterRoleBinding>(json));
-                break;
-            case var kind:
-                throw new InvalidOperationException($"config/rbac holds a {kind}, which this test does not know how to create");
-        }
     }
 
     private static V1Alpha1Application Application(string name, Action<V1Alpha1ApplicationSpec>? configure = null)
