@@ -652,6 +652,7 @@ public sealed partial class ResourceService
             }
         }
 
+        MetadataValidation.Validate(meta, errors);
         ValidateOwnerReferences(meta, errors);
         KindRules.Apply(r, old, candidate, errors);
         if (KindRules.IsCrd(r))
