@@ -23,7 +23,13 @@ public sealed record FieldCause(string Type, string Field, string Body)
     public static FieldCause Duplicate(string field, string value) =>
         new("FieldValueDuplicate", field, $"Duplicate value: {Quote(value)}");
 
-    /// <summary>Go's <c>%q</c> for the plain strings we quote.</summary>
-    public static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// <c>field.TooLong</c> as of kube 1.32 (apimachinery PR #128553 merged it with <c>TooLongMaxLength</c>; older
+    /// servers said "must have at most N bytes"). The value is never shown.
+    /// </summary>
+    public static FieldCause TooLong(string field, long maxBytes) =>
+        new("FieldValueTooLong", field, $"Too long: may not be more than {maxBytes} {(maxBytes == 1 ? "byte" : "bytes")}");
+
+    /// <summary>Go's <c>%q</c> (<c>strconv.Quote</c>): control and non-printable characters escaped.</summary>
+    public static string Quote(string value) => Schema.GoText.Quote(value);
 }

@@ -28,8 +28,9 @@ public static class StatusErrors
     public static ApiException Invalid(ApiResourceInfo resource, string name, IReadOnlyList<FieldCause> causes)
     {
         var qualifiedKind = resource.Group.Length == 0 ? resource.Kind : $"{resource.Kind}.{resource.Group}";
-        var rendered = causes.Select(c => $"{c.Field}: {c.Body}").ToList();
-        // utilerrors.NewAggregate: one error prints bare, several print as "[a, b]".
+        // field.ErrorList.ToAggregate drops repeated messages (the causes keep them all); then utilerrors.NewAggregate
+        // prints one error bare and several as "[a, b]".
+        var rendered = causes.Select(c => $"{c.Field}: {c.Body}").Distinct(StringComparer.Ordinal).ToList();
         var aggregate = rendered.Count == 1 ? rendered[0] : "[" + string.Join(", ", rendered) + "]";
         var details = Details(name, resource.Group, resource.Kind);
         var array = new JsonArray();

@@ -1,9 +1,12 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace AppKeys.LocalApiServer.Selectors;
 
 /// <summary>
 /// Name and label validation with the exact messages of apimachinery <c>pkg/util/validation/validation.go</c>.
+/// Go's <c>len</c> counts UTF-8 bytes and its <c>$</c> matches only at the very end, so lengths are byte counts and
+/// the patterns end in <c>\z</c> (.NET's <c>$</c> would also accept a trailing newline).
 /// </summary>
 internal static partial class KubeNames
 {
@@ -24,19 +27,19 @@ internal static partial class KubeNames
     private const string Dns1035LabelErrMsg =
         "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 
-    [GeneratedRegex("^" + Dns1035LabelFmt + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + Dns1035LabelFmt + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1035Label();
 
-    [GeneratedRegex("^" + QualifiedNameFmt + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + QualifiedNameFmt + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex("^" + LabelValueFmt + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + LabelValueFmt + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex LabelValue();
 
-    [GeneratedRegex("^" + Dns1123LabelFmt + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + Dns1123LabelFmt + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Label();
 
-    [GeneratedRegex("^" + Dns1123SubdomainFmt + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + Dns1123SubdomainFmt + "\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Subdomain();
 
     public static string RegexError(string msg, string fmt, params string[] examples)
@@ -59,6 +62,8 @@ internal static partial class KubeNames
 
         return msg + "regex used for validation is '" + fmt + "')";
     }
+
+    private static int ByteLength(string value) => Encoding.UTF8.GetByteCount(value);
 
     public static string MaxLenError(int length) => $"must be no more than {length} characters";
 
@@ -96,7 +101,7 @@ internal static partial class KubeNames
         {
             errs.Add("name part must be non-empty");
         }
-        else if (name.Length > 63)
+        else if (ByteLength(name) > 63)
         {
             errs.Add("name part " + MaxLenError(63));
         }
@@ -112,7 +117,7 @@ internal static partial class KubeNames
     public static List<string> IsValidLabelValue(string value)
     {
         var errs = new List<string>();
-        if (value.Length > 63)
+        if (ByteLength(value) > 63)
         {
             errs.Add(MaxLenError(63));
         }
@@ -128,7 +133,7 @@ internal static partial class KubeNames
     public static List<string> IsDns1123Subdomain(string value)
     {
         var errs = new List<string>();
-        if (value.Length > 253)
+        if (ByteLength(value) > 253)
         {
             errs.Add(MaxLenError(253));
         }
@@ -144,7 +149,7 @@ internal static partial class KubeNames
     public static List<string> IsDns1123Label(string value)
     {
         var errs = new List<string>();
-        if (value.Length > 63)
+        if (ByteLength(value) > 63)
         {
             errs.Add(MaxLenError(63));
         }
@@ -160,7 +165,7 @@ internal static partial class KubeNames
     public static List<string> IsDns1035Label(string value)
     {
         var errs = new List<string>();
-        if (value.Length > 63)
+        if (ByteLength(value) > 63)
         {
             errs.Add(MaxLenError(63));
         }

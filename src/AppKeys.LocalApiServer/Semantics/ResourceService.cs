@@ -655,6 +655,7 @@ public sealed partial class ResourceService
             }
         }
 
+        MetadataValidation.Validate(meta, errors);
         ValidateOwnerReferences(meta, errors);
         KindRules.Apply(r, old, candidate, errors);
         if (KindRules.IsCrd(r))

@@ -39,6 +39,35 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
     }
 
     [Fact]
+    public async Task Invalid_labels_fail_with_kube_messages_and_change_nothing()
+    {
+        const string labelValueRule =
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+        var ns = await fx.NewNamespaceAsync();
+        await fx.OkStdinAsync(KubectlFixture.Widget(ns, "w1", 1, labels: "{tier: gold}"), "apply", "-f", "-");
+        var before = (await MetadataAsync(ns, "w1"))["resourceVersion"]!.GetValue<string>();
+
+        // kubectl label checks values itself (label.go parseLabels) and never sends this one.
+        var value = await fx.FailAsync("label", "widget", "w1", "-n", ns, "tier=-silver", "--overwrite");
+        Assert.Equal($"error: invalid label value: \"tier=-silver\": {labelValueRule}\n", value.Stderr);
+
+        // Keys it passes through: the server answers 422 and kubectl prints the Status as "The <kind> <name> is invalid".
+        var key = await fx.FailAsync("label", "widget", "w1", "-n", ns, "tier-=silver");
+        Assert.Equal(
+            "The Widget \"w1\" is invalid: metadata.labels: Invalid value: \"tier-\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n",
+            key.Stderr);
+
+        // apply leaves validation to the server (fieldValidation=Strict), so a bad value in a manifest reaches it.
+        var applied = await fx.Kubectl.RunAsync(["apply", "-f", "-"], KubectlFixture.Widget(ns, "w1", 1, labels: "{tier: -silver}"));
+        Assert.NotEqual(0, applied.ExitCode);
+        Assert.Contains($"The Widget \"w1\" is invalid: metadata.labels: Invalid value: \"-silver\": {labelValueRule}", applied.Stderr, StringComparison.Ordinal);
+
+        var meta = await MetadataAsync(ns, "w1");
+        Assert.Equal(before, meta["resourceVersion"]!.GetValue<string>());
+        Assert.Equal("gold", meta["labels"]!["tier"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Label_by_selector_touches_only_matching_objects()
     {
         var ns = await fx.NewNamespaceAsync();
