@@ -53,7 +53,7 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
                 o.LeaderElection.LeaseDuration = lease;
                 o.LeaderElection.RenewDeadline = lease * 2 / 3;
             }
-            : null);
+        : null);
         hosts.Add(host);
         return host;
     }
