@@ -47,13 +47,17 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
 
     private async Task<RuntimeHost> StartHostAsync(string identity, ReconcileProbe probe, FaultInjectionHandler? faults = null, TimeSpan? leaseDuration = null)
     {
-        var host = await RuntimeHost.StartAsync(local, identity, probe, faults: faults, configure: leaseDuration is { } lease
-            ? o =>
+        Action<AppKeys.Runtime.Hosting.ControllerRuntimeOptions>? configure = null;
+        if (leaseDuration is { } lease)
+        {
+            configure = o =>
             {
                 o.LeaderElection.LeaseDuration = lease;
                 o.LeaderElection.RenewDeadline = lease * 2 / 3;
-            }
-        : null);
+            };
+        }
+
+        var host = await RuntimeHost.StartAsync(local, identity, probe, configure, faults);
         hosts.Add(host);
         return host;
     }
