@@ -52,6 +52,12 @@ public sealed class OperatorOptions
     /// <summary>Where local mode writes the kubeconfig.</summary>
     public string LocalKubeconfigPath { get; set; } = ".local/kubeconfig";
 
+    /// <summary>
+    /// With <see cref="Local"/>: the local API server keeps its state (objects, CA, tokens, port) in this directory
+    /// across runs; null keeps it in memory only.
+    /// </summary>
+    public string? LocalDataDirectory { get; set; }
+
     /// <summary>Leader-election identity; default POD_NAME, else host name plus a random suffix.</summary>
     public string? Identity { get; set; }
 }

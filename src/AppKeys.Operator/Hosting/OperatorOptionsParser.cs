@@ -23,6 +23,8 @@ public static class OperatorOptionsParser
           --qps N / --burst N         client-side API rate limit (default 50 / 100)
           --workers N                 concurrent reconciles per controller (default 2)
           --samples DIR / --crds DIR  manifests used by --local (default config/samples, config/crd/bases)
+          --local-data-dir DIR        with --local: keep the local API server's state in DIR across runs
+                                      (default: in memory, lost at exit)
         """;
 
     public static OperatorOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
@@ -109,6 +111,9 @@ public static class OperatorOptionsParser
                 case "workers": options.Workers = ParseInt(name, Value(), 1, 64); break;
                 case "samples": options.SamplesDirectory = Value(); break;
                 case "crds": options.CrdDirectory = Value(); break;
+                case "local-data-dir":
+                    options.LocalDataDirectory = Value() is { Length: > 0 } dir ? dir : throw new ArgumentException("--local-data-dir must not be empty");
+                    break;
                 default: throw new ArgumentException($"unknown flag --{name}");
             }
         }

@@ -17,8 +17,9 @@ public static class LocalMode
         options.CrdDirectory = Path.GetFullPath(options.CrdDirectory, root);
         options.SamplesDirectory = Path.GetFullPath(options.SamplesDirectory, root);
         var kubeconfigPath = Path.GetFullPath(options.LocalKubeconfigPath, root);
+        var dataDirectory = options.LocalDataDirectory is { } dir ? Path.GetFullPath(dir, root) : null;
 
-        await using var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions(), cancellationToken);
+        await using var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { DataDirectory = dataDirectory }, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(kubeconfigPath)!);
         server.WriteKubeconfig(kubeconfigPath);
 
@@ -33,6 +34,7 @@ public static class LocalMode
                 appkeys-operator local mode
                   API server:  {server.BaseAddress}
                   kubeconfig:  {kubeconfigPath}
+                  state:       {(dataDirectory is null ? "in memory, lost at exit (--local-data-dir DIR or make run DATA_DIR=DIR keeps it)" : $"{dataDirectory} (kept across runs)")}
                   samples:     {applied.Count} objects from {options.SamplesDirectory} in namespace default
                   JWKS:        http://127.0.0.1:{options.HttpPort}{OperatorHost.JwksPath}
 

@@ -21,7 +21,12 @@ public class OperatorOptionsParserTests
         Assert.Equal(OperatorOptions.DefaultIssuer, o.Issuer);
         Assert.Empty(o.Audiences);
         Assert.Equal((50, 100, 2), (o.Qps, o.Burst, o.Workers));
+        Assert.Null(o.LocalDataDirectory);
     }
+
+    [Fact]
+    public void Local_data_dir_keeps_the_local_servers_state() =>
+        Assert.Equal(".local/data", Parse(["--local", "--local-data-dir", ".local/data"]).LocalDataDirectory);
 
     [Fact]
     public void Flags_override_environment()
@@ -54,6 +59,7 @@ public class OperatorOptionsParserTests
     [InlineData("--signing-algorithm", "HS256")]
     [InlineData("--qps", "-1")]
     [InlineData("--issuer", "")]
+    [InlineData("--local-data-dir", "")]
     [InlineData("--namespace")]
     [InlineData("positional")]
     public void Invalid_flags_are_refused(params string[] args) =>
