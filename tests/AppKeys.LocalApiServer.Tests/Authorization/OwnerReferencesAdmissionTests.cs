@@ -24,6 +24,15 @@ public sealed class OwnerReferencesAdmissionTests(OwnerReferencesServerFixture f
     private async Task<(string Ns, string User, V1ConfigMap Owner, Kubernetes Client)> ArrangeAsync(params V1PolicyRule[] rules)
     {
         var ns = await fx.Admin.NewNamespaceAsync();
+        await GrantAsync(fx, ns, rules);
+        var owner = await fx.Admin.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "owner" } }, ns);
+        var user = $"system:serviceaccount:{ns}:sa";
+        return (ns, user, owner, fx.ClientFor(user));
+    }
+
+    /// <summary>Binds a Role "writer" with <paramref name="rules"/> to the ServiceAccount "sa" of <paramref name="ns"/>.</summary>
+    internal static async Task GrantAsync(RbacServerFixture fx, string ns, params V1PolicyRule[] rules)
+    {
         await fx.Admin.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role { Metadata = new() { Name = "writer" }, Rules = rules }, ns);
         await fx.Admin.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
         {
@@ -31,9 +40,6 @@ public sealed class OwnerReferencesAdmissionTests(OwnerReferencesServerFixture f
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "writer" },
             Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "sa", NamespaceProperty = ns }],
         }, ns);
-        var owner = await fx.Admin.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "owner" } }, ns);
-        var user = $"system:serviceaccount:{ns}:sa";
-        return (ns, user, owner, fx.ClientFor(user));
     }
 
     private static V1ConfigMap Child(V1ConfigMap owner, bool? block, string name = "child") => new()
@@ -149,17 +155,7 @@ public sealed class OwnerReferencesAdmissionOffTests(RbacServerFixture fx) : ICl
     public async Task Without_the_plugin_create_alone_may_set_blocking_owner_references()
     {
         var ns = await fx.Admin.NewNamespaceAsync();
-        await fx.Admin.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
-        {
-            Metadata = new() { Name = "creator" },
-            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["create"] }],
-        }, ns);
-        await fx.Admin.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
-        {
-            Metadata = new() { Name = "creator" },
-            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "creator" },
-            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "sa", NamespaceProperty = ns }],
-        }, ns);
+        await OwnerReferencesAdmissionTests.GrantAsync(fx, ns, new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["create"] });
         var owner = await fx.Admin.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "owner" } }, ns);
         using var client = fx.ClientFor($"system:serviceaccount:{ns}:sa");
 
