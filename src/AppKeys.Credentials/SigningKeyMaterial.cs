@@ -156,23 +156,7 @@ public sealed class SigningKeyMaterial : IDisposable
     internal void WritePublicJwk(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        switch (_key)
-        {
-            case ECDsa ecdsa:
-                var ec = ecdsa.ExportParameters(false);
-                writer.WriteString("kty", "EC");
-                writer.WriteString("crv", "P-256");
-                writer.WriteString("x", Base64Url.EncodeToString(ec.Q.X));
-                writer.WriteString("y", Base64Url.EncodeToString(ec.Q.Y));
-                break;
-            case RSA rsa:
-                var parameters = rsa.ExportParameters(false);
-                writer.WriteString("kty", "RSA");
-                writer.WriteString("n", Base64Url.EncodeToString(parameters.Modulus));
-                writer.WriteString("e", Base64Url.EncodeToString(parameters.Exponent));
-                break;
-        }
-
+        WriteRequiredPublicMembers(writer);
         writer.WriteString("use", "sig");
         writer.WriteString("alg", AlgorithmName);
         writer.WriteString("kid", KeyId);
@@ -193,30 +177,35 @@ public sealed class SigningKeyMaterial : IDisposable
         }
     }
 
-    // RFC 7638 §3.2: the required members only, in lexicographic order, no whitespace.
+    /// <summary>The JWK members RFC 7638 §3.2 requires for the key type, in lexicographic order.</summary>
+    private void WriteRequiredPublicMembers(Utf8JsonWriter writer)
+    {
+        switch (_key)
+        {
+            case ECDsa ecdsa:
+                var ec = ecdsa.ExportParameters(false);
+                writer.WriteString("crv", "P-256");
+                writer.WriteString("kty", "EC");
+                writer.WriteString("x", Base64Url.EncodeToString(ec.Q.X));
+                writer.WriteString("y", Base64Url.EncodeToString(ec.Q.Y));
+                break;
+            case RSA rsa:
+                var parameters = rsa.ExportParameters(false);
+                writer.WriteString("e", Base64Url.EncodeToString(parameters.Exponent));
+                writer.WriteString("kty", "RSA");
+                writer.WriteString("n", Base64Url.EncodeToString(parameters.Modulus));
+                break;
+        }
+    }
+
+    // RFC 7638 §3.2: the thumbprint of the required members only, in lexicographic order, no whitespace.
     private string ComputeKeyId()
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            switch (_key)
-            {
-                case ECDsa ecdsa:
-                    var ec = ecdsa.ExportParameters(false);
-                    writer.WriteString("crv", "P-256");
-                    writer.WriteString("kty", "EC");
-                    writer.WriteString("x", Base64Url.EncodeToString(ec.Q.X));
-                    writer.WriteString("y", Base64Url.EncodeToString(ec.Q.Y));
-                    break;
-                case RSA rsa:
-                    var parameters = rsa.ExportParameters(false);
-                    writer.WriteString("e", Base64Url.EncodeToString(parameters.Exponent));
-                    writer.WriteString("kty", "RSA");
-                    writer.WriteString("n", Base64Url.EncodeToString(parameters.Modulus));
-                    break;
-            }
-
+            WriteRequiredPublicMembers(writer);
             writer.WriteEndObject();
         }
 

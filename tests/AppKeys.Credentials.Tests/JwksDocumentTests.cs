@@ -21,7 +21,8 @@ public class JwksDocumentTests
         Assert.Single(document.RootElement.EnumerateObject());
 
         var ecJwk = keys[0];
-        Assert.Equal(["kty", "crv", "x", "y", "use", "alg", "kid"], ecJwk.EnumerateObject().Select(p => p.Name));
+        // Exactly these members (their order means nothing in JSON; the key-type members come in RFC 7638 order).
+        Assert.Equal(["crv", "kty", "x", "y", "use", "alg", "kid"], ecJwk.EnumerateObject().Select(p => p.Name));
         Assert.Equal("EC", ecJwk.GetProperty("kty").GetString());
         Assert.Equal("P-256", ecJwk.GetProperty("crv").GetString());
         Assert.Equal(32, Base64UrlEncoder.DecodeBytes(ecJwk.GetProperty("x").GetString()).Length);
@@ -31,7 +32,7 @@ public class JwksDocumentTests
         Assert.Equal(ec.KeyId, ecJwk.GetProperty("kid").GetString());
 
         var rsaJwk = keys[1];
-        Assert.Equal(["kty", "n", "e", "use", "alg", "kid"], rsaJwk.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["e", "kty", "n", "use", "alg", "kid"], rsaJwk.EnumerateObject().Select(p => p.Name));
         Assert.Equal("AQAB", rsaJwk.GetProperty("e").GetString());
         Assert.Equal(256, Base64UrlEncoder.DecodeBytes(rsaJwk.GetProperty("n").GetString()).Length);
         Assert.Equal("RS256", rsaJwk.GetProperty("alg").GetString());
