@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Selectors;
 using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
 
@@ -12,6 +13,25 @@ internal sealed partial class ApiEndpoint
 {
     private async Task ServeResourceAsync(HttpContext ctx, UserInfo user, ResourcePath p)
     {
+        // kube authorizes the request as its path reads (RequestInfoFactory) before anything is looked up: a user
+        // who may not make a request learns nothing about whether its resource exists (403, not 404).
+        var method = ctx.Request.Method;
+        var watch = p.LegacyWatch || QueryBool(ctx, "watch");
+        var requested = method switch
+        {
+            "GET" or "HEAD" when watch => "watch",
+            "GET" or "HEAD" => p.Name is null ? "list" : "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" => p.Name is null ? "deletecollection" : "delete",
+            _ => null,
+        };
+        if (requested is not null)
+        {
+            Authorize(user, requested, p with { Name = p.Name ?? NameFromFieldSelector(ctx, requested) }, ctx.Request.Path.Value ?? "");
+        }
+
         var r = _service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
         if ((!r.Namespaced && p.Namespace is not null) || (r.Namespaced && p.Namespace is null && p.Name is not null))
         {
@@ -23,8 +43,6 @@ internal sealed partial class ApiEndpoint
         {
             throw StatusErrors.PathNotFound();
         }
-        var method = ctx.Request.Method;
-        var watch = p.LegacyWatch || QueryBool(ctx, "watch");
         var verb = (method, p.Name is null) switch
         {
             ("GET", false) when !watch => "get",
@@ -43,8 +61,6 @@ internal sealed partial class ApiEndpoint
         {
             throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
         }
-        var request = new ResourceRequest(r, p);
-        Authorize(user, verb, request, ctx.Request.Path.Value ?? "");
         var ns = p.Namespace;
         switch (verb)
         {
@@ -213,5 +229,26 @@ internal sealed partial class ApiEndpoint
             return;
         }
         await HttpIo.WriteJsonAsync(ctx, code, obj, warnings);
+    }
+
+    /// <summary>
+    /// A list or watch whose field selector requires one <c>metadata.name</c> is authorized for that name, as kube's
+    /// RequestInfoFactory does, so a rule limited by resourceNames allows watching the one object it names.
+    /// </summary>
+    private static string? NameFromFieldSelector(HttpContext ctx, string verb)
+    {
+        if (verb is not ("list" or "watch") || Query(ctx, "fieldSelector") is not { Length: > 0 } text)
+        {
+            return null;
+        }
+        try
+        {
+            var name = FieldSelector.Parse(text).RequiresExactMatch("metadata.name");
+            return name is null or "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('%', StringComparison.Ordinal) ? null : name;
+        }
+        catch (SelectorParseException)
+        {
+            return null;
+        }
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
@@ -100,17 +99,19 @@ internal sealed partial class ApiEndpoint
         }
         if (resourcePath is null)
         {
+            // A non-resource URL: authorized with the request's method as the verb before it is found missing.
+            Authorize(user, ctx.Request.Method.ToLowerInvariant(), null, path);
             throw StatusErrors.PathNotFound();
         }
         await ServeResourceAsync(ctx, user, resourcePath);
     }
 
-    private void Authorize(UserInfo user, string verb, ResourceRequest? request, string path)
+    private void Authorize(UserInfo user, string verb, ResourcePath? request, string path)
     {
         var attributes = request is null
             ? new AuthorizationAttributes(user, verb, false, "", "", "", null, null, null, path)
-            : new AuthorizationAttributes(user, verb, true, request.Resource.Group, request.Resource.Version,
-                request.Resource.Plural, request.Path.Subresource, request.Path.Namespace, request.Path.Name, path);
+            : new AuthorizationAttributes(user, verb, true, request.Group, request.Version,
+                request.Plural, request.Subresource, request.Namespace, request.Name, path);
         var decision = _authorizer.Authorize(attributes);
         if (decision.Allowed)
         {
@@ -121,10 +122,10 @@ internal sealed partial class ApiEndpoint
             throw new ApiException(403, "Forbidden",
                 $"forbidden: User \"{user.Name}\" cannot {verb} path \"{path}\"" + Suffix(decision), new JsonObject());
         }
-        var resourceText = request.Path.Subresource is null ? request.Resource.Plural : $"{request.Resource.Plural}/{request.Path.Subresource}";
-        var scope = request.Path.Namespace is null ? " at the cluster scope" : $" in the namespace \"{request.Path.Namespace}\"";
-        var detail = $"User \"{user.Name}\" cannot {verb} resource \"{resourceText}\" in API group \"{request.Resource.Group}\"{scope}" + Suffix(decision);
-        throw StatusErrors.Forbidden(request.Resource.Group, request.Resource.Plural, request.Path.Name ?? "", detail);
+        var resourceText = request.Subresource is null ? request.Plural : $"{request.Plural}/{request.Subresource}";
+        var scope = request.Namespace is null ? " at the cluster scope" : $" in the namespace \"{request.Namespace}\"";
+        var detail = $"User \"{user.Name}\" cannot {verb} resource \"{resourceText}\" in API group \"{request.Group}\"{scope}" + Suffix(decision);
+        throw StatusErrors.Forbidden(request.Group, request.Plural, request.Name ?? "", detail);
     }
 
     private static string Suffix(AuthorizationDecision decision) =>
@@ -266,7 +267,4 @@ internal sealed partial class ApiEndpoint
             GracePeriodSeconds = grace,
         };
     }
-
-    /// <summary>A resolved resource request.</summary>
-    private sealed record ResourceRequest(ApiResourceInfo Resource, ResourcePath Path);
 }

@@ -43,6 +43,10 @@ public sealed class FieldSelector
 
     public bool IsEmpty => Requirements.Count == 0;
 
+    /// <summary>The value an <c>=</c>/<c>==</c> term requires of <paramref name="field"/>, if any (kube's RequiresExactMatch).</summary>
+    public string? RequiresExactMatch(string field) =>
+        Requirements.FirstOrDefault(r => r.Field == field && r.Operator != FieldSelectorOperator.NotEquals)?.Value;
+
     /// <exception cref="SelectorParseException">with kube's exact message.</exception>
     public static FieldSelector Parse(string? text)
     {

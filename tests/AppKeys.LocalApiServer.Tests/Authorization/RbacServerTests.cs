@@ -203,4 +203,81 @@ public sealed class RbacServerTests(RbacServerFixture fx) : IClassFixture<RbacSe
         Assert.Contains($"Error from server (Forbidden): roles.rbac.authorization.k8s.io is forbidden: User \"{user}\" cannot list resource \"roles\" in API group \"rbac.authorization.k8s.io\" in the namespace \"{ns}\"",
             denied.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Requests_are_authorized_before_their_resource_or_path_is_looked_up()
+    {
+        var (ns, user) = await NewServiceAccountAsync();
+        using var http = fx.HttpFor(user);
+        using var admin = fx.Admin.CreateHttpClient(fx.Admin.Server.AdminToken);
+
+        // An unknown resource: 403 for a user who may not list it, 404 only for one who may (kube authorizes first).
+        var unknown = $"/apis/example.com/v1/namespaces/{ns}/widgets";
+        using (var denied = await http.GetAsync(new Uri(unknown, UriKind.Relative)))
+        {
+            Assert.Equal(403, (int)denied.StatusCode);
+            Assert.Equal($"widgets.example.com is forbidden: User \"{user}\" cannot list resource \"widgets\" in API group \"example.com\" in the namespace \"{ns}\"",
+                JsonNode.Parse(await denied.Content.ReadAsStringAsync())!["message"]!.GetValue<string>());
+        }
+
+        using (var missing = await admin.GetAsync(new Uri(unknown, UriKind.Relative)))
+        {
+            Assert.Equal(404, (int)missing.StatusCode);
+        }
+
+        // A subresource the kind does not have, and a wrong method on a known resource: 403 first as well.
+        using (var status = await http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps/c/status", UriKind.Relative)))
+        {
+            Assert.Equal(403, (int)status.StatusCode);
+        }
+
+        using (var post = await http.PostAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps/c", UriKind.Relative), new StringContent("{}")))
+        {
+            Assert.Equal(403, (int)post.StatusCode);
+        }
+
+        // A path that is not an API resource: the method is the verb of a non-resource request.
+        using (var path = await http.GetAsync(new Uri("/not-an-api", UriKind.Relative)))
+        {
+            Assert.Equal(403, (int)path.StatusCode);
+            Assert.Equal($"forbidden: User \"{user}\" cannot get path \"/not-an-api\"",
+                JsonNode.Parse(await path.Content.ReadAsStringAsync())!["message"]!.GetValue<string>());
+        }
+
+        using (var path = await admin.GetAsync(new Uri("/not-an-api", UriKind.Relative)))
+        {
+            Assert.Equal(404, (int)path.StatusCode);
+        }
+
+        Assert.Contains(fx.Admin.Server.Denials.Denied, d => d.User == user && d.Verb == "list" && d.Resource == "widgets" && d.ApiGroup == "example.com");
+    }
+
+    [Fact]
+    public async Task A_list_or_watch_for_one_name_is_authorized_by_resource_names()
+    {
+        var (ns, user) = await NewServiceAccountAsync();
+        await fx.Admin.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        {
+            Metadata = new() { Name = "one-only" },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["get", "list", "watch"], ResourceNames = ["one"] }],
+        }, ns);
+        await BindAsync(ns, "one-only", "Role", "one-only");
+        await fx.Admin.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "one" } }, ns);
+        using var client = fx.ClientFor(user);
+
+        var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name=one");
+        Assert.Equal("one", Assert.Single(list.Items).Metadata.Name);
+
+        var all = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync(ns));
+        Assert.Equal(403, (int)all.Response.StatusCode);
+        var other = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name==two"));
+        Assert.Equal($"configmaps \"two\" is forbidden: User \"{user}\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"{ns}\"",
+            Body(other)["message"]!.GetValue<string>());
+        var negated = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name!=two"));
+        Assert.Equal(403, (int)negated.Response.StatusCode);
+
+        using var http = fx.HttpFor(user);
+        using var watch = await http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?watch=true&fieldSelector=metadata.name%3Done&timeoutSeconds=1", UriKind.Relative));
+        Assert.Equal(200, (int)watch.StatusCode);
+    }
 }
