@@ -7,6 +7,7 @@ using AppKeys.Operator.Local;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Informers;
+using AppKeys.Runtime.Metrics;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -19,20 +20,24 @@ namespace AppKeys.Operator.Tests.Integration;
 
 /// <summary>
 /// One local API server with the CRDs installed and one operator running against it, shared by the integration
-/// tests (each test works in its own namespace). Every log line and every managed Secret version is captured so the
-/// suite can prove that no consumer secret or token ever reached a log or an event.
+/// tests (each test works in its own namespace). Every log line and every Secret version is captured so the suite can
+/// prove that no consumer secret or token ever reached a log, an Event, a status or the metrics, and that every managed
+/// Secret carried its labels and controller reference.
 /// </summary>
 public sealed class OperatorFixture : IAsyncLifetime
 {
     public const string OperatorNamespace = "appkeys-system";
 
     private readonly CapturingLoggerProvider logs = new();
-    private readonly ConcurrentDictionary<string, byte> secretValues = new(StringComparer.Ordinal);
+    private readonly SecretValueCollector secretValues = new();
+    private readonly ConcurrentDictionary<string, byte> ownershipProblems = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> stoppedOperatorMetrics = new();
     private readonly CancellationTokenSource stop = new();
     private LocalKubernetesApiServer? server;
     private WebApplication? operatorApp;
     private Informer<V1Secret>? secretWatch;
     private Task? secretWatchTask;
+    private int secretVersionsSeen;
 
     public Kubernetes Client { get; private set; } = null!;
 
@@ -53,7 +58,13 @@ public sealed class OperatorFixture : IAsyncLifetime
     public IReadOnlyCollection<string> LogLines => logs.Lines;
 
     /// <summary>Every consumer secret and access token value seen in any managed Secret during the run.</summary>
-    public IReadOnlyCollection<string> SecretValues => [.. secretValues.Keys];
+    public IReadOnlyCollection<string> SecretValues => secretValues.Values;
+
+    /// <summary>Every managed Secret version seen so far that lacked a label or its controller reference.</summary>
+    public IReadOnlyCollection<string> OwnershipProblems => [.. ownershipProblems.Keys];
+
+    /// <summary>Number of Secret versions the fixture's watch has checked.</summary>
+    public int SecretVersionsSeen => secretVersionsSeen;
 
     public async Task InitializeAsync()
     {
@@ -74,13 +85,9 @@ public sealed class OperatorFixture : IAsyncLifetime
         await ManifestInstaller.InstallCrdsAsync(Client, RepositoryRoot.Combine("config", "crd", "bases"), stop.Token);
         await ManifestInstaller.EnsureNamespaceAsync(Client, OperatorNamespace, stop.Token);
 
-        secretWatch = new Informer<V1Secret>(
-            (ResourceClient<V1Secret>)Secrets,
-            new InformerOptions<V1Secret> { LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}" },
-            TimeProvider.System,
-            null,
-            null);
-        secretWatch.AddHandler(e => Remember(e.Object));
+        // Every Secret, not only labelled ones: a Secret owned by an Application or key but missing the label is a failure.
+        secretWatch = new Informer<V1Secret>((ResourceClient<V1Secret>)Secrets, new InformerOptions<V1Secret>(), TimeProvider.System, null, null);
+        secretWatch.AddHandler(e => Check(e.Object));
         secretWatchTask = secretWatch.RunAsync(stop.Token);
         await StartOperatorAsync();
     }
@@ -112,6 +119,8 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         if (operatorApp is not null)
         {
+            // Each operator instance has its own metrics registry: keep its text for the leak scan.
+            stoppedOperatorMetrics.Enqueue(await MetricsTextAsync(operatorApp.Services.GetRequiredService<RuntimeMetrics>()));
             await operatorApp.StopAsync();
             await operatorApp.DisposeAsync();
             operatorApp = null;
@@ -134,15 +143,9 @@ public sealed class OperatorFixture : IAsyncLifetime
     /// <summary>Records the secret values of a Secret a test read (the watch records every version too).</summary>
     public void Remember(V1Secret? secret)
     {
-        foreach (var (key, value) in secret?.Data ?? new Dictionary<string, byte[]>())
+        if (secret is not null && ManagedSecretChecks.IsManaged(secret))
         {
-            if (key is "accessToken" or "consumerSecret" || key.EndsWith(".consumerSecret", StringComparison.Ordinal) || key.EndsWith(".pem", StringComparison.Ordinal))
-            {
-                if (value is { Length: > 0 })
-                {
-                    secretValues.TryAdd(Encoding.UTF8.GetString(value), 0);
-                }
-            }
+            secretValues.Add(secret);
         }
     }
 
@@ -153,32 +156,62 @@ public sealed class OperatorFixture : IAsyncLifetime
         return [.. events.Items.Select(e => KubernetesJson.Serialize(e))];
     }
 
-    /// <summary>Secret values found in any log line or event (the value itself is never printed: only where it was found).</summary>
-    public async Task<IReadOnlyList<string>> FindLeaksAsync()
+    /// <summary>
+    /// Every text a secret must never reach, labelled with where it came from: log lines (with exception texts and
+    /// scopes), Events, Applications and ApplicationKeys (status included), ConfigMaps, the metadata of every Secret,
+    /// and the /metrics of the running operator and of every operator instance stopped before.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Where, string Text)>> CapturedTextsAsync()
     {
-        var events = await AllEventTextsAsync();
-        var leaks = new List<string>();
-        foreach (var value in SecretValues)
+        var texts = new List<(string Where, string Text)>();
+        texts.AddRange(LogLines.Select(l => ("the operator log", l)));
+        texts.AddRange((await AllEventTextsAsync()).Select(e => ("an Event", e)));
+        texts.AddRange((await Applications.ListAsync(null)).Items.Select(a => ($"Application {a.Metadata.NamespaceProperty}/{a.Metadata.Name}", KubernetesJson.Serialize(a))));
+        texts.AddRange((await Keys.ListAsync(null)).Items.Select(k => ($"ApplicationKey {k.Metadata.NamespaceProperty}/{k.Metadata.Name}", KubernetesJson.Serialize(k))));
+        texts.AddRange((await ConfigMaps.ListAsync(null)).Items.Select(c => ($"ConfigMap {c.Metadata.NamespaceProperty}/{c.Metadata.Name}", KubernetesJson.Serialize(c))));
+        texts.AddRange((await Secrets.ListAsync(null)).Items.Select(s => ($"the metadata of Secret {s.Metadata.NamespaceProperty}/{s.Metadata.Name}", KubernetesJson.Serialize(s.Metadata))));
+        texts.AddRange(stoppedOperatorMetrics.Select(m => ("the /metrics of a stopped operator", m)));
+        if (operatorApp is not null)
         {
-            var fingerprint = Credentials.TokenFingerprint.Compute(value);
-            if (LogLines.Any(l => l.Contains(value, StringComparison.Ordinal)))
-            {
-                leaks.Add($"a secret value ({fingerprint}) appears in the operator log");
-            }
-
-            if (events.Any(e => e.Contains(value, StringComparison.Ordinal)))
-            {
-                leaks.Add($"a secret value ({fingerprint}) appears in an Event");
-            }
+            using var http = new HttpClient();
+            texts.Add(("the operator's /metrics", await http.GetStringAsync(new Uri(OperatorHttp, "/metrics"))));
         }
 
-        return leaks;
+        return texts;
+    }
+
+    /// <summary>
+    /// Secret values found in any captured text (see <see cref="CapturedTextsAsync"/>), as they are or base64-encoded.
+    /// The value itself is never printed: only its fingerprint, its form and where it was found.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindLeaksAsync() => secretValues.FindIn(await CapturedTextsAsync());
+
+    private void Check(V1Secret? secret)
+    {
+        if (secret is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref secretVersionsSeen);
+        Remember(secret);
+        foreach (var problem in ManagedSecretChecks.Problems(secret, OperatorNamespace))
+        {
+            ownershipProblems.TryAdd(problem, 0);
+        }
+    }
+
+    private static async Task<string> MetricsTextAsync(RuntimeMetrics metrics)
+    {
+        using var buffer = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(buffer);
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public async Task DisposeAsync()
     {
         // The suite-wide hygiene check, covering tests that ran after SecretHygieneTests.
-        var leaks = server is null ? [] : await FindLeaksAsync();
+        List<string> leaks = server is null ? [] : [.. await FindLeaksAsync(), .. OwnershipProblems];
         await StopOperatorAsync();
         await stop.CancelAsync();
         if (secretWatchTask is not null)
@@ -201,7 +234,7 @@ public sealed class OperatorFixture : IAsyncLifetime
         stop.Dispose();
         if (leaks.Count > 0)
         {
-            throw new InvalidOperationException("Secret material leaked: " + string.Join("; ", leaks));
+            throw new InvalidOperationException("Secret hygiene failed: " + string.Join("; ", leaks));
         }
     }
 }

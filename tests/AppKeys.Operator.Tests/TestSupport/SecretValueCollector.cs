@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using AppKeys.Credentials;
@@ -7,10 +8,14 @@ namespace AppKeys.Operator.Tests.TestSupport;
 
 /// <summary>
 /// Collects every secret value (consumer secrets, access tokens, signing keys) from the Secrets a test sees, and finds
-/// them in captured texts. A leak is reported by fingerprint and place, never by value.
+/// them in captured texts, as they are and base64-encoded (a leaked serialized Secret carries its data as base64). A
+/// leak is reported by fingerprint, form and place, never by value.
 /// </summary>
 internal sealed class SecretValueCollector
 {
+    /// <summary>Encoded forms shorter than this are not searched for (too likely to occur by chance).</summary>
+    public const int MinimumNeedleLength = 16;
+
     private readonly ConcurrentDictionary<string, byte> values = new(StringComparer.Ordinal);
 
     public int Count => values.Count;
@@ -50,19 +55,83 @@ internal sealed class SecretValueCollector
         }
     }
 
-    /// <summary>Where each collected value appears among <paramref name="texts"/>.</summary>
+    /// <summary>
+    /// The texts a value can leak as: itself, and its base64 and base64url encodings at each of the three byte
+    /// alignments it can have inside a longer encoded blob (only the characters that depend on the value alone).
+    /// </summary>
+    public static IEnumerable<(string Form, string Text)> Forms(string value)
+    {
+        yield return ("as is", value);
+        var bytes = Encoding.UTF8.GetBytes(value);
+        for (var shift = 0; shift < 3; shift++)
+        {
+            var shifted = new byte[shift + bytes.Length];
+            bytes.CopyTo(shifted, shift);
+            var encoded = Convert.ToBase64String(shifted);
+
+            // Character k holds bits [6k, 6k + 6) of the input: keep those that hold only the value's bits.
+            var first = ((8 * shift) + 5) / 6;
+            var end = 8 * shifted.Length / 6;
+            if (end - first < MinimumNeedleLength)
+            {
+                continue;
+            }
+
+            var standard = encoded[first..end];
+            yield return ($"base64 (offset {shift})", standard);
+            var url = standard.Replace('+', '-').Replace('/', '_');
+            if (url != standard)
+            {
+                yield return ($"base64url (offset {shift})", url);
+            }
+        }
+    }
+
+    /// <summary>Where each collected value appears among <paramref name="texts"/>, one line per value, form and place.</summary>
     public IReadOnlyList<string> FindIn(IEnumerable<(string Where, string Text)> texts)
     {
-        var all = texts.ToList();
-        var leaks = new List<string>();
+        var needles = new Dictionary<string, List<(string Value, string Form)>>(StringComparer.Ordinal);
         foreach (var value in values.Keys)
         {
-            foreach (var where in all.Where(t => t.Text.Contains(value, StringComparison.Ordinal)).Select(t => t.Where).Distinct())
+            foreach (var (form, text) in Forms(value))
             {
-                leaks.Add($"a secret value ({TokenFingerprint.Compute(value)}) appears in {where}");
+                if (text.Length >= MinimumNeedleLength)
+                {
+                    (needles.TryGetValue(text, out var owners) ? owners : needles[text] = []).Add((value, form));
+                }
             }
         }
 
-        return leaks;
+        var leaks = new SortedSet<string>(StringComparer.Ordinal);
+        if (needles.Count == 0)
+        {
+            return [];
+        }
+
+        // One vectorized multi-string search per text instead of one pass per value: the chaos test scans thousands
+        // of values over a large log. A hit is then matched against the needles, which only happens on a leak.
+        var search = SearchValues.Create([.. needles.Keys], StringComparison.Ordinal);
+        foreach (var (where, text) in texts)
+        {
+            var rest = text.AsSpan();
+            for (var at = rest.IndexOfAny(search); at >= 0; at = rest.IndexOfAny(search))
+            {
+                rest = rest[at..];
+                foreach (var (needle, owners) in needles)
+                {
+                    if (rest.StartsWith(needle, StringComparison.Ordinal))
+                    {
+                        foreach (var (value, form) in owners)
+                        {
+                            leaks.Add($"a secret value ({TokenFingerprint.Compute(value)}) appears {form} in {where}");
+                        }
+                    }
+                }
+
+                rest = rest[1..];
+            }
+        }
+
+        return [.. leaks];
     }
 }
