@@ -247,7 +247,9 @@ public sealed class FaultInjector
                 return false;
             }
             // Always draw, so the sequence does not depend on the probabilities chosen.
+#pragma warning disable CA5394 // a seeded, reproducible draw of test faults, not a secret
             var hit = _random.NextDouble() < active.Rule.Probability;
+#pragma warning restore CA5394
             if (hit)
             {
                 active.Injected++;
