@@ -7,54 +7,26 @@ public static class BuiltInResources
 {
     private static readonly string[] NoCollectionDelete = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
-    public static readonly ApiResourceInfo Namespaces = new()
+    public static readonly ApiResourceInfo Namespaces = Define("", "v1", "Namespace", "namespaces", namespaced: false) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "Namespace",
-        ListKind = "NamespaceList",
-        Plural = "namespaces",
-        Singular = "namespace",
-        Namespaced = false,
         ShortNames = ["ns"],
         HasStatusSubresource = true,
         Verbs = NoCollectionDelete,
         SelectableFields = ["status.phase"],
     };
 
-    public static readonly ApiResourceInfo Secrets = new()
+    public static readonly ApiResourceInfo Secrets = Define("", "v1", "Secret", "secrets", namespaced: true) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "Secret",
-        ListKind = "SecretList",
-        Plural = "secrets",
-        Singular = "secret",
-        Namespaced = true,
         SelectableFields = ["type"],
     };
 
-    public static readonly ApiResourceInfo ConfigMaps = new()
+    public static readonly ApiResourceInfo ConfigMaps = Define("", "v1", "ConfigMap", "configmaps", namespaced: true) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "ConfigMap",
-        ListKind = "ConfigMapList",
-        Plural = "configmaps",
-        Singular = "configmap",
-        Namespaced = true,
         ShortNames = ["cm"],
     };
 
-    public static readonly ApiResourceInfo Events = new()
+    public static readonly ApiResourceInfo Events = Define("", "v1", "Event", "events", namespaced: true) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "Event",
-        ListKind = "EventList",
-        Plural = "events",
-        Singular = "event",
-        Namespaced = true,
         ShortNames = ["ev"],
         SelectableFields =
         [
@@ -64,137 +36,50 @@ public static class BuiltInResources
         ],
     };
 
-    public static readonly ApiResourceInfo ServiceAccounts = new()
+    public static readonly ApiResourceInfo ServiceAccounts = Define("", "v1", "ServiceAccount", "serviceaccounts", namespaced: true) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "ServiceAccount",
-        ListKind = "ServiceAccountList",
-        Plural = "serviceaccounts",
-        Singular = "serviceaccount",
-        Namespaced = true,
         ShortNames = ["sa"],
     };
 
-    public static readonly ApiResourceInfo Services = new()
+    public static readonly ApiResourceInfo Services = Define("", "v1", "Service", "services", namespaced: true) with
     {
-        Group = "",
-        Version = "v1",
-        Kind = "Service",
-        ListKind = "ServiceList",
-        Plural = "services",
-        Singular = "service",
-        Namespaced = true,
         ShortNames = ["svc"],
         Categories = ["all"],
         HasStatusSubresource = true,
         Verbs = NoCollectionDelete,
     };
 
-    public static readonly ApiResourceInfo Leases = new()
-    {
-        Group = "coordination.k8s.io",
-        Version = "v1",
-        Kind = "Lease",
-        ListKind = "LeaseList",
-        Plural = "leases",
-        Singular = "lease",
-        Namespaced = true,
-    };
+    public static readonly ApiResourceInfo Leases = Define("coordination.k8s.io", "v1", "Lease", "leases", namespaced: true);
 
-    public static readonly ApiResourceInfo EventsV1 = new()
+    public static readonly ApiResourceInfo EventsV1 = Define("events.k8s.io", "v1", "Event", "events", namespaced: true) with
     {
-        Group = "events.k8s.io",
-        Version = "v1",
-        Kind = "Event",
-        ListKind = "EventList",
-        Plural = "events",
-        Singular = "event",
-        Namespaced = true,
         ShortNames = ["ev"],
         SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "type", "reportingController"],
     };
 
-    public static readonly ApiResourceInfo Deployments = new()
+    public static readonly ApiResourceInfo Deployments = Define("apps", "v1", "Deployment", "deployments", namespaced: true) with
     {
-        Group = "apps",
-        Version = "v1",
-        Kind = "Deployment",
-        ListKind = "DeploymentList",
-        Plural = "deployments",
-        Singular = "deployment",
-        Namespaced = true,
         ShortNames = ["deploy"],
         Categories = ["all"],
         HasStatusSubresource = true,
     };
 
-    public static readonly ApiResourceInfo Roles = new()
-    {
-        Group = "rbac.authorization.k8s.io",
-        Version = "v1",
-        Kind = "Role",
-        ListKind = "RoleList",
-        Plural = "roles",
-        Singular = "role",
-        Namespaced = true,
-    };
+    public static readonly ApiResourceInfo Roles = Define("rbac.authorization.k8s.io", "v1", "Role", "roles", namespaced: true);
 
-    public static readonly ApiResourceInfo ClusterRoles = new()
-    {
-        Group = "rbac.authorization.k8s.io",
-        Version = "v1",
-        Kind = "ClusterRole",
-        ListKind = "ClusterRoleList",
-        Plural = "clusterroles",
-        Singular = "clusterrole",
-        Namespaced = false,
-    };
+    public static readonly ApiResourceInfo ClusterRoles = Define("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", namespaced: false);
 
-    public static readonly ApiResourceInfo RoleBindings = new()
-    {
-        Group = "rbac.authorization.k8s.io",
-        Version = "v1",
-        Kind = "RoleBinding",
-        ListKind = "RoleBindingList",
-        Plural = "rolebindings",
-        Singular = "rolebinding",
-        Namespaced = true,
-    };
+    public static readonly ApiResourceInfo RoleBindings = Define("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", namespaced: true);
 
-    public static readonly ApiResourceInfo ClusterRoleBindings = new()
-    {
-        Group = "rbac.authorization.k8s.io",
-        Version = "v1",
-        Kind = "ClusterRoleBinding",
-        ListKind = "ClusterRoleBindingList",
-        Plural = "clusterrolebindings",
-        Singular = "clusterrolebinding",
-        Namespaced = false,
-    };
+    public static readonly ApiResourceInfo ClusterRoleBindings = Define("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", namespaced: false);
 
-    public static readonly ApiResourceInfo PodDisruptionBudgets = new()
+    public static readonly ApiResourceInfo PodDisruptionBudgets = Define("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", namespaced: true) with
     {
-        Group = "policy",
-        Version = "v1",
-        Kind = "PodDisruptionBudget",
-        ListKind = "PodDisruptionBudgetList",
-        Plural = "poddisruptionbudgets",
-        Singular = "poddisruptionbudget",
-        Namespaced = true,
         ShortNames = ["pdb"],
         HasStatusSubresource = true,
     };
 
-    public static readonly ApiResourceInfo CustomResourceDefinitions = new()
+    public static readonly ApiResourceInfo CustomResourceDefinitions = Define("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", namespaced: false) with
     {
-        Group = "apiextensions.k8s.io",
-        Version = "v1",
-        Kind = "CustomResourceDefinition",
-        ListKind = "CustomResourceDefinitionList",
-        Plural = "customresourcedefinitions",
-        Singular = "customresourcedefinition",
-        Namespaced = false,
         ShortNames = ["crd", "crds"],
         Categories = ["api-extensions"],
         HasStatusSubresource = true,
@@ -218,6 +103,18 @@ public static class BuiltInResources
     public static bool TracksGeneration(ApiResourceInfo resource) =>
         resource.IsCustom || (resource.Group, resource.Plural) is ("apps", "deployments")
             or ("apiextensions.k8s.io", "customresourcedefinitions") or ("policy", "poddisruptionbudgets");
+
+    /// <summary>A built-in kind: its list kind is <c>KindList</c> and its singular the lower-cased kind, as for every kube built-in.</summary>
+    private static ApiResourceInfo Define(string group, string version, string kind, string plural, bool namespaced) => new()
+    {
+        Group = group,
+        Version = version,
+        Kind = kind,
+        ListKind = kind + "List",
+        Plural = plural,
+        Singular = kind.ToLowerInvariant(),
+        Namespaced = namespaced,
+    };
 
     /// <summary>Leases may be created by PUT and need a resourceVersion on update (kube: AllowUnconditionalUpdate false).</summary>
     public static bool IsLease(ApiResourceInfo resource) => resource.Group == "coordination.k8s.io" && resource.Plural == "leases";
