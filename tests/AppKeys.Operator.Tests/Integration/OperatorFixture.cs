@@ -136,7 +136,7 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         foreach (var (key, value) in secret?.Data ?? new Dictionary<string, byte[]>())
         {
-            if (key is "accessToken" or "consumerSecret" || key.EndsWith(".consumerSecret", StringComparison.Ordinal) || key.EndsWith(".pem", StringComparison.Ordinal))
+            if (SecretValueCollector.IsSecretKey(key))
             {
                 if (value is { Length: > 0 })
                 {

@@ -123,8 +123,8 @@ public static class ApplicationCredentialsPlanner
 
             if (previous is not null)
             {
-                // A shortened grace period re-times a running one: it never outlives the new secret's creation plus the grace period.
-                DateTimeOffset? expiry = previousExpiry is { } stored ? Earliest(stored, secretCreatedAt.Value + rotation.GracePeriod) : null;
+                // A shortened grace period re-times a running one: from now on it lasts at most the new grace period.
+                DateTimeOffset? expiry = previousExpiry is { } stored ? Earliest(stored, CeilingToSecond(now + rotation.GracePeriod)) : null;
                 if (expiry is { } e && e > now && ConsumerCredentialGenerator.IsWellFormedConsumerSecret(previous) && !SecretComparer.FixedTimeEquals(previous, consumerSecret!))
                 {
                     data[ApplicationSecretData.PreviousConsumerSecret(keyType)] = Encoding.UTF8.GetBytes(previous);
