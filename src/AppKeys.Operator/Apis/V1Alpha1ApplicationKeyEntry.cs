@@ -15,4 +15,12 @@ public sealed class V1Alpha1ApplicationKeyEntry
     [JsonPropertyName("consumerKey")]
     [Description("The consumer key (client id): the application's public identifier for this key type.")]
     public string? ConsumerKey { get; set; }
+
+    [JsonPropertyName("secretCreatedAt")]
+    [Description("When the current consumer secret was generated; recorded only when spec.secretRotation is set.")]
+    public DateTime? SecretCreatedAt { get; set; }
+
+    [JsonPropertyName("previousSecretExpiresAt")]
+    [Description("During a grace period: when the previous consumer secret stops being valid and is removed from the Secrets.")]
+    public DateTime? PreviousSecretExpiresAt { get; set; }
 }

@@ -69,4 +69,8 @@ public sealed class V1Alpha1ApplicationSpec
     [SchemaPattern(AppKeysApi.DnsSubdomainPattern)]
     [SchemaRange(Max = 253)]
     public string? SecretName { get; set; }
+
+    [JsonPropertyName("secretRotation")]
+    [Description("Rotation of the consumer secrets: a grace period during which the previous secret stays valid, and an optional automatic rotation period. When unset, a regenerated secret replaces the old one at once.")]
+    public V1Alpha1SecretRotation? SecretRotation { get; set; }
 }

@@ -20,12 +20,13 @@ public sealed class OperatorMetrics
         expiration = factory.CreateGauge("appkeys_token_expiration_timestamp_seconds", "Expiry of the current token of an ApplicationKey (absent when it never expires).", "namespace", "name");
         renewal = factory.CreateGauge("appkeys_token_renewal_timestamp_seconds", "When the current token of an ApplicationKey will be renewed.", "namespace", "name");
         ready = factory.CreateGauge("appkeys_applicationkey_ready_status", "1 when the ApplicationKey is Ready, else 0.", "namespace", "name");
-        regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated on request.", "namespace");
+        regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated, by reason (requested, periodic, repaired).", "namespace", "reason");
     }
 
     public void Issued(string @namespace, string reason) => issuances.WithLabels(@namespace, reason).Inc();
 
-    public void Regenerated(string @namespace, int count) => regenerations.WithLabels(@namespace).Inc(count);
+    /// <summary>Counts regenerated consumer secrets; <paramref name="reason"/> is one of the bounded RegenerationReasons values.</summary>
+    public void Regenerated(string @namespace, string reason, int count) => regenerations.WithLabels(@namespace, reason).Inc(count);
 
     public void KeyState(string @namespace, string name, bool isReady, DateTime? expiresAt, DateTime? renewalTime)
     {

@@ -140,4 +140,35 @@ public class KeySecretBuilderTests
         Assert.True(KeySecretRecord.Read(updated).Intact);
         Assert.False(secret.Metadata.Labels.ContainsKey("tier")); // the input may be the informer's cached object
     }
+
+    [Fact]
+    public void A_previous_consumer_secret_is_carried_during_a_grace_period_and_removed_after_without_a_new_token()
+    {
+        const string Previous = "previous-secret-0123456789abcdefghijklmnopqr";
+        var key = TestObjects.Key();
+        var token = TestObjects.Token(TestObjects.Now, 60);
+        var plain = Build(key, token);
+        Assert.DoesNotContain("previousConsumerSecret", plain.Data.Keys);
+        Assert.Null(KeySecretBuilder.WithPreviousConsumerSecret(plain, null)); // steady state: no write
+
+        var issuedWithPrevious = KeySecretBuilder.Build(key, EffectiveKeySpec.From(key), new KeySecretContent(
+            "CK0123456789012345678901234a", new SecretValue(ConsumerSecret), token, TokenTypes.Jwt, "sha256:inputs", null, 1, new SecretValue(Previous)));
+        Assert.Equal(Previous, Data(issuedWithPrevious, "previousConsumerSecret"));
+        Assert.True(KeySecretRecord.Read(issuedWithPrevious).Intact);
+        Assert.Null(KeySecretBuilder.WithPreviousConsumerSecret(issuedWithPrevious, new SecretValue(Previous)));
+
+        var expired = KeySecretBuilder.WithPreviousConsumerSecret(issuedWithPrevious, null);
+        Assert.NotNull(expired);
+        Assert.DoesNotContain("previousConsumerSecret", expired.Data.Keys);
+        Assert.Equal(Data(issuedWithPrevious, "accessToken"), Data(expired, "accessToken"));
+        Assert.Equal(issuedWithPrevious.Metadata.Annotations["appkeys.io/token-id"], expired.Metadata.Annotations["appkeys.io/token-id"]);
+        Assert.True(KeySecretRecord.Read(expired).Intact);
+        Assert.Equal(plain.Metadata.Annotations["appkeys.io/data-hash"], expired.Metadata.Annotations["appkeys.io/data-hash"]);
+        Assert.Contains("previousConsumerSecret", issuedWithPrevious.Data.Keys); // the input may be the informer's cached object
+
+        var added = KeySecretBuilder.WithPreviousConsumerSecret(plain, new SecretValue(Previous));
+        Assert.NotNull(added);
+        Assert.Equal(Previous, Data(added, "previousConsumerSecret"));
+        Assert.True(KeySecretRecord.Read(added).Intact);
+    }
 }

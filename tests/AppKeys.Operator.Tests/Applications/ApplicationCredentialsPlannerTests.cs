@@ -45,7 +45,7 @@ public class ApplicationCredentialsPlannerTests
     {
         var first = Plan(null);
         var regenerated = Plan(first.Data, first.ObservedRegenerateRequest, request: "2026-03-01T10:00");
-        Assert.Equal(Both, regenerated.Regenerated);
+        Assert.Equal(Both, regenerated.Regenerated.Keys);
         Assert.Equal(Get(first, "production.consumerKey"), Get(regenerated, "production.consumerKey"));
         Assert.NotEqual(Get(first, "production.consumerSecret"), Get(regenerated, "production.consumerSecret"));
         Assert.NotEqual(Get(first, "sandbox.consumerSecret"), Get(regenerated, "sandbox.consumerSecret"));
@@ -54,7 +54,7 @@ public class ApplicationCredentialsPlannerTests
         Assert.False(again.HasChanges);
 
         var next = Plan(again.Data, again.ObservedRegenerateRequest, request: "2026-03-02T10:00");
-        Assert.Equal(Both, next.Regenerated);
+        Assert.Equal(Both, next.Regenerated.Keys);
     }
 
     [Fact]
@@ -93,7 +93,8 @@ public class ApplicationCredentialsPlannerTests
 
         var keyOnlyBroken = new Dictionary<string, byte[]>(plan.Data) { ["production.consumerSecret"] = Encoding.UTF8.GetBytes("tooshort") };
         var repaired = Plan(keyOnlyBroken, keyTypes: ["Production"]);
-        Assert.Equal(["Production"], repaired.Regenerated);
+        Assert.Equal(["Production"], repaired.Regenerated.Keys);
+        Assert.Equal(RegenerationReasons.Repaired, repaired.Regenerated["Production"]);
         Assert.Equal(Get(plan, "production.consumerKey"), Get(repaired, "production.consumerKey"));
     }
 

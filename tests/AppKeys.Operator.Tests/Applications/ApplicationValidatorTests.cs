@@ -19,6 +19,14 @@ public class ApplicationValidatorTests
         { "good callback", s => s.CallbackUrl = "https://example.com/cb", null },
         { "long display name", s => s.DisplayName = new string('x', 71), "spec.displayName" },
         { "bad secret name", s => s.SecretName = "UPPER", "spec.secretName" },
+        { "rotation with a grace period and a period", s => s.SecretRotation = new() { GracePeriodSeconds = 600, PeriodSeconds = 86_400 }, null },
+        { "empty rotation", s => s.SecretRotation = new(), null },
+        { "negative grace period", s => s.SecretRotation = new() { GracePeriodSeconds = -1 }, "spec.secretRotation.gracePeriodSeconds" },
+        { "grace period over 30 days", s => s.SecretRotation = new() { GracePeriodSeconds = 2_592_001 }, "spec.secretRotation.gracePeriodSeconds" },
+        { "period under an hour", s => s.SecretRotation = new() { PeriodSeconds = 3_599 }, "spec.secretRotation.periodSeconds" },
+        { "negative period", s => s.SecretRotation = new() { PeriodSeconds = -3_600 }, "spec.secretRotation.periodSeconds" },
+        { "period over 366 days", s => s.SecretRotation = new() { PeriodSeconds = 31_622_401 }, "spec.secretRotation.periodSeconds" },
+        { "grace period not shorter than the period", s => s.SecretRotation = new() { GracePeriodSeconds = 7_200, PeriodSeconds = 7_200 }, "less than periodSeconds" },
     };
 
     [Theory]

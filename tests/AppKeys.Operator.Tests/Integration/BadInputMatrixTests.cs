@@ -57,9 +57,18 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
         yield return ("a 71-character displayName", Apps, "r-display", new JsonObject { ["displayName"] = new string('d', 71) });
         yield return ("129 allowed scopes", Apps, "r-allowed-many", new JsonObject { ["allowedScopes"] = new JsonArray([.. Enumerable.Range(0, 129).Select(i => (JsonNode)$"s{i}")]) });
         yield return ("an unknown grant type", Apps, "r-grant", new JsonObject { ["grantTypes"] = new JsonArray("magic") });
+        yield return ("a negative rotation grace period", Apps, "r-grace-negative", Rotation(new() { ["gracePeriodSeconds"] = -1 }));
+        yield return ("a rotation grace period over 30 days", Apps, "r-grace-max", Rotation(new() { ["gracePeriodSeconds"] = 2_592_001 }));
+        yield return ("a rotation grace period as a string", Apps, "r-grace-string", Rotation(new() { ["gracePeriodSeconds"] = "60" }));
+        yield return ("a negative rotation period", Apps, "r-period-negative", Rotation(new() { ["periodSeconds"] = -3600 }));
+        yield return ("a rotation period under an hour", Apps, "r-period-short", Rotation(new() { ["periodSeconds"] = 3599 }));
+        yield return ("a rotation period over 366 days", Apps, "r-period-max", Rotation(new() { ["periodSeconds"] = 31_622_401 }));
+        yield return ("secretRotation not an object", Apps, "r-rotation-string", new JsonObject { ["secretRotation"] = "daily" });
         yield return ("a name that is not a DNS subdomain", Keys, "Bad_Name", KeySpec(new()));
         yield return ("a 254-character name", Keys, new string('k', 254), KeySpec(new()));
     }
+
+    private static JsonObject Rotation(JsonObject rotation) => new() { ["secretRotation"] = rotation };
 
     private static JsonObject Map(int count, string keyPrefix, string value)
     {
@@ -166,6 +175,7 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
             ("an Application whose name is too long for its label", Apps, "n-app-" + Long64, ConditionReasons.InvalidSpec, "metadata.name"),
             ("an Application whose derived Secret name is too long", Apps, "n-" + new string('a', 240), ConditionReasons.InvalidSpec, "secretName"),
             ("an Application secretName that belongs to nobody", Apps, "n-app-foreign", ConditionReasons.SecretConflict, "foreign"),
+            ("a rotation grace period as long as the period (CEL)", Apps, "n-grace-period", ConditionReasons.InvalidSpec, "gracePeriodSeconds must be less than periodSeconds"),
         };
         var specs = new Dictionary<string, (JsonObject Spec, JsonObject? Metadata)>(StringComparer.Ordinal)
         {
@@ -189,6 +199,7 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
             ["n-app-" + Long64] = (new JsonObject(), null),
             ["n-" + new string('a', 240)] = (new JsonObject(), null),
             ["n-app-foreign"] = (new JsonObject { ["secretName"] = "foreign" }, null),
+            ["n-grace-period"] = (Rotation(new() { ["gracePeriodSeconds"] = 7200, ["periodSeconds"] = 7200 }), null),
         };
         foreach (var (what, plural, name, _, _) in reported)
         {

@@ -23,8 +23,9 @@ internal sealed class SecretValueCollector
     public IReadOnlyCollection<string> Values => [.. values.Keys];
 
     public static bool IsSecretKey(string key) =>
-        key is "accessToken" or "consumerSecret"
+        key is "accessToken" or "consumerSecret" or "previousConsumerSecret"
         || key.EndsWith(".consumerSecret", StringComparison.Ordinal)
+        || key.EndsWith(".previousConsumerSecret", StringComparison.Ordinal)
         || key.EndsWith(".pem", StringComparison.Ordinal);
 
     public void Add(V1Secret? secret)

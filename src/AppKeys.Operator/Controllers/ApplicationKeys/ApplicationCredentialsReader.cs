@@ -31,6 +31,12 @@ public static class ApplicationCredentialsReader
         return (new ConsumerCredentials(consumerKey!, new SecretValue(consumerSecret!)), null);
     }
 
+    /// <summary>The key type's previous consumer secret while its grace period lasts (the Application's reconciler removes it at expiry).</summary>
+    public static SecretValue? PreviousConsumerSecret(V1Secret secret, string keyType) =>
+        Get(secret, ApplicationSecretData.PreviousConsumerSecret(keyType)) is { } previous && ConsumerCredentialGenerator.IsWellFormedConsumerSecret(previous)
+            ? new SecretValue(previous)
+            : null;
+
     public static string? ApplicationId(V1Secret secret) => Get(secret, ApplicationSecretData.ApplicationId);
 
     private static string? Get(V1Secret secret, string key) =>

@@ -95,13 +95,21 @@ public sealed class ApplicationKeyReconciler(
             spec.RenewBeforeSpan,
             time.GetUtcNow()));
 
+        var previousSecret = ApplicationCredentialsReader.PreviousConsumerSecret(appSecret!, spec.KeyType);
         if (decision is not null)
         {
-            owned = await IssueAsync(key, spec, owned, record, inputs, credentials, decision, cancellationToken);
+            owned = await IssueAsync(key, spec, owned, record, inputs, credentials, previousSecret, decision, cancellationToken);
         }
-        else if (KeySecretBuilder.WithTemplate(owned!, spec) is { } withTemplate)
+        else
         {
-            owned = await secrets.ReplaceAsync(withTemplate, cancellationToken);
+            // Metadata and the previous consumer secret (a grace period starting or ending) change without a new token,
+            // in one write; the steady state writes nothing.
+            var withTemplate = KeySecretBuilder.WithTemplate(owned!, spec);
+            var updated = KeySecretBuilder.WithPreviousConsumerSecret(withTemplate ?? owned!, previousSecret) ?? withTemplate;
+            if (updated is not null)
+            {
+                owned = await secrets.ReplaceAsync(updated, cancellationToken);
+            }
         }
 
         await RenamedSecrets.DeleteOldAsync(secrets, key, key.Status?.SecretName, spec.SecretName, spec.Namespace, logger, cancellationToken);
@@ -115,6 +123,7 @@ public sealed class ApplicationKeyReconciler(
         KeySecretRecord? record,
         IssuanceInputs inputs,
         ConsumerCredentials credentials,
+        SecretValue? previousConsumerSecret,
         IssuanceDecision decision,
         CancellationToken cancellationToken)
     {
@@ -127,7 +136,8 @@ public sealed class ApplicationKeyReconciler(
             inputs.TokenType,
             inputs.Hash(),
             IssuancePolicy.RequestHash(key.Metadata.Annotation(AppKeysAnnotations.Renew)),
-            revision));
+            revision,
+            previousConsumerSecret));
 
         V1Secret written;
         if (existing is null)

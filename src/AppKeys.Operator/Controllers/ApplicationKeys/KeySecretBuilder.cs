@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
 using AppKeys.Runtime;
 using k8s.Models;
@@ -21,6 +22,11 @@ public static class KeySecretBuilder
             [KeySecretData.KeyType] = Utf8(spec.KeyType),
             [KeySecretData.TokenType] = Utf8(content.TokenType),
         };
+
+        if (content.PreviousConsumerSecret is { } previous)
+        {
+            data[KeySecretData.PreviousConsumerSecret] = Utf8(previous.Reveal());
+        }
 
         var annotations = new Dictionary<string, string>(spec.TemplateAnnotations, StringComparer.Ordinal)
         {
@@ -63,6 +69,34 @@ public static class KeySecretBuilder
             updated.Metadata.Annotations[name] = value;
         }
 
+        return updated;
+    }
+
+    /// <summary>
+    /// The Secret carrying <paramref name="previous"/> as its previous consumer secret (removed when null), with the data
+    /// digest updated and the token untouched; null when it already does. <paramref name="existing"/> is not changed.
+    /// </summary>
+    public static V1Secret? WithPreviousConsumerSecret(V1Secret existing, SecretValue? previous)
+    {
+        var current = existing.Data?.TryGetValue(KeySecretData.PreviousConsumerSecret, out var bytes) == true ? bytes : null;
+        if (previous is null ? current is null : current is not null && SecretComparer.FixedTimeEquals(Encoding.UTF8.GetString(current), previous.Reveal()))
+        {
+            return null;
+        }
+
+        var updated = KubernetesObjects.Clone(existing);
+        updated.Data ??= new Dictionary<string, byte[]>();
+        if (previous is null)
+        {
+            updated.Data.Remove(KeySecretData.PreviousConsumerSecret);
+        }
+        else
+        {
+            updated.Data[KeySecretData.PreviousConsumerSecret] = Utf8(previous.Reveal());
+        }
+
+        updated.Metadata.Annotations ??= new Dictionary<string, string>();
+        updated.Metadata.Annotations[AppKeysAnnotations.DataHash] = Hashes.OfSecretData(updated.Data);
         return updated;
     }
 

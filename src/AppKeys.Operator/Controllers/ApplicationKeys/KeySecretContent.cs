@@ -2,7 +2,7 @@ using AppKeys.Credentials;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
-/// <summary>What goes into a key's Secret at issuance.</summary>
+/// <summary>What goes into a key's Secret at issuance (<see cref="PreviousConsumerSecret"/>: the Application's previous consumer secret during a grace period).</summary>
 public sealed record KeySecretContent(
     string ConsumerKey,
     SecretValue ConsumerSecret,
@@ -10,4 +10,5 @@ public sealed record KeySecretContent(
     string TokenType,
     string IssuanceHash,
     string? ObservedRenewRequest,
-    long Revision);
+    long Revision,
+    SecretValue? PreviousConsumerSecret = null);

@@ -15,5 +15,9 @@ public static class KeySecretData
     public const string KeyType = "keyType";
     public const string TokenType = "tokenType";
 
+    /// <summary>The Application's previous consumer secret, only while its grace period lasts (optional: not in <see cref="All"/>).</summary>
+    public const string PreviousConsumerSecret = "previousConsumerSecret";
+
+    /// <summary>The keys every intact key Secret has.</summary>
     public static readonly IReadOnlyList<string> All = [ConsumerKey, ConsumerSecret, AccessToken, ExpiresAt, Scopes, KeyType, TokenType];
 }

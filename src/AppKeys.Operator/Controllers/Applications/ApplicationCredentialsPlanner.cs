@@ -4,9 +4,11 @@ using AppKeys.Credentials;
 namespace AppKeys.Operator.Controllers.Applications;
 
 /// <summary>
-/// Decides the content of an Application's Secret. Existing well-formed credentials are always kept (restart, resync
-/// and unrelated edits change nothing); missing or malformed ones are generated; consumer secrets are regenerated only
-/// when the <c>appkeys.io/regenerate-secret</c> annotation carries a value not honoured before.
+/// Decides the content of an Application's Secret at a given time. Existing well-formed credentials are always kept
+/// (restart, resync and unrelated edits change nothing); missing or malformed ones are generated; consumer secrets are
+/// regenerated when the <c>appkeys.io/regenerate-secret</c> annotation carries a value not honoured before, or, with a
+/// rotation period, once they are older than it. With a grace period the replaced secret is kept beside the new one
+/// until it expires. Pure: the same inputs (and generators) always give the same answer.
 /// </summary>
 public static class ApplicationCredentialsPlanner
 {
@@ -17,6 +19,8 @@ public static class ApplicationCredentialsPlanner
     /// <param name="statusApplicationId">Application id from status, used when the Secret has none (restored Secret lost).</param>
     /// <param name="generateConsumerKey">Consumer key source (CSPRNG in production).</param>
     /// <param name="generateConsumerSecret">Consumer secret source (CSPRNG in production).</param>
+    /// <param name="rotation">The effective <c>spec.secretRotation</c>; null: no rotation (nothing time-dependent is stored).</param>
+    /// <param name="now">The current time (from the injected TimeProvider); only read when <paramref name="rotation"/> is set.</param>
     public static ApplicationCredentialsPlan Plan(
         IDictionary<string, byte[]>? existingData,
         string? observedRequest,
@@ -24,7 +28,9 @@ public static class ApplicationCredentialsPlanner
         IReadOnlyList<string> enabledKeyTypes,
         string? statusApplicationId,
         Func<string> generateConsumerKey,
-        Func<SecretValue> generateConsumerSecret)
+        Func<SecretValue> generateConsumerSecret,
+        SecretRotationSettings? rotation = null,
+        DateTimeOffset now = default)
     {
         var existing = existingData ?? new Dictionary<string, byte[]>();
         var requestHash = string.IsNullOrEmpty(regenerateAnnotation) ? null : Hashes.Of(regenerateAnnotation);
@@ -42,13 +48,25 @@ public static class ApplicationCredentialsPlanner
             [ApplicationSecretData.ApplicationId] = Encoding.UTF8.GetBytes(applicationId),
         };
         var generated = new List<string>();
-        var regenerated = new List<string>();
+        var regenerated = new Dictionary<string, string>(StringComparer.Ordinal);
         var consumerKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var createdAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var previousExpiresAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var previousExpired = new List<string>();
+        DateTimeOffset? nextChange = null;
+
+        // Stored times are whole seconds; the current second counts as started.
+        var second = TruncateToSecond(now);
 
         foreach (var keyType in enabledKeyTypes)
         {
             var consumerKey = Read(existing, ApplicationSecretData.ConsumerKey(keyType));
             var consumerSecret = Read(existing, ApplicationSecretData.ConsumerSecret(keyType));
+            var secretCreatedAt = Rfc3339.Parse(Read(existing, ApplicationSecretData.ConsumerSecretCreatedAt(keyType)));
+            var previous = Read(existing, ApplicationSecretData.PreviousConsumerSecret(keyType));
+            var previousExpiry = Rfc3339.Parse(Read(existing, ApplicationSecretData.PreviousConsumerSecretExpiresAt(keyType)));
+
+            var hadPrevious = previous is not null;
             var keyUsable = ConsumerCredentialGenerator.IsWellFormedConsumerKey(consumerKey) && !consumerKeys.ContainsValue(consumerKey!);
             if (!keyUsable)
             {
@@ -60,19 +78,86 @@ public static class ApplicationCredentialsPlanner
 
                 consumerSecret = generateConsumerSecret().Reveal();
                 generated.Add(keyType);
+                secretCreatedAt = second;
+                (previous, previousExpiry) = (null, null);
             }
-            else if (regenerate || !ConsumerCredentialGenerator.IsWellFormedConsumerSecret(consumerSecret))
+            else if (RegenerationReason(regenerate, consumerSecret, secretCreatedAt, rotation, now) is { } reason)
             {
+                var replaced = consumerSecret;
                 consumerSecret = generateConsumerSecret().Reveal();
-                regenerated.Add(keyType);
+                regenerated[keyType] = reason;
+                secretCreatedAt = second;
+
+                // The replaced secret stays valid for the grace period; a previous one still in its grace period is
+                // dropped (one previous secret at a time). A malformed secret is no credential to keep.
+                var keepReplaced = reason != RegenerationReasons.Repaired && rotation is not null && rotation.GracePeriod > TimeSpan.Zero;
+                previous = keepReplaced ? replaced : null;
+                previousExpiry = keepReplaced ? CeilingToSecond(now + rotation!.GracePeriod) : null;
+            }
+            else
+            {
+                // Secrets written before rotation was configured (or before an upgrade) count as created now: they are
+                // never regenerated at once.
+                secretCreatedAt ??= second;
             }
 
             consumerKeys[keyType] = consumerKey!;
             data[ApplicationSecretData.ConsumerKey(keyType)] = Encoding.UTF8.GetBytes(consumerKey!);
             data[ApplicationSecretData.ConsumerSecret(keyType)] = Encoding.UTF8.GetBytes(consumerSecret!);
+            if (rotation is null)
+            {
+                if (hadPrevious)
+                {
+                    previousExpired.Add(keyType);
+                }
+
+                continue;
+            }
+
+            data[ApplicationSecretData.ConsumerSecretCreatedAt(keyType)] = Encoding.UTF8.GetBytes(Rfc3339.ToString(secretCreatedAt!.Value));
+            createdAt[keyType] = secretCreatedAt.Value;
+            if (rotation.Period is { } period)
+            {
+                nextChange = Earliest(nextChange, secretCreatedAt.Value + period);
+            }
+
+            if (previous is not null)
+            {
+                // A shortened grace period re-times a running one: from now on it lasts at most the new grace period.
+                DateTimeOffset? expiry = previousExpiry is { } stored ? Earliest(stored, CeilingToSecond(now + rotation.GracePeriod)) : null;
+                if (expiry is { } e && e > now && ConsumerCredentialGenerator.IsWellFormedConsumerSecret(previous) && !SecretComparer.FixedTimeEquals(previous, consumerSecret!))
+                {
+                    data[ApplicationSecretData.PreviousConsumerSecret(keyType)] = Encoding.UTF8.GetBytes(previous);
+                    data[ApplicationSecretData.PreviousConsumerSecretExpiresAt(keyType)] = Encoding.UTF8.GetBytes(Rfc3339.ToString(e));
+                    previousExpiresAt[keyType] = e;
+                    nextChange = Earliest(nextChange, e);
+                }
+            }
+
+            if (hadPrevious && !previousExpiresAt.ContainsKey(keyType))
+            {
+                previousExpired.Add(keyType);
+            }
         }
 
-        return new ApplicationCredentialsPlan(data, applicationId, observed, generated, regenerated, consumerKeys);
+        return new ApplicationCredentialsPlan(data, applicationId, observed, generated, regenerated, consumerKeys, createdAt, previousExpiresAt, previousExpired, nextChange);
+    }
+
+    private static string? RegenerationReason(bool requested, string? consumerSecret, DateTimeOffset? createdAt, SecretRotationSettings? rotation, DateTimeOffset now) =>
+        requested ? RegenerationReasons.Requested
+        : !ConsumerCredentialGenerator.IsWellFormedConsumerSecret(consumerSecret) ? RegenerationReasons.Repaired
+        : rotation?.Period is { } period && createdAt is { } created && now >= created + period ? RegenerationReasons.Periodic
+        : null;
+
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
+    private static DateTimeOffset TruncateToSecond(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    private static DateTimeOffset CeilingToSecond(DateTimeOffset value)
+    {
+        var truncated = TruncateToSecond(value);
+        return truncated == value.ToUniversalTime() ? truncated : truncated.AddSeconds(1);
     }
 
     private static string? Read(IDictionary<string, byte[]> data, string key) =>

@@ -23,6 +23,9 @@ public sealed class ApplicationReconciler(
     /// <summary>How often a Secret conflict is re-checked (the foreign Secret is not watched).</summary>
     public static readonly TimeSpan ConflictRecheck = TimeSpan.FromSeconds(30);
 
+    /// <summary>Longest scheduled requeue for rotation (long periods are re-checked at least this often).</summary>
+    public static readonly TimeSpan MaxRequeue = TimeSpan.FromHours(12);
+
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest<V1Alpha1Application> request, CancellationToken cancellationToken)
     {
         var app = request.Object;
@@ -55,7 +58,9 @@ public sealed class ApplicationReconciler(
             spec.KeyTypes,
             app.Status?.ApplicationId,
             ConsumerCredentialGenerator.GenerateConsumerKey,
-            ConsumerCredentialGenerator.GenerateConsumerSecret);
+            ConsumerCredentialGenerator.GenerateConsumerSecret,
+            spec.Rotation,
+            now);
         var desired = ApplicationSecretBuilder.Build(app, spec, plan);
 
         if (existing is null)
@@ -71,8 +76,13 @@ public sealed class ApplicationReconciler(
 
         await ReportChangesAsync(app, spec, plan, cancellationToken);
         await RenamedSecrets.DeleteOldAsync(secrets, app, app.Status?.SecretName, spec.SecretName, spec.Namespace, logger, cancellationToken);
-        return await WriteStatusAsync(app, ApplicationStatusBuilder.Ready(app, spec, plan, now), ReconcileResult.Done, cancellationToken);
+        var result = plan.NextChange is { } next ? ReconcileResult.After(UntilNext(next - now)) : ReconcileResult.Done;
+        return await WriteStatusAsync(app, ApplicationStatusBuilder.Ready(app, spec, plan, now), result, cancellationToken);
     }
+
+    // Rotation times are whole seconds: wake just after, never in a busy loop, and at least every MaxRequeue.
+    private static TimeSpan UntilNext(TimeSpan delay) =>
+        delay < TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : delay > MaxRequeue ? MaxRequeue : delay + TimeSpan.FromMilliseconds(50);
 
     private async Task ReportChangesAsync(V1Alpha1Application app, EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan, CancellationToken cancellationToken)
     {
@@ -85,10 +95,25 @@ public sealed class ApplicationReconciler(
 
         if (plan.Regenerated.Count > 0)
         {
-            metrics.Regenerated(spec.Namespace, plan.Regenerated.Count);
-            var keyTypes = string.Join(", ", plan.Regenerated);
-            logger.LogInformation("Regenerated the consumer secret of {KeyTypes} in Secret {Secret}", keyTypes, spec.SecretName);
-            await events.RecordAsync(app, EventTypes.Normal, "ConsumerSecretRegenerated", $"Regenerated the consumer secret of {keyTypes}; consumer keys are unchanged", cancellationToken);
+            foreach (var reason in plan.Regenerated.Values.Distinct())
+            {
+                metrics.Regenerated(spec.Namespace, reason, plan.Regenerated.Count(r => r.Value == reason));
+            }
+
+            var keyTypes = string.Join(", ", plan.Regenerated.Select(r => $"{r.Key} ({r.Value})"));
+            var previous = plan.Regenerated.Keys.Where(plan.PreviousSecretExpiresAt.ContainsKey).ToList();
+            var grace = previous.Count == 0
+                ? "the previous secret is no longer valid"
+                : "the previous secret stays valid until " + string.Join(", ", previous.Select(k => $"{Rfc3339.ToString(plan.PreviousSecretExpiresAt[k])} ({k})"));
+            logger.LogInformation("Regenerated the consumer secret of {KeyTypes} in Secret {Secret}; {Grace}", keyTypes, spec.SecretName, grace);
+            await events.RecordAsync(app, EventTypes.Normal, "ConsumerSecretRegenerated", $"Regenerated the consumer secret of {keyTypes}; consumer keys are unchanged; {grace}", cancellationToken);
+        }
+
+        if (plan.PreviousExpired.Count > 0)
+        {
+            var keyTypes = string.Join(", ", plan.PreviousExpired);
+            logger.LogInformation("Removed the previous consumer secret of {KeyTypes} from Secret {Secret}: its grace period ended", keyTypes, spec.SecretName);
+            await events.RecordAsync(app, EventTypes.Normal, "PreviousConsumerSecretExpired", $"The previous consumer secret of {keyTypes} expired and was removed from Secret {spec.SecretName}", cancellationToken);
         }
     }
 

@@ -11,7 +11,13 @@ public static class ApplicationStatusBuilder
         var status = Copy(application.Status);
         status.ApplicationId = plan.ApplicationId;
         status.SecretName = spec.SecretName;
-        status.Keys = [.. spec.KeyTypes.Select(k => new V1Alpha1ApplicationKeyEntry { KeyType = k, ConsumerKey = plan.ConsumerKeys[k] })];
+        status.Keys = [.. spec.KeyTypes.Select(k => new V1Alpha1ApplicationKeyEntry
+        {
+            KeyType = k,
+            ConsumerKey = plan.ConsumerKeys[k],
+            SecretCreatedAt = plan.SecretCreatedAt.TryGetValue(k, out var createdAt) ? createdAt.UtcDateTime : null,
+            PreviousSecretExpiresAt = plan.PreviousSecretExpiresAt.TryGetValue(k, out var expiresAt) ? expiresAt.UtcDateTime : null,
+        })];
         status.ObservedGeneration = application.Metadata.Generation;
         Conditions.Set(
             status.Conditions!,

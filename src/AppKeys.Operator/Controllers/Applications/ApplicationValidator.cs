@@ -53,6 +53,24 @@ public static partial class ApplicationValidator
             problems.Add("spec.callbackUrl must be an absolute http or https URL");
         }
 
+        if (spec.SecretRotation is { } rotation)
+        {
+            if (rotation.GracePeriodSeconds is < 0 or > V1Alpha1SecretRotation.MaxGracePeriodSeconds)
+            {
+                problems.Add($"spec.secretRotation.gracePeriodSeconds must be between 0 and {V1Alpha1SecretRotation.MaxGracePeriodSeconds} (30 days)");
+            }
+
+            if (rotation.PeriodSeconds is < V1Alpha1SecretRotation.MinPeriodSeconds or > V1Alpha1SecretRotation.MaxPeriodSeconds)
+            {
+                problems.Add($"spec.secretRotation.periodSeconds must be between {V1Alpha1SecretRotation.MinPeriodSeconds} (1 hour) and {V1Alpha1SecretRotation.MaxPeriodSeconds} (366 days)");
+            }
+
+            if (rotation.PeriodSeconds is { } period && rotation.GracePeriodSeconds is { } grace && grace >= period)
+            {
+                problems.Add("spec.secretRotation.gracePeriodSeconds must be less than periodSeconds");
+            }
+        }
+
         if (application.Metadata?.Name is { Length: > MetadataRules.MaxLabelValueLength })
         {
             problems.Add($"metadata.name must be at most {MetadataRules.MaxLabelValueLength} characters (it is the value of the {AppKeysLabels.Application} label on the Secrets)");

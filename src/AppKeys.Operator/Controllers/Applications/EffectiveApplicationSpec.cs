@@ -14,7 +14,8 @@ public sealed record EffectiveApplicationSpec(
     IReadOnlyList<string>? AllowedScopes,
     IReadOnlyList<string> GrantTypes,
     string? CallbackUrl,
-    string SecretName)
+    string SecretName,
+    SecretRotationSettings? Rotation)
 {
     public static EffectiveApplicationSpec From(V1Alpha1Application application)
     {
@@ -31,6 +32,11 @@ public sealed record EffectiveApplicationSpec(
             spec.AllowedScopes is null ? null : [.. spec.AllowedScopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             spec.GrantTypes is { Count: > 0 } grantTypes ? [.. grantTypes.Distinct(StringComparer.Ordinal)] : [Apis.GrantTypes.ClientCredentials],
             spec.CallbackUrl,
-            string.IsNullOrEmpty(spec.SecretName) ? $"{name}-credentials" : spec.SecretName);
+            string.IsNullOrEmpty(spec.SecretName) ? $"{name}-credentials" : spec.SecretName,
+            spec.SecretRotation is { } rotation
+                ? new SecretRotationSettings(
+                    TimeSpan.FromSeconds(Math.Clamp(rotation.GracePeriodSeconds ?? 0, 0, V1Alpha1SecretRotation.MaxGracePeriodSeconds)),
+                    rotation.PeriodSeconds is { } period ? TimeSpan.FromSeconds(Math.Clamp(period, V1Alpha1SecretRotation.MinPeriodSeconds, V1Alpha1SecretRotation.MaxPeriodSeconds)) : null)
+                : null);
     }
 }
