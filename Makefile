@@ -35,6 +35,7 @@ build: restore ## Build everything (warnings are errors)
 
 .PHONY: test
 test: build ## Run every test suite (unit, local API server, kubectl, operator scenarios, shipping checks)
+	@rm -rf TestResults
 	$(DOTNET) test $(SLN) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal" --results-directory TestResults --logger trx
 	@bash hack/test-summary.sh TestResults
 
