@@ -31,6 +31,8 @@ public sealed partial class HelmChartTests
     [InlineData("leaderElection.enabled", "\"yes\"")]
     [InlineData("metrics.port", "70000")]
     [InlineData("extraArgs", "[\"leader-elect\"]")]
+    [InlineData("watchNamespaces", "[\"Team_A\"]")]
+    [InlineData("watchNamespaces", "\"team-a\"")]
     [InlineData("unknownTopLevel", "1")]
     [InlineData("metrics.serviceMonitor.unknown", "true")]
     public async Task Values_schema_rejects_mistakes(string path, string json)

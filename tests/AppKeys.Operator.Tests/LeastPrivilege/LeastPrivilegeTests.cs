@@ -36,6 +36,21 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         output.WriteLine($"least privilege: {world.Steps.Count} lifecycle steps as {OperatorRbac.User} with the {Rbac.Permissions().Count} permissions of config/rbac (RBAC and OwnerReferencesPermissionEnforcement on): 0 requests denied");
     }
 
+    [Fact]
+    public async Task With_watch_namespaces_the_lifecycle_runs_on_role_bindings_alone()
+    {
+        // The chart's watchNamespaces mode: no ClusterRoleBinding, so any cluster-scoped request would be denied.
+        string[] watched = [LeastPrivilegeWorld.Namespace];
+        var rbac = Rbac.NamespaceScoped(watched);
+        Assert.DoesNotContain(rbac, o => (string?)o["kind"] == "ClusterRoleBinding" && o.ToJsonString().Contains(OperatorRbac.ServiceAccountName, StringComparison.Ordinal));
+        await using var world = await LeastPrivilegeWorld.StartAsync(rbac, watched);
+
+        await world.RunLifecycleAsync(StepTimeout);
+
+        Assert.Empty(world.AllDenials);
+        Assert.Equal(9, world.Steps.Count);
+    }
+
     [Theory]
     [MemberData(nameof(EachPermission))]
     public async Task Without_any_one_permission_the_lifecycle_fails_on_it(string permission)

@@ -47,10 +47,12 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
     private readonly KubernetesClientConfiguration operatorConfig;
     private readonly CapturingLoggerProvider logs = new();
     private readonly List<string> steps = [];
+    private readonly IReadOnlyList<string> watchNamespaces;
     private WebApplication? operatorApp;
 
-    private LeastPrivilegeWorld(LocalKubernetesApiServer server, Kubernetes admin, KubernetesClientConfiguration operatorConfig)
+    private LeastPrivilegeWorld(LocalKubernetesApiServer server, Kubernetes admin, KubernetesClientConfiguration operatorConfig, IReadOnlyList<string> watchNamespaces)
     {
+        this.watchNamespaces = watchNamespaces;
         this.server = server;
         this.admin = admin;
         this.operatorConfig = operatorConfig;
@@ -86,7 +88,9 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
 
     public IReadOnlyCollection<string> OperatorLog => logs.Lines;
 
-    public static async Task<LeastPrivilegeWorld> StartAsync(IReadOnlyList<JsonObject> rbac)
+    /// <param name="rbac">The RBAC objects to create (config/rbac, or a variant of it).</param>
+    /// <param name="watchNamespaces">The operator's <c>--watch-namespaces</c>; empty for every namespace.</param>
+    public static async Task<LeastPrivilegeWorld> StartAsync(IReadOnlyList<JsonObject> rbac, IReadOnlyList<string>? watchNamespaces = null)
     {
         var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions
         {
@@ -114,7 +118,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
                 SslCaCerts = adminConfig.SslCaCerts,
                 AccessToken = server.IssueToken(OperatorRbac.User),
             };
-            return new LeastPrivilegeWorld(server, admin, operatorConfig);
+            return new LeastPrivilegeWorld(server, admin, operatorConfig, watchNamespaces ?? []);
         }
         catch
         {
@@ -335,6 +339,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
             Identity = identity,
             Issuer = "https://issuer.test",
             Audiences = ["https://api.test"],
+            WatchNamespaces = [.. watchNamespaces],
         };
         operatorApp = OperatorHost.Build(
             options,

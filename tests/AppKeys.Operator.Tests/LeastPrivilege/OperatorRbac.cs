@@ -103,6 +103,35 @@ public sealed class OperatorRbac
         return permissions;
     }
 
+    /// <summary>
+    /// config/rbac as the chart installs it with <c>watchNamespaces</c>: every ClusterRoleBinding of the operator
+    /// becomes a RoleBinding <c>&lt;name&gt;-reconcile</c> of the same ClusterRole in each watched namespace and in the
+    /// operator's own, so the operator holds no cluster-wide permission.
+    /// </summary>
+    public IReadOnlyList<JsonObject> NamespaceScoped(IReadOnlyList<string> watchNamespaces)
+    {
+        var result = new List<JsonObject>();
+        foreach (var original in Objects)
+        {
+            if ((string?)original["kind"] != "ClusterRoleBinding" || !BindsOperator(original))
+            {
+                result.Add((JsonObject)original.DeepClone());
+                continue;
+            }
+
+            foreach (var ns in watchNamespaces.Append(ServiceAccountNamespace).Distinct(StringComparer.Ordinal))
+            {
+                var binding = (JsonObject)original.DeepClone();
+                binding["kind"] = "RoleBinding";
+                binding["metadata"]!["namespace"] = ns;
+                binding["metadata"]!["name"] = $"{binding["metadata"]!["name"]}-reconcile"; // as the chart names it
+                result.Add(binding);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>config/rbac with exactly one permission taken away (its rule split so that the rest stays granted).</summary>
     public IReadOnlyList<JsonObject> Without(Permission removed)
     {
@@ -167,9 +196,7 @@ public sealed class OperatorRbac
     {
         foreach (var binding in Objects.Where(o => (string?)o["kind"] is "RoleBinding" or "ClusterRoleBinding"))
         {
-            var toOperator = binding["subjects"]!.AsArray().Any(s =>
-                (string?)s!["kind"] == "ServiceAccount" && (string?)s["name"] == ServiceAccountName && (string?)s["namespace"] == ServiceAccountNamespace);
-            if (!toOperator)
+            if (!BindsOperator(binding))
             {
                 continue;
             }
@@ -180,6 +207,9 @@ public sealed class OperatorRbac
             yield return Objects.Single(o => (string?)o["kind"] == kind && Name(o) == name && Namespace(o) == ns);
         }
     }
+
+    private static bool BindsOperator(JsonObject binding) => binding["subjects"]!.AsArray().Any(s =>
+        (string?)s!["kind"] == "ServiceAccount" && (string?)s["name"] == ServiceAccountName && (string?)s["namespace"] == ServiceAccountNamespace);
 
     private static bool IsRole(JsonObject obj) => (string?)obj["kind"] is "Role" or "ClusterRole";
 
