@@ -25,6 +25,7 @@ public sealed class ClusterE2ETests(ITestOutputHelper output)
         {
             (await ProcessRunner.RunAsync("bash", ["hack/deploy.sh", "apply", Image], environment: Env(kubectl), timeout: TimeSpan.FromMinutes(5))).EnsureSuccess();
             await new KeyLifecycleScenario(kubectl, output, TimeSpan.FromMinutes(2)).RunAsync();
+            await AssertNoRequestWasForbiddenAsync(kubectl);
         }
         finally
         {
@@ -48,6 +49,7 @@ public sealed class ClusterE2ETests(ITestOutputHelper output)
                 "--set", $"image.repository={repository}", "--set", $"image.tag={tag}", "--wait", "--timeout", "3m",
             ], environment: env, timeout: TimeSpan.FromMinutes(5))).EnsureSuccess();
             await new KeyLifecycleScenario(kubectl, output, TimeSpan.FromMinutes(2)).RunAsync();
+            await AssertNoRequestWasForbiddenAsync(kubectl);
         }
         finally
         {
@@ -56,6 +58,18 @@ public sealed class ClusterE2ETests(ITestOutputHelper output)
             await kubectl.RunAsync(["delete", "-f", RepoPaths.Combine("charts", "appkeys-operator", "crds"), "--ignore-not-found"]);
             await kubectl.RunAsync(["delete", "namespace", "appkeys-system", "--ignore-not-found", "--wait=false"]);
         }
+    }
+
+    /// <summary>
+    /// A real cluster enforces the installed RBAC: a 403 anywhere in the operator's log means config/rbac (or the
+    /// chart) lacks a permission the lifecycle needed. The local least-privilege tests prove the same without a cluster.
+    /// </summary>
+    private async Task AssertNoRequestWasForbiddenAsync(Kubectl kubectl)
+    {
+        var logs = (await kubectl.RunAsync("logs", "--namespace", "appkeys-system", "deployment/appkeys-operator", "--all-containers", "--tail=-1")).EnsureSuccess();
+        var forbidden = logs.StdOut.Split('\n').Where(l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase)).ToList();
+        output.WriteLine($"operator log: {logs.StdOut.Split('\n').Length} lines, {forbidden.Count} with a 403 (\"forbidden\")");
+        Assert.True(forbidden.Count == 0, "the operator was denied requests under the installed RBAC:\n" + string.Join("\n", forbidden.Take(10)));
     }
 
     private static void SkipUnless(string install)
