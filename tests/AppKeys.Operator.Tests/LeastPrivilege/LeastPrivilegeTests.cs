@@ -76,6 +76,15 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         }
 
         Assert.All(world.AllDenials, d => Assert.Equal(OperatorRbac.User, d.User));
+
+        // The operator logs the 403 (kube's "... is forbidden: ..." text): the cluster e2e fails on such a line.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!world.OperatorLog.Any(l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
