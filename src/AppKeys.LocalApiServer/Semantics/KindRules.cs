@@ -85,18 +85,19 @@ public static partial class KindRules
         {
             candidate["type"] = "Opaque";
         }
+        // kube ValidateSecret: every key is a config key; the decoded values (keys not counted) total at most 1 MiB.
         var total = 0L;
         if (candidate["data"] is JsonObject data)
         {
             foreach (var kv in data)
             {
                 CheckConfigKey("data", kv.Key, errors);
-                total += kv.Key.Length + (JsonText.ScalarString(kv.Value)?.Length ?? 0) * 3L / 4;
+                total += DecodedLength(JsonText.ScalarString(kv.Value));
             }
         }
         if (total > MaxSecretBytes)
         {
-            errors.Add(new FieldCause("FieldValueTooLong", "data", $"Too long: must have at most {MaxSecretBytes} bytes"));
+            errors.Add(FieldCause.TooLong("data", MaxSecretBytes));
         }
         if (old is null)
         {
@@ -113,6 +114,9 @@ public static partial class KindRules
 
     private static void ConfigMap(JsonObject? old, JsonObject candidate, List<FieldCause> errors)
     {
+        // kube ValidateConfigMap: keys of data and binaryData are config keys; the values (data as UTF-8 bytes,
+        // binaryData decoded) total at most MaxSecretSize, reported on the whole object (field path "[]").
+        var total = 0L;
         foreach (var field in new[] { "data", "binaryData" })
         {
             if (candidate[field] is JsonObject map)
@@ -120,8 +124,14 @@ public static partial class KindRules
                 foreach (var kv in map)
                 {
                     CheckConfigKey(field, kv.Key, errors);
+                    var text = JsonText.ScalarString(kv.Value);
+                    total += field == "data" ? Encoding.UTF8.GetByteCount(text ?? "") : DecodedLength(text);
                 }
             }
+        }
+        if (total > MaxSecretBytes)
+        {
+            errors.Add(FieldCause.TooLong("[]", MaxSecretBytes));
         }
         if (old is not null)
         {
@@ -166,12 +176,51 @@ public static partial class KindRules
         }
     }
 
+    /// <summary>apimachinery <c>IsConfigMapKey</c>: one cause per problem, in its order.</summary>
     private static void CheckConfigKey(string field, string key, List<FieldCause> errors)
     {
-        if (key.Length > 253 || !ConfigKey().IsMatch(key))
+        foreach (var problem in ConfigKeyProblems(key))
         {
-            errors.Add(FieldCause.Invalid($"{field}[{key}]", key, key.Length > 253 ? "must be no more than 253 characters" : ConfigKeyMessage));
+            errors.Add(FieldCause.Invalid($"{field}[{key}]", key, problem));
         }
+    }
+
+    /// <summary>The messages of apimachinery <c>IsConfigMapKey</c> for <paramref name="key"/>; empty when valid.</summary>
+    public static List<string> ConfigKeyProblems(string key)
+    {
+        var problems = new List<string>();
+        if (Encoding.UTF8.GetByteCount(key) > 253)
+        {
+            problems.Add("must be no more than 253 characters");
+        }
+        if (!ConfigKey().IsMatch(key))
+        {
+            problems.Add(ConfigKeyMessage);
+        }
+        if (key == ".")
+        {
+            problems.Add("must not be '.'");
+        }
+        else if (key == "..")
+        {
+            problems.Add("must not be '..'");
+        }
+        else if (key.StartsWith("..", StringComparison.Ordinal))
+        {
+            problems.Add("must not start with '..'");
+        }
+        return problems;
+    }
+
+    /// <summary>The byte length of the base64 <paramref name="text"/> once decoded (already checked to be valid).</summary>
+    private static long DecodedLength(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+        var padding = text.EndsWith("==", StringComparison.Ordinal) ? 2 : text.EndsWith('=') ? 1 : 0;
+        return text.Length / 4 * 3L - padding;
     }
 
     private static bool IsBase64(string text)
@@ -199,7 +248,7 @@ public static partial class KindRules
         return Math.Max(0, text.Length - (text.Length % 4 == 0 ? 1 : text.Length % 4));
     }
 
-    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
+    [GeneratedRegex("^[-._a-zA-Z0-9]+\\z")]
     private static partial Regex ConfigKey();
 
     /// <summary>True when <paramref name="r"/> is the Secret resource.</summary>
