@@ -7,9 +7,10 @@ using AppKeys.LocalApiServer.Schema;
 namespace AppKeys.LocalApiServer.Objects;
 
 /// <summary>
-/// The type errors kube's decoders raise for <c>metadata</c> before anything else runs: Go unmarshals it into the
-/// typed <c>metav1.ObjectMeta</c>, so a label or annotation value that is not a string (<c>{"a":5}</c>), a
-/// <c>labels</c> that is not an object, a non-string <c>name</c>, ... fail decoding instead of being stored.
+/// The type errors kube's decoders raise for <c>metadata</c> (and the typed fields of ConfigMap and Secret) before
+/// anything else runs: Go unmarshals it into the typed <c>metav1.ObjectMeta</c>, so a label or annotation value that
+/// is not a string (<c>{"a":5}</c>), a <c>labels</c> that is not an object, a non-string <c>name</c>, a number in a
+/// ConfigMap's <c>data</c>, ... fail decoding instead of being stored.
 /// <list type="bullet">
 /// <item>Built-ins: the whole object is decoded by <c>encoding/json</c> (sigs.k8s.io/json) in document order;
 /// the first error is <c>json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type
@@ -27,13 +28,79 @@ public static class ObjectMetaDecoding
 {
     private static readonly string[] StringFields = ["name", "generateName", "namespace", "selfLink", "uid", "resourceVersion"];
 
-    /// <summary>Go's <c>UnmarshalTypeError</c> text for the first metadata type error, or null when it decodes.</summary>
+    /// <summary>
+    /// Typed top-level fields of the built-ins whose Go types are simple enough to check here: Go type of each
+    /// field (as <c>reflect.Type.String()</c> prints it) and whether it is a map (whose values have that type).
+    /// </summary>
+    private static readonly Dictionary<string, (string Field, string Type, bool Map)[]> KindFields = new(StringComparer.Ordinal)
+    {
+        ["ConfigMap"] = [("immutable", "bool", false), ("data", "string", true), ("binaryData", "[]uint8", true)],
+        ["Secret"] = [("immutable", "bool", false), ("data", "[]uint8", true), ("stringData", "string", true), ("type", "v1.SecretType", false)],
+    };
+
+    /// <summary>
+    /// Go's <c>UnmarshalTypeError</c> text for the first type error kube's decoder meets, or null when the object
+    /// decodes: metadata for every kind, and the typed fields of ConfigMap and Secret (in document order, as
+    /// encoding/json reports the first error it saved).
+    /// </summary>
     public static string? FirstError(JsonObject obj, string kind, bool customResource)
     {
-        if (!obj.TryGetPropertyValue("metadata", out var metadata) || metadata is null)
+        if (customResource)
         {
-            return null;
+            return obj.TryGetPropertyValue("metadata", out var metadata) && metadata is not null ? MetadataError(metadata, kind, true) : null;
         }
+        var typed = KindFields.GetValueOrDefault(kind) ?? [];
+        foreach (var (key, value) in obj)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            var error = key == "metadata" ? MetadataError(value, kind, false) : TypedFieldError(typed, kind, key, value);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+        return null;
+    }
+
+    private static string? TypedFieldError((string Field, string Type, bool Map)[] typed, string kind, string key, JsonNode value)
+    {
+        foreach (var (field, type, map) in typed)
+        {
+            if (field != key)
+            {
+                continue;
+            }
+            var expected = type is "bool" ? JsonValueKind.True : JsonValueKind.String;
+            if (!map)
+            {
+                return Matches(value, expected) ? null : Error(value, $"{kind}.{field}", type);
+            }
+            if (value is not JsonObject entries)
+            {
+                return Error(value, $"{kind}.{field}", $"map[string]{type}");
+            }
+            foreach (var (_, v) in entries)
+            {
+                if (v is not null && !Matches(v, expected))
+                {
+                    return Error(v, $"{kind}.{field}", type);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static bool Matches(JsonNode value, JsonValueKind expected) => value.GetValueKind() switch
+    {
+        JsonValueKind.True or JsonValueKind.False => expected == JsonValueKind.True,
+        var k => k == expected,
+    };
+
+    private static string? MetadataError(JsonNode metadata, string kind, bool customResource)
+    {
         var prefix = customResource ? "ObjectMeta." : "ObjectMeta.metadata.";
         if (metadata is not JsonObject meta)
         {

@@ -32,6 +32,24 @@ public sealed class MetadataDecodingTests(ApiServerFixture fx) : IClassFixture<A
         Assert.Equal(404, (await fx.SendAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/c1")).Code);
     }
 
+    [Theory]
+    [InlineData("configmaps", "ConfigMap", """{"metadata":{"name":"x"},"data":{"a":5}}""", "json: cannot unmarshal number into Go struct field ConfigMap.data of type string")]
+    [InlineData("configmaps", "ConfigMap", """{"metadata":{"name":"x"},"binaryData":{"a":true}}""", "json: cannot unmarshal bool into Go struct field ConfigMap.binaryData of type []uint8")]
+    [InlineData("configmaps", "ConfigMap", """{"metadata":{"name":"x"},"immutable":"true"}""", "json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool")]
+    [InlineData("configmaps", "ConfigMap", """{"data":[],"metadata":{"name":"x","labels":{"a":1}}}""", "json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string")]
+    [InlineData("configmaps", "ConfigMap", """{"metadata":"x"}""", "json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta")]
+    [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"data":{"a":5}}""", "json: cannot unmarshal number into Go struct field Secret.data of type []uint8")]
+    [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"stringData":{"a":5}}""", "json: cannot unmarshal number into Go struct field Secret.stringData of type string")]
+    [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"type":1}""", "json: cannot unmarshal number into Go struct field Secret.type of type v1.SecretType")]
+    public async Task Typed_fields_of_ConfigMap_and_Secret_are_decoded_in_document_order(string plural, string kind, string body, string goError)
+    {
+        var ns = await fx.NewNamespaceAsync();
+
+        var (code, status, _) = await fx.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/{plural}", body);
+
+        AssertBadRequest(code, status, $"{kind} in version \"v1\" cannot be handled as a {kind}: {goError}");
+    }
+
     [Fact]
     public async Task Updates_and_patches_of_a_built_in_are_rejected_too()
     {
