@@ -85,6 +85,10 @@ internal sealed partial class ApiEndpoint
             {
                 KindRules.DecodeSecretData(result);
             }
+            else if (KindRules.IsConfigMap(r))
+            {
+                KindRules.DecodeConfigMapBinaryData(result);
+            }
             return result;
         }
 

@@ -107,6 +107,10 @@ internal sealed partial class ApiEndpoint
         {
             KindRules.DecodeSecretData(body);
         }
+        else if (KindRules.IsConfigMap(r))
+        {
+            KindRules.DecodeConfigMapBinaryData(body);
+        }
     }
 
     private async Task ListAsync(HttpContext ctx, ApiResourceInfo r, string? ns)

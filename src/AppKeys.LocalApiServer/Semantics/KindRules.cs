@@ -52,22 +52,7 @@ public static partial class KindRules
     /// </summary>
     public static void DecodeSecretData(JsonObject candidate)
     {
-        if (candidate["data"] is JsonObject data)
-        {
-            foreach (var kv in data)
-            {
-                if (kv.Value is null)
-                {
-                    continue;
-                }
-                var text = JsonText.ScalarString(kv.Value);
-                if (kv.Value is not JsonValue || text is null || !IsBase64(text))
-                {
-                    throw StatusErrors.BadRequest(
-                        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte " + BadByte(text ?? ""));
-                }
-            }
-        }
+        CheckBase64(candidate, "data", "Secret");
         if (candidate["stringData"] is JsonObject stringData)
         {
             var target = JsonText.EnsureObject(candidate, "data");
@@ -77,6 +62,30 @@ public static partial class KindRules
             }
         }
         candidate.Remove("stringData");
+    }
+
+    /// <summary>ConfigMap binaryData is []byte too: bad base64 fails decoding (400) as for Secret data.</summary>
+    public static void DecodeConfigMapBinaryData(JsonObject candidate) => CheckBase64(candidate, "binaryData", "ConfigMap");
+
+    private static void CheckBase64(JsonObject candidate, string field, string kind)
+    {
+        if (candidate[field] is not JsonObject map)
+        {
+            return;
+        }
+        foreach (var kv in map)
+        {
+            if (kv.Value is null)
+            {
+                continue;
+            }
+            var text = JsonText.ScalarString(kv.Value);
+            if (kv.Value is not JsonValue || text is null || !IsBase64(text))
+            {
+                throw StatusErrors.BadRequest(
+                    $"{kind} in version \"v1\" cannot be handled as a {kind}: illegal base64 data at input byte " + BadByte(text ?? ""));
+            }
+        }
     }
 
     private static void Secret(JsonObject? old, JsonObject candidate, List<FieldCause> errors)
@@ -253,6 +262,9 @@ public static partial class KindRules
 
     /// <summary>True when <paramref name="r"/> is the Secret resource.</summary>
     public static bool IsSecret(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "secrets";
+
+    /// <summary>True when <paramref name="r"/> is the ConfigMap resource.</summary>
+    public static bool IsConfigMap(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "configmaps";
 
     /// <summary>True when <paramref name="r"/> is the Namespace resource.</summary>
     public static bool IsNamespace(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "namespaces";
