@@ -57,7 +57,7 @@ internal static partial class Formats
     {
         "date-time" or "datetime" => IsDateTime(value),
         "date" => Date().IsMatch(value) && System.DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-        "byte" => IsBase64(value),
+        "byte" => Objects.GoBase64.TryDecodedLength(value, out _, out _),
         "uuid" => Uuid().IsMatch(value),
         "uuid3" => Uuid3().IsMatch(value),
         "uuid4" => Uuid4().IsMatch(value),
@@ -91,12 +91,6 @@ internal static partial class Formats
                && int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) < 24
                && int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture) < 60
                && int.Parse(m.Groups[6].Value, CultureInfo.InvariantCulture) < 61;
-    }
-
-    private static bool IsBase64(string value)
-    {
-        var buffer = new byte[(value.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(value, buffer, out _);
     }
 
     private static bool IsCidr(string value)

@@ -80,11 +80,13 @@ public static partial class KindRules
                 continue;
             }
             var text = JsonText.ScalarString(kv.Value);
-            if (kv.Value is not JsonValue || text is null || !IsBase64(text))
+            var bad = 0;
+            if (kv.Value is JsonValue && text is not null && GoBase64.TryDecodedLength(text, out _, out bad))
             {
-                throw StatusErrors.BadRequest(
-                    $"{kind} in version \"v1\" cannot be handled as a {kind}: illegal base64 data at input byte " + BadByte(text ?? ""));
+                continue;
             }
+            throw StatusErrors.BadRequest(
+                $"{kind} in version \"v1\" cannot be handled as a {kind}: illegal base64 data at input byte {bad}");
         }
     }
 
@@ -222,40 +224,8 @@ public static partial class KindRules
     }
 
     /// <summary>The byte length of the base64 <paramref name="text"/> once decoded (already checked to be valid).</summary>
-    private static long DecodedLength(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return 0;
-        }
-        var padding = text.EndsWith("==", StringComparison.Ordinal) ? 2 : text.EndsWith('=') ? 1 : 0;
-        return text.Length / 4 * 3L - padding;
-    }
-
-    private static bool IsBase64(string text)
-    {
-        if (text.Length % 4 != 0)
-        {
-            return false;
-        }
-        var buffer = new byte[text.Length];
-        return Convert.TryFromBase64String(text, buffer, out _);
-    }
-
-    /// <summary>The input byte Go's base64 decoder reports for the first invalid character.</summary>
-    private static int BadByte(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            var ok = c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/';
-            if (!ok && !(c == '=' && i >= text.Length - 2))
-            {
-                return i;
-            }
-        }
-        return Math.Max(0, text.Length - (text.Length % 4 == 0 ? 1 : text.Length % 4));
-    }
+    private static long DecodedLength(string? text) =>
+        text is not null && GoBase64.TryDecodedLength(text, out var length, out _) ? length : 0;
 
     [GeneratedRegex("^[-._a-zA-Z0-9]+\\z")]
     private static partial Regex ConfigKey();

@@ -39,6 +39,8 @@ public sealed class MetadataDecodingTests(ApiServerFixture fx) : IClassFixture<A
     [InlineData("configmaps", "ConfigMap", """{"data":[],"metadata":{"name":"x","labels":{"a":1}}}""", "json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string")]
     [InlineData("configmaps", "ConfigMap", """{"metadata":"x"}""", "json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta")]
     [InlineData("configmaps", "ConfigMap", """{"metadata":{"name":"x"},"binaryData":{"a":"AA==","b":"A%AA"}}""", "illegal base64 data at input byte 1")]
+    [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"data":{"a":"YW Jj"}}""", "illegal base64 data at input byte 2")]
+    [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"data":{"a":"AA="}}""", "illegal base64 data at input byte 3")]
     [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"data":{"a":5}}""", "json: cannot unmarshal number into Go struct field Secret.data of type []uint8")]
     [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"stringData":{"a":5}}""", "json: cannot unmarshal number into Go struct field Secret.stringData of type string")]
     [InlineData("secrets", "Secret", """{"metadata":{"name":"x"},"type":1}""", "json: cannot unmarshal number into Go struct field Secret.type of type v1.SecretType")]
