@@ -155,11 +155,42 @@ public static class ObjectMetaDecoding
         return null;
     }
 
+    /// <summary>
+    /// What decoding into ObjectMeta makes of JSON nulls inside it: a null label or annotation value, or a null
+    /// finalizer, becomes the empty string (Go leaves the zero value of the map value or slice element), which is
+    /// what kube then stores and validates.
+    /// </summary>
+    public static void ApplyZeroValues(JsonObject obj)
+    {
+        if (obj["metadata"] is not JsonObject meta)
+        {
+            return;
+        }
+        foreach (var field in new[] { "labels", "annotations" })
+        {
+            if (meta[field] is JsonObject map)
+            {
+                foreach (var key in map.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
+                {
+                    map[key] = "";
+                }
+            }
+        }
+        if (meta["finalizers"] is JsonArray finalizers)
+        {
+            for (var i = 0; i < finalizers.Count; i++)
+            {
+                finalizers[i] ??= "";
+            }
+        }
+    }
+
     /// <summary>Throws kube's 400 for a create or update body whose metadata does not decode.</summary>
     public static void CheckBody(ApiResourceInfo r, JsonObject body)
     {
         if (FirstError(body, r.Kind, r.IsCustom) is not { } error)
         {
+            ApplyZeroValues(body);
             return;
         }
         var kind = JsonText.GetString(body, "kind") is { Length: > 0 } k ? k : r.Kind;
@@ -173,6 +204,7 @@ public static class ObjectMetaDecoding
     {
         if (FirstError(patched, r.Kind, r.IsCustom) is not { } error)
         {
+            ApplyZeroValues(patched);
             return;
         }
         var body = $"Invalid value: {GoText.Quote(GoJson.Marshal(patched))}: {error}";

@@ -54,6 +54,22 @@ public sealed class MetadataDecodingTests(ApiServerFixture fx) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_null_label_or_annotation_value_is_stored_as_the_empty_string()
+    {
+        var ns = await fx.NewNamespaceAsync();
+        var path = $"/api/v1/namespaces/{ns}/configmaps";
+
+        var (code, body, _) = await fx.SendAsync(HttpMethod.Post, path, """{"metadata":{"name":"c1","labels":{"a":null,"b":"x"},"annotations":{"n":null}}}""");
+
+        Assert.True(code == 201, body?.ToJsonString());
+        Assert.Equal("""{"a":"","b":"x"}""", body!["metadata"]!["labels"]!.ToJsonString());
+        Assert.Equal("""{"n":""}""", body["metadata"]!["annotations"]!.ToJsonString());
+        (code, body, _) = await fx.SendAsync(HttpMethod.Get, path + "?labelSelector=a%3D");
+        Assert.Equal(200, code);
+        Assert.Single(body!["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Updates_and_patches_of_a_built_in_are_rejected_too()
     {
         var ns = await fx.NewNamespaceAsync();
