@@ -9,7 +9,7 @@ namespace AppKeys.LocalApiServer.Discovery;
 /// </summary>
 public static partial class KubeVersion
 {
-    [GeneratedRegex("^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Negative when <paramref name="a"/> has higher priority (sorts first).</summary>

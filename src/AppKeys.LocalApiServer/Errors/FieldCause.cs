@@ -25,10 +25,11 @@ public sealed record FieldCause(string Type, string Field, string Body)
 
     /// <summary>
     /// <c>field.TooLong</c> as of kube 1.32 (apimachinery PR #128553 merged it with <c>TooLongMaxLength</c>; older
-    /// servers said "must have at most N bytes"). The value is never shown.
+    /// servers said "must have at most N bytes"). The value is never shown, and apimachinery v0.32 says "bytes"
+    /// even for a limit of 1.
     /// </summary>
     public static FieldCause TooLong(string field, long maxBytes) =>
-        new("FieldValueTooLong", field, $"Too long: may not be more than {maxBytes} {(maxBytes == 1 ? "byte" : "bytes")}");
+        new("FieldValueTooLong", field, $"Too long: may not be more than {maxBytes} bytes");
 
     /// <summary>Go's <c>%q</c> (<c>strconv.Quote</c>): control and non-printable characters escaped.</summary>
     public static string Quote(string value) => Schema.GoText.Quote(value);

@@ -80,9 +80,14 @@ internal sealed partial class ApiEndpoint
             {
                 throw StatusErrors.BadRequest("the patch produced an object that is not a JSON object");
             }
+            ObjectMetaDecoding.CheckPatched(r, result);
             if (isSecret)
             {
                 KindRules.DecodeSecretData(result);
+            }
+            else if (KindRules.IsConfigMap(r))
+            {
+                KindRules.DecodeConfigMapBinaryData(result);
             }
             return result;
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Selectors;
 using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
@@ -111,12 +112,20 @@ internal sealed partial class ApiEndpoint
         }
     }
 
-    /// <summary>Kind-specific decoding that happens before the generic path (Secret base64 and stringData).</summary>
+    /// <summary>
+    /// Decoding that happens before the generic path: metadata must decode into ObjectMeta (400 otherwise), then
+    /// the kind's own (Secret base64 and stringData).
+    /// </summary>
     private static void PrepareBody(ApiResourceInfo r, JsonObject body)
     {
+        ObjectMetaDecoding.CheckBody(r, body);
         if (KindRules.IsSecret(r))
         {
             KindRules.DecodeSecretData(body);
+        }
+        else if (KindRules.IsConfigMap(r))
+        {
+            KindRules.DecodeConfigMapBinaryData(body);
         }
     }
 

@@ -5,12 +5,13 @@ namespace AppKeys.LocalApiServer.Protobuf;
 
 /// <summary>
 /// Decodes the <c>application/vnd.kubernetes.protobuf</c> bodies kubectl sends for typed creates
-/// (<c>kubectl create secret|configmap|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding</c>)
-/// into JSON: the <c>k8s\0</c> + runtime.Unknown envelope, then the message (field numbers of k8s.io/api core/v1 and
-/// rbac/v1 generated.proto; JSON omitempty rules applied to the strings protobuf always carries).
+/// (<c>kubectl create secret|configmap|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding</c>,
+/// and <c>deployment|service|poddisruptionbudget</c>) into JSON: the <c>k8s\0</c> + runtime.Unknown envelope, then the
+/// message (field numbers of k8s.io/api core/v1, apps/v1, policy/v1 and rbac/v1 generated.proto; JSON omitempty rules
+/// applied to the strings protobuf always carries).
 /// Other kinds are answered with 415, as kube would for a type it cannot decode.
 /// </summary>
-public static class KubeProtobuf
+public static partial class KubeProtobuf
 {
     private static readonly byte[] Magic = [0x6b, 0x38, 0x73, 0x00];
 
@@ -63,11 +64,16 @@ public static class KubeProtobuf
                 ("v1", "ServiceAccount") => ServiceAccount(raw),
                 ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => Role(raw),
                 ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => RoleBinding(raw),
+                ("apps/v1", "Deployment") => Decode(DeploymentMessage, raw),
+                ("v1", "Service") => Decode(ServiceMessage, raw),
+                ("policy/v1", "PodDisruptionBudget") => Decode(PodDisruptionBudgetMessage, raw),
                 _ => throw StatusErrors.UnsupportedMediaType("application/vnd.kubernetes.protobuf", accepted),
             };
             obj["apiVersion"] = apiVersion;
             obj["kind"] = kind;
-            return obj;
+            // Through JSON text, so every value is what a parsed JSON body holds (an int-backed JsonValue converts
+            // neither to long nor double, and the rest of the server reads numbers that way).
+            return JsonNode.Parse(obj.ToJsonString())!.AsObject();
         }
         catch (FormatException ex)
         {

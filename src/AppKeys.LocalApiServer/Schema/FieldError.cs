@@ -46,12 +46,12 @@ public sealed record FieldError(string Reason, string Field, string Message)
 
     public static FieldError TooLongValue(string field, long maxLength) =>
         new(TooLong, field, maxLength >= 0
-            ? $"Too long: may not be more than {maxLength} {(maxLength == 1 ? "byte" : "bytes")}"
+            ? $"Too long: may not be more than {maxLength} bytes"
             : "Too long: value is too long");
 
     public static FieldError TooManyItems(string field, long actual, long max) =>
         new(TooMany, field, (actual >= 0 ? $"Too many: {actual}" : "Too many")
-            + (max >= 0 ? $": must have at most {max} {(max == 1 ? "item" : "items")}" : ": has too many items"));
+            + (max >= 0 ? $": must have at most {max} items" : ": has too many items"));
 
     public static FieldError DuplicateValue(string field, JsonNode? value) =>
         new(Duplicate, field, "Duplicate value: " + FormatValue(value));

@@ -10,46 +10,46 @@ namespace AppKeys.LocalApiServer.Schema;
 /// </summary>
 internal static partial class Formats
 {
-    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Uuid();
 
-    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}\\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Uuid3();
 
-    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}\\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Uuid4();
 
-    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}\\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Uuid5();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Date();
 
-    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex DateTime();
 
-    [GeneratedRegex(@"^([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Hostname();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$|^([0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\z|^([0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Mac();
 
-    [GeneratedRegex("^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HexColor();
 
-    [GeneratedRegex(@"^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)\z", RegexOptions.CultureInvariant)]
     private static partial Regex RgbColor();
 
-    [GeneratedRegex(@"^(\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\s*)+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\s*)+\z", RegexOptions.CultureInvariant)]
     private static partial Regex Duration();
 
-    [GeneratedRegex("^[0-9a-fA-F]{24}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-fA-F]{24}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex BsonObjectId();
 
-    [GeneratedRegex(@"^\d{3}[- ]?\d{2}[- ]?\d{4}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{3}[- ]?\d{2}[- ]?\d{4}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Ssn();
 
     /// <summary>Null when the format is not checked; otherwise whether <paramref name="value"/> conforms.</summary>
@@ -57,7 +57,7 @@ internal static partial class Formats
     {
         "date-time" or "datetime" => IsDateTime(value),
         "date" => Date().IsMatch(value) && System.DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-        "byte" => IsBase64(value),
+        "byte" => Objects.GoBase64.TryDecodedLength(value, out _, out _),
         "uuid" => Uuid().IsMatch(value),
         "uuid3" => Uuid3().IsMatch(value),
         "uuid4" => Uuid4().IsMatch(value),
@@ -91,12 +91,6 @@ internal static partial class Formats
                && int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) < 24
                && int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture) < 60
                && int.Parse(m.Groups[6].Value, CultureInfo.InvariantCulture) < 61;
-    }
-
-    private static bool IsBase64(string value)
-    {
-        var buffer = new byte[(value.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(value, buffer, out _);
     }
 
     private static bool IsCidr(string value)

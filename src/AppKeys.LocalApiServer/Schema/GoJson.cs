@@ -61,7 +61,11 @@ internal static class GoJson
                         WriteString(sb, v.GetValue<string>());
                         break;
                     case JsonValueKind.Number:
-                        sb.Append(v.TryGetValue<long>(out var l) ? l.ToString(CultureInfo.InvariantCulture) : GoText.FormatFloat(v.GetValue<double>()));
+                        // Through the JSON text: a JsonValue built from an int (not parsed) converts neither to long nor double.
+                        var number = v.ToJsonString();
+                        sb.Append(long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+                            ? l.ToString(CultureInfo.InvariantCulture)
+                            : GoText.FormatFloat(double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture)));
                         break;
                     default:
                         sb.Append(v.ToJsonString());

@@ -53,7 +53,7 @@ internal sealed class SchemaNode
         {
             try
             {
-                regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                regex = GoRegex.Compile(pattern, TimeSpan.FromSeconds(1));
             }
             catch (ArgumentException)
             {

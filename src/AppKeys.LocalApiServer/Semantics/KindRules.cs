@@ -52,22 +52,7 @@ public static partial class KindRules
     /// </summary>
     public static void DecodeSecretData(JsonObject candidate)
     {
-        if (candidate["data"] is JsonObject data)
-        {
-            foreach (var kv in data)
-            {
-                if (kv.Value is null)
-                {
-                    continue;
-                }
-                var text = JsonText.ScalarString(kv.Value);
-                if (kv.Value is not JsonValue || text is null || !IsBase64(text))
-                {
-                    throw StatusErrors.BadRequest(
-                        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte " + BadByte(text ?? ""));
-                }
-            }
-        }
+        CheckBase64(candidate, "data", "Secret");
         if (candidate["stringData"] is JsonObject stringData)
         {
             var target = JsonText.EnsureObject(candidate, "data");
@@ -79,24 +64,51 @@ public static partial class KindRules
         candidate.Remove("stringData");
     }
 
+    /// <summary>ConfigMap binaryData is []byte too: bad base64 fails decoding (400) as for Secret data.</summary>
+    public static void DecodeConfigMapBinaryData(JsonObject candidate) => CheckBase64(candidate, "binaryData", "ConfigMap");
+
+    private static void CheckBase64(JsonObject candidate, string field, string kind)
+    {
+        if (candidate[field] is not JsonObject map)
+        {
+            return;
+        }
+        foreach (var kv in map)
+        {
+            if (kv.Value is null)
+            {
+                continue;
+            }
+            var text = JsonText.ScalarString(kv.Value);
+            var bad = 0;
+            if (kv.Value is JsonValue && text is not null && GoBase64.TryDecodedLength(text, out _, out bad))
+            {
+                continue;
+            }
+            throw StatusErrors.BadRequest(
+                $"{kind} in version \"v1\" cannot be handled as a {kind}: illegal base64 data at input byte {bad}");
+        }
+    }
+
     private static void Secret(JsonObject? old, JsonObject candidate, List<FieldCause> errors)
     {
         if (JsonText.GetString(candidate, "type") is not { Length: > 0 })
         {
             candidate["type"] = "Opaque";
         }
+        // kube ValidateSecret: every key is a config key; the decoded values (keys not counted) total at most 1 MiB.
         var total = 0L;
         if (candidate["data"] is JsonObject data)
         {
             foreach (var kv in data)
             {
                 CheckConfigKey("data", kv.Key, errors);
-                total += kv.Key.Length + (JsonText.ScalarString(kv.Value)?.Length ?? 0) * 3L / 4;
+                total += DecodedLength(JsonText.ScalarString(kv.Value));
             }
         }
         if (total > MaxSecretBytes)
         {
-            errors.Add(new FieldCause("FieldValueTooLong", "data", $"Too long: must have at most {MaxSecretBytes} bytes"));
+            errors.Add(FieldCause.TooLong("data", MaxSecretBytes));
         }
         if (old is null)
         {
@@ -113,6 +125,9 @@ public static partial class KindRules
 
     private static void ConfigMap(JsonObject? old, JsonObject candidate, List<FieldCause> errors)
     {
+        // kube ValidateConfigMap: keys of data and binaryData are config keys; the values (data as UTF-8 bytes,
+        // binaryData decoded) total at most MaxSecretSize, reported on the whole object (field path "[]").
+        var total = 0L;
         foreach (var field in new[] { "data", "binaryData" })
         {
             if (candidate[field] is JsonObject map)
@@ -120,8 +135,14 @@ public static partial class KindRules
                 foreach (var kv in map)
                 {
                     CheckConfigKey(field, kv.Key, errors);
+                    var text = JsonText.ScalarString(kv.Value);
+                    total += field == "data" ? Encoding.UTF8.GetByteCount(text ?? "") : DecodedLength(text);
                 }
             }
+        }
+        if (total > MaxSecretBytes)
+        {
+            errors.Add(FieldCause.TooLong("[]", MaxSecretBytes));
         }
         if (old is not null)
         {
@@ -166,44 +187,54 @@ public static partial class KindRules
         }
     }
 
+    /// <summary>apimachinery <c>IsConfigMapKey</c>: one cause per problem, in its order.</summary>
     private static void CheckConfigKey(string field, string key, List<FieldCause> errors)
     {
-        if (key.Length > 253 || !ConfigKey().IsMatch(key))
+        foreach (var problem in ConfigKeyProblems(key))
         {
-            errors.Add(FieldCause.Invalid($"{field}[{key}]", key, key.Length > 253 ? "must be no more than 253 characters" : ConfigKeyMessage));
+            errors.Add(FieldCause.Invalid($"{field}[{key}]", key, problem));
         }
     }
 
-    private static bool IsBase64(string text)
+    /// <summary>The messages of apimachinery <c>IsConfigMapKey</c> for <paramref name="key"/>; empty when valid.</summary>
+    public static List<string> ConfigKeyProblems(string key)
     {
-        if (text.Length % 4 != 0)
+        var problems = new List<string>();
+        if (Encoding.UTF8.GetByteCount(key) > 253)
         {
-            return false;
+            problems.Add("must be no more than 253 characters");
         }
-        var buffer = new byte[text.Length];
-        return Convert.TryFromBase64String(text, buffer, out _);
+        if (!ConfigKey().IsMatch(key))
+        {
+            problems.Add(ConfigKeyMessage);
+        }
+        if (key == ".")
+        {
+            problems.Add("must not be '.'");
+        }
+        else if (key == "..")
+        {
+            problems.Add("must not be '..'");
+        }
+        else if (key.StartsWith("..", StringComparison.Ordinal))
+        {
+            problems.Add("must not start with '..'");
+        }
+        return problems;
     }
 
-    /// <summary>The input byte Go's base64 decoder reports for the first invalid character.</summary>
-    private static int BadByte(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            var ok = c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/';
-            if (!ok && !(c == '=' && i >= text.Length - 2))
-            {
-                return i;
-            }
-        }
-        return Math.Max(0, text.Length - (text.Length % 4 == 0 ? 1 : text.Length % 4));
-    }
+    /// <summary>The byte length of the base64 <paramref name="text"/> once decoded (already checked to be valid).</summary>
+    private static long DecodedLength(string? text) =>
+        text is not null && GoBase64.TryDecodedLength(text, out var length, out _) ? length : 0;
 
-    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
+    [GeneratedRegex("^[-._a-zA-Z0-9]+\\z")]
     private static partial Regex ConfigKey();
 
     /// <summary>True when <paramref name="r"/> is the Secret resource.</summary>
     public static bool IsSecret(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "secrets";
+
+    /// <summary>True when <paramref name="r"/> is the ConfigMap resource.</summary>
+    public static bool IsConfigMap(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "configmaps";
 
     /// <summary>True when <paramref name="r"/> is the Namespace resource.</summary>
     public static bool IsNamespace(ApiResourceInfo r) => r.Group.Length == 0 && r.Plural == "namespaces";

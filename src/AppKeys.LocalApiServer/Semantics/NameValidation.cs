@@ -67,12 +67,12 @@ public static partial class NameValidation
         return problems;
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\z")]
     private static partial Regex Subdomain();
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\z")]
     private static partial Regex Label();
 
-    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?\\z")]
     private static partial Regex Dns1035();
 }

@@ -18,9 +18,19 @@ public static class AppKeysApi
     /// <summary>Manager name used for labels and field managers.</summary>
     public const string ManagerName = "appkeys-operator";
 
-    /// <summary>Kubernetes object names (DNS-1123 subdomain).</summary>
-    public const string DnsSubdomainPattern = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    /// <summary>Kubernetes object names (DNS-1123 subdomain), as a CRD schema pattern (Go RE2: <c>$</c> is the end of text).</summary>
+    public const string DnsSubdomainPattern = DnsSubdomainStart + "$";
 
-    /// <summary>An OAuth 2.0 scope token (RFC 6749 §3.3): printable ASCII without space, quote or backslash.</summary>
-    public const string ScopePattern = @"^[\x21\x23-\x5B\x5D-\x7E]+$";
+    /// <summary>The same for .NET: its <c>$</c> also matches before a final newline, so <c>\z</c> ends it.</summary>
+    public const string DnsSubdomainDotNetPattern = DnsSubdomainStart + @"\z";
+
+    /// <summary>An OAuth 2.0 scope token (RFC 6749 §3.3): printable ASCII without space, quote or backslash (CRD pattern).</summary>
+    public const string ScopePattern = ScopeStart + "$";
+
+    /// <summary>The same for .NET (<c>\z</c>, see <see cref="DnsSubdomainDotNetPattern"/>).</summary>
+    public const string ScopeDotNetPattern = ScopeStart + @"\z";
+
+    private const string DnsSubdomainStart = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+    private const string ScopeStart = @"^[\x21\x23-\x5B\x5D-\x7E]+";
 }

@@ -33,6 +33,6 @@ public static partial class MetadataRules
     public static long AnnotationsBytes(IEnumerable<KeyValuePair<string, string>> annotations) =>
         annotations.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value));
 
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z")]
     private static partial Regex NamePart();
 }

@@ -7,6 +7,6 @@ public static partial class ObjectNames
 {
     public static bool IsValid(string? name) => name is { Length: > 0 and <= 253 } && NameRegex().IsMatch(name);
 
-    [GeneratedRegex(Apis.AppKeysApi.DnsSubdomainPattern)]
+    [GeneratedRegex(Apis.AppKeysApi.DnsSubdomainDotNetPattern)]
     private static partial Regex NameRegex();
 }

@@ -17,6 +17,6 @@ public static partial class Scopes
     public static IReadOnlyList<string> Split(string? value) =>
         [.. (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)];
 
-    [GeneratedRegex(Apis.AppKeysApi.ScopePattern)]
+    [GeneratedRegex(Apis.AppKeysApi.ScopeDotNetPattern)]
     private static partial Regex ScopeRegex();
 }

@@ -113,14 +113,15 @@ public sealed class MalformedRequestTests(ApiServerFixture fx) : IClassFixture<A
     {
         var before = await SetUpAsync();
         // Under the 3 MiB body limit but over etcd's 1.5 MiB request limit: the registry passes etcd's error through
-        // as a plain error, so kube answers 500 without a reason.
-        var value = new string('x', 2 * 1024 * 1024);
-        var body = Encoding.UTF8.GetBytes("{\"metadata\":{\"name\":\"big\"},\"data\":{\"v\":\"" + value + "\"}}");
+        // as a plain error, so kube answers 500 without a reason. (ConfigMap data is limited to 1 MiB by validation,
+        // so the bulk is 13,000 valid labels: about 1.7 MB in JSON and in kube's protobuf alike.)
+        var labels = string.Join(",", Enumerable.Range(0, 13_000).Select(i => $"\"{i:D5}{new string('k', 58)}\":\"{new string('v', 63)}\""));
+        var body = Encoding.UTF8.GetBytes("{\"metadata\":{\"name\":\"big\",\"labels\":{" + labels + "}}}");
         var (code, status) = await SendAsync(HttpMethod.Post, ConfigMaps, Json, body);
         AssertStatus("object over 1.5 MiB", status, code, 500, null, "etcdserver: request is too large");
         (code, _) = await SendAsync(HttpMethod.Get, ConfigMaps + "/big", null, null);
         Assert.Equal(404, code);
-        var patch = Encoding.UTF8.GetBytes("{\"data\":{\"v\":\"" + value + "\"}}");
+        var patch = Encoding.UTF8.GetBytes("{\"metadata\":{\"labels\":{" + labels + "}}}");
         (code, status) = await SendAsync(HttpMethod.Patch, Keep, Merge, patch);
         AssertStatus("patch over 1.5 MiB", status, code, 500, null, "etcdserver: request is too large");
         await AssertIntactAsync(before);

@@ -84,6 +84,6 @@ public static partial class ApplicationValidator
         return problems.Count == 0 ? null : new NotReady(ConditionReasons.InvalidSpec, string.Join("; ", problems));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex ThrottlingPolicyRegex();
 }
