@@ -58,10 +58,16 @@ public static class OperatorHost
         });
 
         var watched = options.WatchNamespaces.Count == 0 ? null : options.WatchNamespaces;
-        services.AddInformer<V1Alpha1Application>(o => o.Namespaces = watched);
+        // The caches hold every Application, key and managed Secret: managedFields are never read, so not kept.
+        services.AddInformer<V1Alpha1Application>(o =>
+        {
+            o.Namespaces = watched;
+            o.Transform = InformerTransforms.StripManagedFields;
+        });
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {
             o.Namespaces = watched;
+            o.Transform = InformerTransforms.StripManagedFields;
             o.Indexers[ApplicationKeyLookup.IndexName] = ApplicationKeyLookup.IndexValues;
         });
 
@@ -70,6 +76,7 @@ public static class OperatorHost
         {
             o.Namespaces = watched;
             o.LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
+            o.Transform = InformerTransforms.StripManagedFields;
         });
 
         var lookup = new ApplicationKeyLookup();

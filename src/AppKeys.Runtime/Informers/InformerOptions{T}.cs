@@ -35,6 +35,13 @@ public sealed class InformerOptions<T>
     /// <summary>Largest reconnect delay. Default 30 s.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Applied to every listed or watched object before it is cached and handed to handlers (client-go's
+    /// <c>SetTransform</c>), e.g. <see cref="InformerTransforms.StripManagedFields{T}"/> to keep the cache small.
+    /// Must return an object with the same key; may modify and return its argument.
+    /// </summary>
+    public Func<T, T>? Transform { get; set; }
+
     /// <summary>Caller-defined indexes: name → function returning the index values of an object.</summary>
     public IDictionary<string, Func<T, IEnumerable<string>>> Indexers { get; } = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal);
 }

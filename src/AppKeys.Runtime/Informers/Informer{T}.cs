@@ -203,7 +203,7 @@ public sealed class Informer<T> : IInformer<T>
         do
         {
             var page = await client.ListAsync(scope, new ListOptions(options.LabelSelector, options.FieldSelector, options.ListPageSize > 0 ? options.ListPageSize : null, next), cancellationToken);
-            items.AddRange(page.Items);
+            items.AddRange(options.Transform is { } transform ? page.Items.Select(transform) : page.Items);
             resourceVersion = page.ResourceVersion;
             next = page.Continue;
         }
@@ -263,20 +263,21 @@ public sealed class Informer<T> : IInformer<T>
 
     private void Apply(ResourceWatchEvent<T> e)
     {
+        var obj = options.Transform is { } transform ? transform(e.Object) : e.Object;
         lock (dispatchGate)
         {
             switch (e.Type)
             {
                 case WatchEventType.Added:
                 case WatchEventType.Modified:
-                    var old = store.Upsert(e.Object);
+                    var old = store.Upsert(obj);
                     Dispatch(old is null
-                        ? new InformerEvent<T>(InformerEventType.Added, e.Object, null)
-                        : new InformerEvent<T>(InformerEventType.Modified, e.Object, old));
+                        ? new InformerEvent<T>(InformerEventType.Added, obj, null)
+                        : new InformerEvent<T>(InformerEventType.Modified, obj, old));
                     break;
                 case WatchEventType.Deleted:
-                    store.Remove(ObjectKey.From(e.Object));
-                    Dispatch(new InformerEvent<T>(InformerEventType.Deleted, e.Object, null));
+                    store.Remove(ObjectKey.From(obj));
+                    Dispatch(new InformerEvent<T>(InformerEventType.Deleted, obj, null));
                     break;
                 default:
                     return;

@@ -181,4 +181,42 @@ public sealed class InformerTests : IDisposable
         stop.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task A_transform_applies_to_listed_and_watched_objects_before_they_are_cached_or_handled()
+    {
+        static V1ConfigMap WithManagedFields(V1ConfigMap cm)
+        {
+            cm.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+            return cm;
+        }
+
+        WithManagedFields(client.Put("a"));
+        var stripped = new Informer<V1ConfigMap>(client, new InformerOptions<V1ConfigMap> { Transform = InformerTransforms.StripManagedFields }, time);
+        var handled = new List<V1ConfigMap>();
+        stripped.AddHandler(e =>
+        {
+            lock (handled)
+            {
+                handled.Add(e.Object);
+            }
+        });
+        var run = stripped.RunAsync(stop.Token);
+        await stripped.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the watch starts");
+
+        client.Send(WatchEventType.Modified, WithManagedFields(FakeResourceClient.Object("a", "3")));
+        client.Send(WatchEventType.Added, WithManagedFields(FakeResourceClient.Object("b", "4")));
+        await Eventually.TrueAsync(() => { lock (handled) { return handled.Count == 3; } }, "list and watch events are handled");
+
+        lock (handled)
+        {
+            Assert.All(handled, o => Assert.Null(o.Metadata.ManagedFields));
+        }
+
+        Assert.All(stripped.Store.List(), o => Assert.Null(o.Metadata.ManagedFields));
+        Assert.Equal(["a@3", "b@4"], stripped.Store.List().Select(o => $"{o.Metadata.Name}@{o.Metadata.ResourceVersion}").Order());
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
 }
