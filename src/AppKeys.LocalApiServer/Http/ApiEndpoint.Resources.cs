@@ -40,6 +40,7 @@ internal sealed partial class ApiEndpoint
         }
         if (p.Subresource is not null
             && !(p.Subresource == "status" && r.HasStatusSubresource)
+            && !(p.Subresource == "scale" && ResourceService.HasScale(r))
             && !(p.Subresource == "finalize" && KindRules.IsNamespace(r)))
         {
             throw StatusErrors.PathNotFound();
@@ -61,6 +62,11 @@ internal sealed partial class ApiEndpoint
             || (p.Subresource is null && !r.Verbs.Contains(verb)))
         {
             throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+        }
+        if (p.Subresource == "scale")
+        {
+            await ServeScaleAsync(ctx, r, p, verb);
+            return;
         }
         var ns = p.Namespace;
         switch (verb)
