@@ -82,6 +82,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
         var dataDirectory = options.DataDirectory is { Length: > 0 } dir ? DataDirectoryFiles.EnsureDirectory(dir) : null;
 
         var authenticator = dataDirectory is null ? new TokenAuthenticator() : TokenAuthenticator.LoadOrCreate(dataDirectory);
+        authenticator.Time = options.Time;
         var adminToken = authenticator.AdminToken(options.AdminUser, ["system:masters"]);
         ServingCertificates? certificates = null;
         if (options.UseHttps)

@@ -19,6 +19,8 @@ public sealed class TokenAuthenticator
 
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, UserInfo> _tokens = new(StringComparer.Ordinal);
+    // Tokens from TokenRequest: when they expire and the audiences they were issued for (static tokens have neither).
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, IReadOnlyList<string> Audiences)> _bounds = new(StringComparer.Ordinal);
     private readonly string? _path;
     private (string User, string Token)? _admin;
 
@@ -58,6 +60,11 @@ public sealed class TokenAuthenticator
             }
             var groups = t["groups"] is JsonArray g ? g.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
             authenticator._tokens[digest] = new UserInfo(user, groups);
+            if (t["expires"] is JsonValue expires && expires.TryGetValue<long>(out var unix))
+            {
+                var audiences = t["audiences"] is JsonArray a ? a.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
+                authenticator._bounds[digest] = (DateTimeOffset.FromUnixTimeSeconds(unix), audiences);
+            }
         }
         if (JsonText.GetString(json, "admin", "user") is { } adminUser && JsonText.GetString(json, "admin", "token") is { } adminToken
             && authenticator._tokens.ContainsKey(Digest(adminToken)))
@@ -67,7 +74,19 @@ public sealed class TokenAuthenticator
         return authenticator;
     }
 
-    public string Issue(string user, IEnumerable<string>? groups)
+    /// <summary>The audience of this API server (kube-apiserver's default <c>--api-audiences</c>, its issuer).</summary>
+    public const string ApiAudience = "https://kubernetes.default.svc.cluster.local";
+
+    /// <summary>The clock expiring TokenRequest tokens.</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public string Issue(string user, IEnumerable<string>? groups) => Issue(user, groups, null);
+
+    /// <summary>
+    /// A token that expires (TokenRequest): it authenticates until its expiry, and only when its
+    /// audiences include <see cref="ApiAudience"/> (kube's service-account authenticator checks both).
+    /// </summary>
+    internal string Issue(string user, IEnumerable<string>? groups, (DateTimeOffset Expires, IReadOnlyList<string> Audiences)? bound)
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         var all = new List<string>(groups ?? []);
@@ -85,7 +104,12 @@ public sealed class TokenAuthenticator
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         lock (_gate)
         {
-            _tokens[Digest(token)] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList());
+            var digest = Digest(token);
+            _tokens[digest] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList());
+            if (bound is { } b)
+            {
+                _bounds[digest] = b;
+            }
             Save();
         }
         return token;
@@ -118,8 +142,17 @@ public sealed class TokenAuthenticator
         {
             return null;
         }
-        var token = authorizationHeader["Bearer ".Length..].Trim();
-        return _tokens.TryGetValue(Digest(token), out var user) ? user : null;
+        var digest = Digest(authorizationHeader["Bearer ".Length..].Trim());
+        if (!_tokens.TryGetValue(digest, out var user))
+        {
+            return null;
+        }
+        if (_bounds.TryGetValue(digest, out var bound)
+            && (Time.GetUtcNow() >= bound.Expires || !bound.Audiences.Contains(ApiAudience, StringComparer.Ordinal)))
+        {
+            return null;
+        }
+        return user;
     }
 
     private static string Digest(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
@@ -132,6 +165,12 @@ public sealed class TokenAuthenticator
             return;
         }
         var tokens = new JsonArray();
+        var now = Time.GetUtcNow();
+        foreach (var expired in _bounds.Where(kv => kv.Value.Expires <= now).Select(kv => kv.Key).ToList())
+        {
+            _bounds.TryRemove(expired, out _);
+            _tokens.TryRemove(expired, out _);
+        }
         foreach (var (digest, user) in _tokens.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var groups = new JsonArray();
@@ -139,7 +178,13 @@ public sealed class TokenAuthenticator
             {
                 groups.Add(g);
             }
-            tokens.Add(new JsonObject { ["sha256"] = digest, ["user"] = user.Name, ["groups"] = groups });
+            var entry = new JsonObject { ["sha256"] = digest, ["user"] = user.Name, ["groups"] = groups };
+            if (_bounds.TryGetValue(digest, out var bound))
+            {
+                entry["expires"] = bound.Expires.ToUnixTimeSeconds();
+                entry["audiences"] = new JsonArray([.. bound.Audiences.Select(a => (JsonNode)a)]);
+            }
+            tokens.Add(entry);
         }
         var json = new JsonObject { ["tokens"] = tokens };
         if (_admin is { } admin)

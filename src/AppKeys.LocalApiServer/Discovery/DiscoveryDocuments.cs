@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Semantics;
 
 namespace AppKeys.LocalApiServer.Discovery;
 
@@ -112,6 +113,19 @@ public static class DiscoveryDocuments
 
             entry["storageVersionHash"] = StorageVersionHash(r.Group, r.Version, r.Kind);
             list.Add(entry);
+            if (ResourceService.HasScale(r))
+            {
+                list.Add(new JsonObject
+                {
+                    ["name"] = r.Plural + "/scale",
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = r.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = Strings(StatusVerbs),
+                });
+            }
             if (r.HasStatusSubresource)
             {
                 list.Add(new JsonObject
@@ -194,14 +208,28 @@ public static class DiscoveryDocuments
             entry["categories"] = Strings(r.Categories);
         }
 
+        var subresources = new JsonArray();
+        if (ResourceService.HasScale(r))
+        {
+            subresources.Add(new JsonObject
+            {
+                ["subresource"] = "scale",
+                ["responseKind"] = new JsonObject { ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale" },
+                ["verbs"] = Strings(StatusVerbs),
+            });
+        }
         if (r.HasStatusSubresource)
         {
-            entry["subresources"] = new JsonArray(new JsonObject
+            subresources.Add(new JsonObject
             {
                 ["subresource"] = "status",
                 ["responseKind"] = ResponseKind(r),
                 ["verbs"] = Strings(StatusVerbs),
             });
+        }
+        if (subresources.Count > 0)
+        {
+            entry["subresources"] = subresources;
         }
 
         return entry;

@@ -40,6 +40,8 @@ internal sealed partial class ApiEndpoint
         }
         if (p.Subresource is not null
             && !(p.Subresource == "status" && r.HasStatusSubresource)
+            && !(p.Subresource == "scale" && ResourceService.HasScale(r))
+            && !(p.Subresource == "token" && r.Group.Length == 0 && r.Plural == "serviceaccounts")
             && !(p.Subresource == "finalize" && KindRules.IsNamespace(r)))
         {
             throw StatusErrors.PathNotFound();
@@ -50,17 +52,32 @@ internal sealed partial class ApiEndpoint
             ("GET", _) when watch => "watch",
             ("GET", true) => "list",
             ("POST", true) => "create",
+            ("POST", false) when p.Subresource == "token" => "create",
             ("PUT", false) => "update",
             ("PATCH", false) => "patch",
             ("DELETE", false) => "delete",
             ("DELETE", true) => "deletecollection",
             _ => null,
         };
+        if (p.Subresource == "token")
+        {
+            if (verb != "create")
+            {
+                throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+            }
+            await CreateTokenAsync(ctx, p);
+            return;
+        }
         if (verb is null || (p.Subresource is not null && verb is not ("get" or "update" or "patch"))
             || (p.Subresource == "finalize" && verb != "update")
             || (p.Subresource is null && !r.Verbs.Contains(verb)))
         {
             throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+        }
+        if (p.Subresource == "scale")
+        {
+            await ServeScaleAsync(ctx, r, p, verb);
+            return;
         }
         var ns = p.Namespace;
         switch (verb)

@@ -586,6 +586,16 @@ public sealed partial class ResourceService
             }
         }
 
+        if (subresource != "status" && !r.IsCustom)
+        {
+            // Decoding defaults the typed object (zz_generated.defaults.go) before the registry sees it.
+            BuiltInDefaults.Apply(r, candidate);
+            if (r.Group.Length == 0 && r.Plural == "services")
+            {
+                ObjectMeta.Meta(candidate)["namespace"] = ns;
+                AllocateService(r, old, candidate);
+            }
+        }
         var meta = ObjectMeta.Meta(candidate);
         meta.Remove("selfLink");
         ObjectMeta.DropEmptyFields(meta);

@@ -41,7 +41,10 @@ public class DiscoveryDocumentsTests
         var appkeys = doc["items"]![2]!;
         Assert.Equal(["v1", "v1alpha1"], appkeys["versions"]!.AsArray().Select(v => (string)v!["version"]!).ToArray());
         var deployment = doc["items"]![0]!["versions"]![0]!["resources"]![0]!;
-        AssertJsonEqual("""[{"subresource":"status","responseKind":{"group":"apps","version":"v1","kind":"Deployment"},"verbs":["get","patch","update"]}]""",
+        AssertJsonEqual("""
+            [{"subresource":"scale","responseKind":{"group":"autoscaling","version":"v1","kind":"Scale"},"verbs":["get","patch","update"]},
+             {"subresource":"status","responseKind":{"group":"apps","version":"v1","kind":"Deployment"},"verbs":["get","patch","update"]}]
+            """,
             deployment["subresources"]);
         AssertJsonEqual("""["all"]""", deployment["categories"]);
     }
@@ -58,9 +61,11 @@ public class DiscoveryDocumentsTests
             """, groups["groups"]![2]);
         var list = DiscoveryDocuments.LegacyResourceList("apps/v1", All);
         Assert.Equal("APIResourceList", (string?)list["kind"]);
-        Assert.Equal(["deployments", "deployments/status"], list["resources"]!.AsArray().Select(r => (string)r!["name"]!).ToArray());
+        Assert.Equal(["deployments", "deployments/scale", "deployments/status"], list["resources"]!.AsArray().Select(r => (string)r!["name"]!).ToArray());
         Assert.Equal(DiscoveryDocuments.StorageVersionHash("apps", "v1", "Deployment"), (string?)list["resources"]![0]!["storageVersionHash"]);
-        AssertJsonEqual("""["get","patch","update"]""", list["resources"]![1]!["verbs"]);
+        AssertJsonEqual("""{"name":"deployments/scale","singularName":"","namespaced":true,"group":"autoscaling","version":"v1","kind":"Scale","verbs":["get","patch","update"]}""",
+            list["resources"]![1]);
+        AssertJsonEqual("""["get","patch","update"]""", list["resources"]![2]!["verbs"]);
     }
 
     [Fact]

@@ -19,15 +19,20 @@ public sealed class KubectlCreateTests(KubectlFixture fx) : IClassFixture<Kubect
         Assert.Equal("Deployment", web["kind"]!.GetValue<string>());
         Assert.Equal("web", web["metadata"]!["labels"]!["app"]!.GetValue<string>());
         Assert.Equal(1, web["metadata"]!["generation"]!.GetValue<long>());
-        var spec = web["spec"]!.AsObject();
-        Assert.Equal(2, spec["replicas"]!.GetValue<int>());
-        Assert.Equal("""{"matchLabels":{"app":"web"}}""", spec["selector"]!.ToJsonString());
-        // A struct without omitempty effect in Go: an unset strategy is {} (kube then defaults it).
-        Assert.Equal("{}", spec["strategy"]!.ToJsonString());
-        Assert.False(spec.ContainsKey("minReadySeconds"));
-        Assert.False(spec.ContainsKey("paused"));
-        Assert.Equal("""{"labels":{"app":"web"}}""", spec["template"]!["metadata"]!.ToJsonString());
-        Assert.Equal("""[{"name":"nginx","image":"nginx","resources":{}}]""", spec["template"]!["spec"]!["containers"]!.ToJsonString());
+        // kube's defaulters (apps/v1 SetDefaults_Deployment, core/v1 SetDefaults_PodSpec/Container) fill what
+        // kubectl left unset; kubectl get -o json shows it with sorted keys.
+        AssertJson("""
+            {"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+             "template":{"metadata":{"labels":{"app":"web"}},
+               "spec":{"containers":[{"name":"nginx","image":"nginx","resources":{},"terminationMessagePath":"/dev/termination-log",
+                                      "terminationMessagePolicy":"File","imagePullPolicy":"Always"}],
+                       "restartPolicy":"Always","terminationGracePeriodSeconds":30,"dnsPolicy":"ClusterFirst","securityContext":{},
+                       "schedulerName":"default-scheduler"}},
+             "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":"25%"}},
+             "revisionHistoryLimit":10,"progressDeadlineSeconds":600}
+            """, web["spec"]);
+        var printed = JsonNode.Parse(await fx.OkAsync("get", "deployment", "web", "-n", ns, "-o", "json"))!;
+        AssertJson(web["spec"]!.ToJsonString(), printed["spec"]);
 
         var table = KubectlFixture.Table(await fx.OkAsync("get", "deployment", "web", "-n", ns));
         Assert.Equal("0/2", table.Single()["READY"]);
@@ -40,8 +45,10 @@ public sealed class KubectlCreateTests(KubectlFixture fx) : IClassFixture<Kubect
         await fx.OkAsync("create", "deployment", "job", "--image=busybox:1.36", "--port=8080", "-n", ns, "--", "sh", "-c", "sleep 1");
 
         var container = (await fx.GetAsync($"/apis/apps/v1/namespaces/{ns}/deployments/job"))!["spec"]!["template"]!["spec"]!["containers"]![0]!;
-        Assert.Equal("""{"name":"busybox","image":"busybox:1.36","command":["sh","-c","sleep 1"],"ports":[{"containerPort":8080}],"resources":{}}""",
-            container.ToJsonString());
+        AssertJson("""
+            {"name":"busybox","image":"busybox:1.36","command":["sh","-c","sleep 1"],"ports":[{"containerPort":8080,"protocol":"TCP"}],
+             "resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File","imagePullPolicy":"IfNotPresent"}
+            """, container);
     }
 
     [Fact]
@@ -53,12 +60,19 @@ public sealed class KubectlCreateTests(KubectlFixture fx) : IClassFixture<Kubect
 
         var web = (await fx.GetAsync($"/api/v1/namespaces/{ns}/services/web"))!;
         Assert.Equal("web", web["metadata"]!["labels"]!["app"]!.GetValue<string>());
-        Assert.Equal("""{"ports":[{"name":"80-8080","protocol":"TCP","port":80,"targetPort":8080}],"selector":{"app":"web"},"type":"ClusterIP"}""",
-            web["spec"]!.ToJsonString());
+        var clusterIp = web["spec"]!["clusterIP"]!.GetValue<string>();
+        AssertJson($$"""
+            {"ports":[{"name":"80-8080","protocol":"TCP","port":80,"targetPort":8080}],"selector":{"app":"web"},
+             "clusterIP":"{{clusterIp}}","clusterIPs":["{{clusterIp}}"],"type":"ClusterIP","sessionAffinity":"None",
+             "ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","internalTrafficPolicy":"Cluster"}
+            """, web["spec"]);
+        Assert.StartsWith("10.", clusterIp, StringComparison.Ordinal);
 
         var np = (await fx.GetAsync($"/api/v1/namespaces/{ns}/services/np"))!;
         Assert.Equal("""[{"name":"443-https","protocol":"TCP","port":443,"targetPort":"https","nodePort":30443}]""", np["spec"]!["ports"]!.ToJsonString());
         Assert.Equal("NodePort", np["spec"]!["type"]!.GetValue<string>());
+        Assert.Equal("Cluster", np["spec"]!["externalTrafficPolicy"]!.GetValue<string>());
+        Assert.NotEqual(clusterIp, np["spec"]!["clusterIP"]!.GetValue<string>());
 
         var rows = KubectlFixture.Table(await fx.OkAsync("get", "services", "-n", ns));
         Assert.Equal("443:30443/TCP", rows.Single(r => r["NAME"] == "np")["PORT(S)"]);
@@ -72,7 +86,8 @@ public sealed class KubectlCreateTests(KubectlFixture fx) : IClassFixture<Kubect
         await fx.OkAsync("create", "service", "externalname", "ext", "--external-name=db.example.com", "-n", ns);
 
         var spec = (await fx.GetAsync($"/api/v1/namespaces/{ns}/services/ext"))!["spec"]!;
-        Assert.Equal("""{"selector":{"app":"ext"},"type":"ExternalName","externalName":"db.example.com"}""", spec.ToJsonString());
+        // ExternalName services get no cluster IP, IP families nor internalTrafficPolicy.
+        AssertJson("""{"selector":{"app":"ext"},"type":"ExternalName","externalName":"db.example.com","sessionAffinity":"None"}""", spec);
     }
 
     [Fact]
@@ -105,4 +120,7 @@ public sealed class KubectlCreateTests(KubectlFixture fx) : IClassFixture<Kubect
         Assert.Null(await fx.GetAsync($"/apis/apps/v1/namespaces/{ns}/deployments/dry"));
         Assert.IsType<JsonObject>(await fx.GetAsync($"/apis/apps/v1/namespaces/{ns}/deployments"));
     }
+
+    private static void AssertJson(string expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {JsonNode.Parse(expected)!.ToJsonString()}\nactual   {actual?.ToJsonString()}");
 }
