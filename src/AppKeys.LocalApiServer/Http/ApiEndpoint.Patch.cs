@@ -64,17 +64,9 @@ internal sealed partial class ApiEndpoint
                     _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow()),
                 };
             }
-            catch (PatchException) when (mediaType == JsonPatchType)
-            {
-                // handlers/patch.go: a JSON patch that does not apply is NewGenericServerResponse(422): its own
-                // error text is not passed on (kubectl: "The request is invalid: the server rejected our request ...").
-                throw StatusErrors.GenericInvalid();
-            }
             catch (PatchException ex)
             {
-                throw ex.StatusCode == 422
-                    ? new ApiException(422, "Invalid", ex.Message, new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = ex.Message }) })
-                    : StatusErrors.BadRequest(ex.Message);
+                throw PatchFailure(ex, mediaType);
             }
             if (patched is not JsonObject result)
             {
@@ -146,4 +138,13 @@ internal sealed partial class ApiEndpoint
         Singular = "patchoptions",
         Namespaced = false,
     };
+
+    /// <summary>
+    /// The Status of a patch that does not apply. handlers/patch.go: a JSON patch is NewGenericServerResponse(422),
+    /// its own error text not passed on (kubectl: "The request is invalid: the server rejected our request ...").
+    /// </summary>
+    private static ApiException PatchFailure(PatchException ex, string mediaType) =>
+        mediaType == JsonPatchType ? StatusErrors.GenericInvalid()
+        : ex.StatusCode == 422 ? new ApiException(422, "Invalid", ex.Message, new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = ex.Message }) })
+        : StatusErrors.BadRequest(ex.Message);
 }

@@ -61,15 +61,9 @@ internal sealed partial class ApiEndpoint
                 _ => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
             };
         }
-        catch (PatchException) when (mediaType == JsonPatchType)
-        {
-            throw StatusErrors.GenericInvalid();
-        }
         catch (PatchException ex)
         {
-            throw ex.StatusCode == 422
-                ? new ApiException(422, "Invalid", ex.Message, new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = ex.Message }) })
-                : StatusErrors.BadRequest(ex.Message);
+            throw PatchFailure(ex, mediaType);
         }
         return patched as JsonObject ?? throw StatusErrors.BadRequest("the patch produced an object that is not a JSON object");
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Objects;
 
 namespace AppKeys.LocalApiServer.Semantics;
 
@@ -34,22 +35,22 @@ internal static partial class BuiltInDefaults
     /// <summary>apps/v1 SetDefaults_Deployment, then the pod template's defaults.</summary>
     private static void Deployment(JsonObject obj)
     {
-        var spec = Object(obj, "spec");
+        var spec = JsonText.EnsureObject(obj, "spec");
         SetIfNull(spec, "replicas", 1);
-        var strategy = Object(spec, "strategy");
+        var strategy = JsonText.EnsureObject(spec, "strategy");
         if (Text(strategy["type"]) is null)
         {
             strategy["type"] = "RollingUpdate";
         }
         if (Text(strategy["type"]) == "RollingUpdate")
         {
-            var rolling = Object(strategy, "rollingUpdate");
+            var rolling = JsonText.EnsureObject(strategy, "rollingUpdate");
             SetIfNull(rolling, "maxUnavailable", "25%");
             SetIfNull(rolling, "maxSurge", "25%");
         }
         SetIfNull(spec, "revisionHistoryLimit", 10);
         SetIfNull(spec, "progressDeadlineSeconds", 600);
-        PodSpec(Object(Object(spec, "template"), "spec"));
+        PodSpec(JsonText.EnsureObject(JsonText.EnsureObject(spec, "template"), "spec"));
     }
 
     /// <summary>SetDefaults_PodSpec (not SetDefaults_Pod: templates get no enableServiceLinks) and nested structs.</summary>
@@ -226,7 +227,7 @@ internal static partial class BuiltInDefaults
     /// <summary>core/v1 SetDefaults_Service (cluster IPs and node ports are allocated by ResourceService.AllocateService).</summary>
     private static void Service(JsonObject obj)
     {
-        var spec = Object(obj, "spec");
+        var spec = JsonText.EnsureObject(obj, "spec");
         SetIfEmpty(spec, "sessionAffinity", "None");
         if (Text(spec["sessionAffinity"]) == "None")
         {
@@ -266,17 +267,6 @@ internal static partial class BuiltInDefaults
         {
             SetIfNull(spec, "allocateLoadBalancerNodePorts", true);
         }
-    }
-
-    private static JsonObject Object(JsonObject parent, string key)
-    {
-        if (parent[key] is JsonObject o)
-        {
-            return o;
-        }
-        var created = new JsonObject();
-        parent[key] = created;
-        return created;
     }
 
     private static string? Text(JsonNode? node) =>
