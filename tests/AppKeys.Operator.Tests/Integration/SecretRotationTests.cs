@@ -8,7 +8,7 @@ namespace AppKeys.Operator.Tests.Integration;
 public sealed class SecretRotationTests(OperatorFixture f)
 {
     // Short enough to keep the test quick, long enough for the key's new token to be written well within it.
-    private const int GracePeriodSeconds = 5;
+    private const int GracePeriodSeconds = 10;
 
     [Fact]
     public async Task A_regenerated_secret_and_its_predecessor_are_both_served_until_the_grace_period_ends()
