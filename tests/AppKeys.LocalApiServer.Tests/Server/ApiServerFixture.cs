@@ -47,6 +47,45 @@ public sealed class ApiServerFixture : IAsyncLifetime
     }
 
     /// <summary>Sends a request with a JSON (or raw) body and returns status and parsed body.</summary>
+    /// <summary>
+    /// Creates a namespaced CRD <c>{plural}.{group}</c> served at v1 in a fresh group and returns the group.
+    /// <paramref name="schema"/> is the version's openAPIV3Schema (JSON); preserve-unknown-fields when null.
+    /// </summary>
+    public async Task<string> CreateCrdAsync(string kind, string? schema = null, bool statusSubresource = false)
+    {
+        var group = "g" + Guid.NewGuid().ToString("N")[..8] + ".example.com";
+        var singular = kind.ToLowerInvariant();
+        var plural = singular + "s";
+        var version = new JsonObject
+        {
+            ["name"] = "v1",
+            ["served"] = true,
+            ["storage"] = true,
+            ["schema"] = new JsonObject { ["openAPIV3Schema"] = JsonNode.Parse(schema ?? """{"type":"object","x-kubernetes-preserve-unknown-fields":true}""") },
+        };
+        if (statusSubresource)
+        {
+            version["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        }
+
+        var crd = new JsonObject
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new JsonObject { ["name"] = $"{plural}.{group}" },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = group,
+                ["scope"] = "Namespaced",
+                ["names"] = new JsonObject { ["plural"] = plural, ["singular"] = singular, ["kind"] = kind },
+                ["versions"] = new JsonArray(version),
+            },
+        };
+        var (code, body, _) = await SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd.ToJsonString());
+        Assert.True(code == 201, body?.ToJsonString());
+        return group;
+    }
+
     public async Task<(int Code, JsonNode? Body, HttpResponseMessage Response)> SendAsync(
         HttpMethod method, string path, string? body = null, string contentType = "application/json", string? accept = null)
     {

@@ -126,14 +126,9 @@ public sealed class LabelAnnotationValidationTests(ApiServerFixture fx) : IClass
     [Fact]
     public async Task Custom_resources_and_cluster_scoped_kinds_are_validated()
     {
-        var group = "g" + Guid.NewGuid().ToString("N")[..8] + ".example.com";
-        var (code, body, _) = await fx.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", """
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.GROUP"},
-             "spec":{"group":"GROUP","scope":"Namespaced","names":{"plural":"gadgets","singular":"gadget","kind":"Gadget"},
-               "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
-                 "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
-            """.Replace("GROUP", group, StringComparison.Ordinal));
-        Assert.True(code == 201, body?.ToJsonString());
+        var group = await fx.CreateCrdAsync("Gadget", statusSubresource: true);
+        int code;
+        JsonNode? body;
         var ns = await fx.NewNamespaceAsync();
         var gadgets = $"/apis/{group}/v1/namespaces/{ns}/gadgets";
 

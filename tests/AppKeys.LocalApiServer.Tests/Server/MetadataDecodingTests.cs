@@ -96,14 +96,9 @@ public sealed class MetadataDecodingTests(ApiServerFixture fx) : IClassFixture<A
     [Fact]
     public async Task A_custom_resource_decodes_metadata_alone_with_sorted_keys()
     {
-        var group = "g" + Guid.NewGuid().ToString("N")[..8] + ".example.com";
-        var (code, body, _) = await fx.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", """
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gizmos.GROUP"},
-             "spec":{"group":"GROUP","scope":"Namespaced","names":{"plural":"gizmos","singular":"gizmo","kind":"Gizmo"},
-               "versions":[{"name":"v1","served":true,"storage":true,
-                 "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
-            """.Replace("GROUP", group, StringComparison.Ordinal));
-        Assert.True(code == 201, body?.ToJsonString());
+        var group = await fx.CreateCrdAsync("Gizmo");
+        int code;
+        JsonNode? body;
         var ns = await fx.NewNamespaceAsync();
         var gizmos = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
         string Gizmo(string metadata) =>
