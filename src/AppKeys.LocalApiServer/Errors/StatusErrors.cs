@@ -42,6 +42,31 @@ public static class StatusErrors
         return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {aggregate}", details);
     }
 
+    /// <summary>
+    /// apiserver <c>internal.NewConflictError</c>: one <c>FieldManagerConflict</c> cause per conflict, and a message
+    /// naming the single conflict or grouping several by manager (managers already sorted, printed as kube does).
+    /// </summary>
+    public static ApiException ApplyConflict(IReadOnlyList<(string Manager, string Path)> conflicts)
+    {
+        var causes = new JsonArray();
+        foreach (var (manager, path) in conflicts)
+        {
+            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = "conflict with " + manager, ["field"] = path });
+        }
+        string message;
+        if (conflicts.Count == 1)
+        {
+            message = $"Apply failed with 1 conflict: conflict with {conflicts[0].Manager}: {conflicts[0].Path}";
+        }
+        else
+        {
+            var lines = conflicts.GroupBy(c => c.Manager, StringComparer.Ordinal)
+                .SelectMany(g => g.Select(c => "- " + c.Path).Prepend($"conflicts with {g.Key}:"));
+            message = $"Apply failed with {conflicts.Count} conflicts: {string.Join("\n", lines)}";
+        }
+        return new ApiException(409, "Conflict", message, new JsonObject { ["causes"] = causes });
+    }
+
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
     public static ApiException Expired(string message) => new(410, "Expired", message);

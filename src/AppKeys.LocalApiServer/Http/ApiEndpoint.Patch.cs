@@ -61,7 +61,8 @@ internal sealed partial class ApiEndpoint
                     JsonPatchType => JsonPatch.Apply(current!, patchDoc.DeepClone()),
                     StrategicPatchType => StrategicMergePatch.Apply(current!, patchDoc.DeepClone(), r),
                     MergePatchType => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
-                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow()),
+                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow(),
+                        options.Force),
                 };
             }
             catch (PatchException ex)

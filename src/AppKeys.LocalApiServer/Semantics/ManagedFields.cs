@@ -5,7 +5,9 @@ namespace AppKeys.LocalApiServer.Semantics;
 
 /// <summary>
 /// An approximation of kube's field manager: one <c>managedFields</c> entry per (manager, operation) whose
-/// <c>fieldsV1</c> lists the fields of what that manager last sent. No ownership conflicts are computed.
+/// <c>fieldsV1</c> lists the fields of what that manager last sent. As structured-merge-diff's
+/// <c>Updater.Update</c> (a forced update), the fields a write changes are taken away from the other managers,
+/// and a manager left with no field loses its entry.
 /// </summary>
 public static class ManagedFields
 {
@@ -27,10 +29,20 @@ public static class ManagedFields
                 var sameManager = JsonText.GetString(e, "manager") == manager
                     && JsonText.GetString(e, "operation") == operation
                     && (JsonText.GetString(e, "subresource") ?? "") == (subresource ?? "");
-                if (!sameManager)
+                if (sameManager)
                 {
-                    entries.Add(e.DeepClone());
+                    continue;
                 }
+                var copy = (JsonObject)e.DeepClone();
+                if (copy["fieldsV1"] is JsonObject set && set.Count > 0)
+                {
+                    Disown(set, previous, target);
+                    if (set.Count == 0)
+                    {
+                        continue;
+                    }
+                }
+                entries.Add(copy);
             }
         }
         var fields = FieldSet(sent, isRoot: true);
@@ -60,6 +72,77 @@ public static class ManagedFields
         {
             meta["managedFields"] = entries;
         }
+    }
+
+    /// <summary>
+    /// Removes from a <c>fieldsV1</c> set the members whose value differs between <paramref name="before"/> and
+    /// <paramref name="after"/> (an element marker <c>.</c> when the element appears or disappears), and the parents
+    /// this leaves empty.
+    /// </summary>
+    internal static void Disown(JsonObject set, JsonNode? before, JsonNode? after)
+    {
+        foreach (var key in set.Select(kv => kv.Key).ToList())
+        {
+            if (key == ".")
+            {
+                if ((before is null) != (after is null))
+                {
+                    set.Remove(key);
+                }
+                continue;
+            }
+            var b = Step(before, key);
+            var a = Step(after, key);
+            if (set[key] is JsonObject { Count: > 0 } child)
+            {
+                Disown(child, b, a);
+                if (child.Count == 0)
+                {
+                    set.Remove(key);
+                }
+            }
+            else if (!JsonNode.DeepEquals(b, a))
+            {
+                set.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The value a <c>fieldsV1</c> key names inside <paramref name="node"/> (f:, k:, v:, i:).</summary>
+    private static JsonNode? Step(JsonNode? node, string key)
+    {
+        if (key.StartsWith("f:", StringComparison.Ordinal))
+        {
+            return node is JsonObject o ? o[key[2..]] : null;
+        }
+        if (node is not JsonArray list)
+        {
+            return null;
+        }
+        if (key.StartsWith("i:", StringComparison.Ordinal))
+        {
+            return int.TryParse(key[2..], System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < list.Count
+                ? list[i]
+                : null;
+        }
+        JsonNode? wanted;
+        try
+        {
+            wanted = JsonNode.Parse(key[2..]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        if (key.StartsWith("v:", StringComparison.Ordinal))
+        {
+            return list.FirstOrDefault(e => JsonNode.DeepEquals(e, wanted));
+        }
+        if (key.StartsWith("k:", StringComparison.Ordinal) && wanted is JsonObject keyFields)
+        {
+            return list.OfType<JsonObject>().FirstOrDefault(e => keyFields.All(kv => JsonNode.DeepEquals(e[kv.Key], kv.Value)));
+        }
+        return null;
     }
 
     private static JsonObject FieldSet(JsonObject obj, bool isRoot)

@@ -739,7 +739,18 @@ public sealed partial class ResourceService
         {
             var m = ObjectMeta.Meta(o);
             m.Remove("resourceVersion");
-            m.Remove("managedFields");
+            // As kube's IgnoreManagedFieldsTimestampsTransformer: a write that changes only managedFields times is
+            // a no-op, one that changes who owns what (a new manager co-owning the same values) is not.
+            // Entries are compared regardless of their order (a rewritten entry moves to the end).
+            if (m["managedFields"] is JsonArray managed)
+            {
+                var entries = managed.Select(e => e?.DeepClone()).ToList();
+                foreach (var entry in entries.OfType<JsonObject>())
+                {
+                    entry.Remove("time");
+                }
+                m["managedFields"] = new JsonArray([.. entries.OrderBy(e => e?.ToJsonString(), StringComparer.Ordinal)]);
+            }
         }
         return JsonNode.DeepEquals(a, b);
     }

@@ -104,16 +104,39 @@ public sealed class KubectlApplyTests(KubectlFixture fx) : IClassFixture<Kubectl
         var ns = await fx.NewNamespaceAsync();
         var manifest = KubectlFixture.Widget(ns, "w1", 3, "red");
         Assert.Equal("widget.example.com/w1 serverside-applied\n", await fx.OkStdinAsync(manifest, "apply", "--server-side", "-f", "-"));
+        // The same values: "ci" co-owns the fields, no conflict.
         Assert.Equal("widget.example.com/w1 serverside-applied\n",
-            await fx.OkStdinAsync(KubectlFixture.Widget(ns, "w1", 5, "red"), "apply", "--server-side", "--field-manager=ci", "-f", "-"));
+            await fx.OkStdinAsync(manifest, "apply", "--server-side", "--field-manager=ci", "-f", "-"));
         var w = await fx.GetAsync($"/apis/example.com/v1/namespaces/{ns}/widgets/w1");
-        Assert.Equal(5, w!["spec"]!["size"]!.GetValue<int>());
-        var managers = w["metadata"]!["managedFields"]!.AsArray()
+        var managers = w!["metadata"]!["managedFields"]!.AsArray()
             .Select(m => (m!["manager"]!.GetValue<string>(), m["operation"]!.GetValue<string>())).ToList();
-        Assert.Contains(("kubectl", "Apply"), managers);
-        Assert.Contains(("ci", "Apply"), managers);
+        Assert.Equal([("kubectl", "Apply"), ("ci", "Apply")], managers);
         // Server-side apply never writes the client-side annotation.
         Assert.Null(w["metadata"]!["annotations"]?["kubectl.kubernetes.io/last-applied-configuration"]);
+    }
+
+    [Fact]
+    public async Task Server_side_apply_of_a_field_another_manager_owns_conflicts_unless_forced()
+    {
+        var ns = await fx.NewNamespaceAsync();
+        await fx.OkStdinAsync(KubectlFixture.Widget(ns, "w1", 3, "red"), "apply", "--server-side", "--field-manager=a", "-f", "-");
+        var changed = KubectlFixture.Widget(ns, "w1", 5, "red");
+        var r = await fx.Kubectl.RunAsync(["apply", "--server-side", "--field-manager=b", "-f", "-"], changed);
+        Assert.NotEqual(0, r.ExitCode);
+        // kube answers 409 "Apply failed with 1 conflict: ..." and kubectl appends its advice (cmd/apply/apply.go).
+        Assert.StartsWith("error: Apply failed with 1 conflict: conflict with \"a\": .spec.size\n"
+            + "Please review the fields above--they currently have other managers.", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--force-conflicts", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, (await fx.GetAsync($"/apis/example.com/v1/namespaces/{ns}/widgets/w1"))!["spec"]!["size"]!.GetValue<int>());
+
+        Assert.Equal("widget.example.com/w1 serverside-applied\n",
+            await fx.OkStdinAsync(changed, "apply", "--server-side", "--field-manager=b", "--force-conflicts", "-f", "-"));
+        var yaml = await fx.OkAsync("get", "widgets", "w1", "-n", ns, "-o", "yaml", "--show-managed-fields");
+        // "a" keeps only the field it still shares (color); "b" owns both.
+        Assert.Contains("    fieldsV1:\n      f:spec:\n        f:color: {}\n    manager: a\n    operation: Apply\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("    fieldsV1:\n      f:spec:\n        f:color: {}\n        f:size: {}\n    manager: b\n    operation: Apply\n",
+            yaml, StringComparison.Ordinal);
+        Assert.Contains("  size: 5\n", yaml, StringComparison.Ordinal);
     }
 
     [Fact]

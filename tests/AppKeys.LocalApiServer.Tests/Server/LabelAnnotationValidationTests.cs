@@ -80,12 +80,13 @@ public sealed class LabelAnnotationValidationTests(ApiServerFixture fx) : IClass
 
     public static TheoryData<string, string, string, string> UpdateVerbs() => new()
     {
-        // verb, content type, body (labels "-bad"), field manager query
+        // verb, content type, body (labels "-bad"), field manager query (apply forces: the label belongs to the
+        // creator, and kube reports the conflict before validating)
         { "PUT", "application/json", """{"metadata":{"name":"c1","labels":{"tier":"-bad"}},"data":{"k":"v"}}""", "" },
         { "PATCH", Merge, """{"metadata":{"labels":{"tier":"-bad"}}}""", "" },
         { "PATCH", Strategic, """{"metadata":{"labels":{"tier":"-bad"}}}""", "" },
         { "PATCH", JsonPatch, """[{"op":"add","path":"/metadata/labels/tier","value":"-bad"}]""", "" },
-        { "PATCH", Apply, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n  labels:\n    tier: \"-bad\"\n", "?fieldManager=test" },
+        { "PATCH", Apply, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n  labels:\n    tier: \"-bad\"\n", "?fieldManager=test&force=true" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 
@@ -100,6 +101,49 @@ public sealed class PatchTests(ApiServerFixture fx) : IClassFixture<ApiServerFix
         Assert.Equal(200, code);
         Assert.Equal("2", body!["data"]!["b"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Server_side_apply_conflicts_with_another_manager_unless_forced()
+    {
+        var ns = await fx.NewNamespaceAsync();
+        var path = $"/api/v1/namespaces/{ns}/configmaps/owned";
+        const string Apply = "application/apply-patch+yaml";
+        static string Cm(string value) => $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"owned"},"data":{"k":"{{{value}}}"}}""";
+        var (code, _, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=a", Cm("1"), Apply);
+        Assert.Equal(201, code);
+
+        (code, var body, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=b", Cm("2"), Apply);
+        Assert.Equal(409, code);
+        Assert.Equal("Conflict", body!["reason"]!.GetValue<string>());
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"a\": .data.k", body["message"]!.GetValue<string>());
+        var cause = Assert.Single(body["details"]!["causes"]!.AsArray())!;
+        Assert.Equal(("FieldManagerConflict", "conflict with \"a\"", ".data.k"),
+            (cause["reason"]!.GetValue<string>(), cause["message"]!.GetValue<string>(), cause["field"]!.GetValue<string>()));
+
+        // The same value is no conflict: both managers own the field.
+        (code, body, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=b", Cm("1"), Apply);
+        Assert.Equal(200, code);
+        Assert.Equal(["a", "b"], Owners(body!, "f:k"));
+
+        // A merge patch makes "c" (Update) the owner; "a" and "b" lose the field and, left with nothing, their entries.
+        (code, body, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=c", """{"data":{"k":"9"}}""", "application/merge-patch+json");
+        Assert.Equal(200, code);
+        Assert.Equal(["c"], body!["metadata"]!["managedFields"]!.AsArray().Select(m => m!["manager"]!.GetValue<string>()).ToArray());
+        (code, body, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=b", Cm("2"), Apply);
+        Assert.Equal(409, code);
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"c\" using v1: .data.k", body!["message"]!.GetValue<string>());
+
+        (code, body, _) = await fx.SendAsync(HttpMethod.Patch, path + "?fieldManager=b&force=true", Cm("2"), Apply);
+        Assert.Equal(200, code);
+        Assert.Equal("2", body!["data"]!["k"]!.GetValue<string>());
+        Assert.DoesNotContain("c", Owners(body, "f:k"));
+        Assert.Contains("b", Owners(body, "f:k"));
+    }
+
+    private static string[] Owners(JsonNode obj, string field) =>
+        [.. obj["metadata"]!["managedFields"]!.AsArray()
+            .Where(m => m!["fieldsV1"]?["f:data"]?[field] is not null)
+            .Select(m => m!["manager"]!.GetValue<string>())];
 
     [Fact]
     public async Task Status_patch_changes_only_status()
