@@ -53,8 +53,8 @@ publish: ## Publish the operator as the Dockerfile does (framework-dependent, Re
 	$(DOTNET) publish $(OPERATOR_PROJECT) -c Release --no-restore -p:UseAppHost=false -o $(PUBLISH_DIR)
 
 .PHONY: run
-run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig; DATA_DIR=dir keeps state)
-	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local $(if $(DATA_DIR),--local-data-dir $(DATA_DIR))
+run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig; DATA_DIR=dir keeps state; RBAC=1 runs it under config/rbac)
+	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local $(if $(DATA_DIR),--local-data-dir $(DATA_DIR)) $(if $(RBAC),--local-rbac)
 
 .PHONY: apiserver
 apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig path; KUBECONFIG_OUT, DATA_DIR=dir keeps state, ARGS="--port N")

@@ -58,6 +58,15 @@ public sealed class OperatorOptions
     /// </summary>
     public string? LocalDataDirectory { get; set; }
 
+    /// <summary>
+    /// With <see cref="Local"/>: the local API server enforces RBAC, config/rbac is applied, and the operator runs as
+    /// its ServiceAccount.
+    /// </summary>
+    public bool LocalRbac { get; set; }
+
+    /// <summary>The kustomization whose RBAC objects <see cref="LocalRbac"/> applies.</summary>
+    public string RbacDirectory { get; set; } = "config/rbac";
+
     /// <summary>Leader-election identity; default POD_NAME, else host name plus a random suffix.</summary>
     public string? Identity { get; set; }
 }

@@ -25,6 +25,8 @@ public static class OperatorOptionsParser
           --samples DIR / --crds DIR  manifests used by --local (default config/samples, config/crd/bases)
           --local-data-dir DIR        with --local: keep the local API server's state in DIR across runs
                                       (default: in memory, lost at exit)
+          --local-rbac                with --local: enforce RBAC, apply config/rbac and run the operator as its
+                                      ServiceAccount, as in a cluster (--rbac DIR: another kustomization)
         """;
 
     public static OperatorOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
@@ -111,6 +113,10 @@ public static class OperatorOptionsParser
                 case "workers": options.Workers = ParseInt(name, Value(), 1, 64); break;
                 case "samples": options.SamplesDirectory = Value(); break;
                 case "crds": options.CrdDirectory = Value(); break;
+                case "rbac": options.RbacDirectory = Value(); break;
+                case "local-rbac":
+                    options.LocalRbac = eq > 0 ? ParseBool(name, Value()) : true;
+                    break;
                 case "local-data-dir":
                     options.LocalDataDirectory = Value() is { Length: > 0 } dir ? dir : throw new ArgumentException("--local-data-dir must not be empty");
                     break;

@@ -71,6 +71,65 @@ public static class ManifestInstaller
         return applied;
     }
 
+    /// <summary>The objects a kustomization lists, in its order (its <c>resources</c> files; nested kustomizations are not followed).</summary>
+    public static IReadOnlyList<JsonObject> ReadKustomization(string directory)
+    {
+        var kustomization = YamlManifests.ReadDocuments(File.ReadAllText(Path.Combine(directory, "kustomization.yaml"))).Single();
+        return [.. (kustomization["resources"] as JsonArray ?? [])
+            .Select(r => (string)r!)
+            .SelectMany(f => YamlManifests.ReadDocuments(File.ReadAllText(Path.Combine(directory, f))))];
+    }
+
+    /// <summary>Creates, or replaces when they exist, ServiceAccounts and RBAC objects (what config/rbac holds).</summary>
+    public static async Task ApplyRbacAsync(IKubernetes client, IEnumerable<JsonObject> objects, CancellationToken cancellationToken)
+    {
+        foreach (var document in objects)
+        {
+            var ns = document["metadata"]?["namespace"]?.GetValue<string>();
+            var name = document["metadata"]?["name"]?.GetValue<string>() ?? throw new InvalidOperationException("an RBAC object has no name");
+            switch (document["kind"]?.GetValue<string>())
+            {
+                case "ServiceAccount":
+                    await CreateOrReplaceAsync(
+                        YamlManifests.Deserialize<V1ServiceAccount>(document),
+                        o => client.CoreV1.CreateNamespacedServiceAccountAsync(o, ns, cancellationToken: cancellationToken),
+                        () => client.CoreV1.ReadNamespacedServiceAccountAsync(name, ns, cancellationToken: cancellationToken),
+                        o => client.CoreV1.ReplaceNamespacedServiceAccountAsync(o, name, ns, cancellationToken: cancellationToken));
+                    break;
+                case "Role":
+                    await CreateOrReplaceAsync(
+                        YamlManifests.Deserialize<V1Role>(document),
+                        o => client.RbacAuthorizationV1.CreateNamespacedRoleAsync(o, ns, cancellationToken: cancellationToken),
+                        () => client.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken),
+                        o => client.RbacAuthorizationV1.ReplaceNamespacedRoleAsync(o, name, ns, cancellationToken: cancellationToken));
+                    break;
+                case "RoleBinding":
+                    await CreateOrReplaceAsync(
+                        YamlManifests.Deserialize<V1RoleBinding>(document),
+                        o => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(o, ns, cancellationToken: cancellationToken),
+                        () => client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken),
+                        o => client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(o, name, ns, cancellationToken: cancellationToken));
+                    break;
+                case "ClusterRole":
+                    await CreateOrReplaceAsync(
+                        YamlManifests.Deserialize<V1ClusterRole>(document),
+                        o => client.RbacAuthorizationV1.CreateClusterRoleAsync(o, cancellationToken: cancellationToken),
+                        () => client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: cancellationToken),
+                        o => client.RbacAuthorizationV1.ReplaceClusterRoleAsync(o, name, cancellationToken: cancellationToken));
+                    break;
+                case "ClusterRoleBinding":
+                    await CreateOrReplaceAsync(
+                        YamlManifests.Deserialize<V1ClusterRoleBinding>(document),
+                        o => client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(o, cancellationToken: cancellationToken),
+                        () => client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken),
+                        o => client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(o, name, cancellationToken: cancellationToken));
+                    break;
+                case var kind:
+                    throw new InvalidOperationException($"only ServiceAccounts and RBAC objects are applied here, not {kind} {name}");
+            }
+        }
+    }
+
     public static async Task EnsureNamespaceAsync(IKubernetes client, string name, CancellationToken cancellationToken)
     {
         try
@@ -79,6 +138,20 @@ public static class ManifestInstaller
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
+        }
+    }
+
+    private static async Task CreateOrReplaceAsync<T>(T obj, Func<T, Task<T>> create, Func<Task<T>> read, Func<T, Task<T>> replace)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        try
+        {
+            await create(obj);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            obj.Metadata.ResourceVersion = (await read()).Metadata.ResourceVersion;
+            await replace(obj);
         }
     }
 

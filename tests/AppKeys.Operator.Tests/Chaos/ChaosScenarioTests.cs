@@ -81,7 +81,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         secrets = new ResourceClient<V1Secret>(transport);
         await ManifestInstaller.InstallCrdsAsync(client, RepositoryRoot.Combine("config", "crd", "bases"), stop.Token);
         await ManifestInstaller.EnsureNamespaceAsync(client, ChaosWorld.OperatorNamespace, stop.Token);
-        await OperatorRbac.CreateAsync(client, OperatorRbac.Load().Objects);
+        await ManifestInstaller.ApplyRbacAsync(client, OperatorRbac.Load().Objects, stop.Token);
         operatorToken = server.IssueToken(OperatorRbac.User);
         for (var n = 0; n < Namespaces; n++)
         {

@@ -25,6 +25,14 @@ public class OperatorOptionsParserTests
     }
 
     [Fact]
+    public void Local_rbac_is_a_switch()
+    {
+        Assert.False(Parse(["--local"]).LocalRbac);
+        Assert.True(Parse(["--local", "--local-rbac"]).LocalRbac);
+        Assert.False(Parse(["--local", "--local-rbac=false"]).LocalRbac);
+    }
+
+    [Fact]
     public void Local_data_dir_keeps_the_local_servers_state() =>
         Assert.Equal(".local/data", Parse(["--local", "--local-data-dir", ".local/data"]).LocalDataDirectory);
 

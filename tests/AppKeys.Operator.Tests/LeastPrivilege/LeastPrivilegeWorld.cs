@@ -109,7 +109,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
             await ManifestInstaller.InstallCrdsAsync(admin, RepositoryRoot.Combine("config", "crd", "bases"), CancellationToken.None);
             await ManifestInstaller.EnsureNamespaceAsync(admin, OperatorNamespace, CancellationToken.None);
             await ManifestInstaller.EnsureNamespaceAsync(admin, Namespace, CancellationToken.None);
-            await OperatorRbac.CreateAsync(admin, rbac);
+            await ManifestInstaller.ApplyRbacAsync(admin, rbac, CancellationToken.None);
 
             // Exactly the operator's ServiceAccount identity, as the kubelet-mounted token would authenticate it.
             var operatorConfig = new KubernetesClientConfiguration

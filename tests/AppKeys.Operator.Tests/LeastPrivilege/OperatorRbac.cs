@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Objects;
+using AppKeys.Operator.Local;
 using AppKeys.Operator.Tests.TestSupport;
-using k8s;
-using k8s.Models;
 
 namespace AppKeys.Operator.Tests.LeastPrivilege;
 
@@ -33,48 +31,7 @@ public sealed class OperatorRbac
     /// <summary>Every object of config/rbac, in kustomization order.</summary>
     public IReadOnlyList<JsonObject> Objects { get; }
 
-    public static OperatorRbac Load()
-    {
-        var dir = RepositoryRoot.Combine("config", "rbac");
-        var kustomization = (JsonObject)YamlToJson.Convert(File.ReadAllText(Path.Combine(dir, "kustomization.yaml")))!;
-        var objects = new List<JsonObject>();
-        foreach (var file in kustomization["resources"]!.AsArray().Select(f => (string)f!))
-        {
-            objects.AddRange(YamlToJson.ConvertAll(File.ReadAllText(Path.Combine(dir, file))).OfType<JsonObject>());
-        }
-
-        return new OperatorRbac(objects);
-    }
-
-    /// <summary>Creates <paramref name="objects"/> (config/rbac's kinds) with the admin client.</summary>
-    public static async Task CreateAsync(Kubernetes admin, IEnumerable<JsonObject> objects)
-    {
-        foreach (var obj in objects)
-        {
-            var json = obj.ToJsonString();
-            var ns = (string?)obj["metadata"]!["namespace"];
-            switch ((string?)obj["kind"])
-            {
-                case "ServiceAccount":
-                    await admin.CoreV1.CreateNamespacedServiceAccountAsync(KubernetesJson.Deserialize<V1ServiceAccount>(json), ns);
-                    break;
-                case "Role":
-                    await admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(KubernetesJson.Deserialize<V1Role>(json), ns);
-                    break;
-                case "RoleBinding":
-                    await admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(KubernetesJson.Deserialize<V1RoleBinding>(json), ns);
-                    break;
-                case "ClusterRole":
-                    await admin.RbacAuthorizationV1.CreateClusterRoleAsync(KubernetesJson.Deserialize<V1ClusterRole>(json));
-                    break;
-                case "ClusterRoleBinding":
-                    await admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(KubernetesJson.Deserialize<V1ClusterRoleBinding>(json));
-                    break;
-                case var kind:
-                    throw new InvalidOperationException($"config/rbac holds a {kind}, which the tests do not know how to create");
-            }
-        }
-    }
+    public static OperatorRbac Load() => new(ManifestInstaller.ReadKustomization(RepositoryRoot.Combine("config", "rbac")));
 
     /// <summary>Every permission the operator's ServiceAccount is granted, one per (rule, resource, verb).</summary>
     public IReadOnlyList<Permission> Permissions()
