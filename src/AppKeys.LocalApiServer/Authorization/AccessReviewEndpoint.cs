@@ -27,7 +27,8 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
         }
         try
         {
-            var user = authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString()) ?? throw StatusErrors.Unauthorized();
+            var requester = authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString()) ?? throw StatusErrors.Unauthorized();
+            var user = Impersonation.Resolve(ctx.Request.Headers, requester, authorizer, path);
             ctx.Items[UserInfo.HttpContextKey] = user;
             var self = new AuthorizationAttributes(user, "create", true, "authorization.k8s.io", "v1", resource, null, null, null, path);
             var decision = authorizer.Authorize(self);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Semantics;
@@ -69,8 +70,9 @@ internal sealed partial class ApiEndpoint
             return;
         }
 
-        var user = _authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString())
+        var requester = _authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString())
             ?? throw StatusErrors.Unauthorized();
+        var user = Impersonation.Resolve(ctx.Request.Headers, requester, _authorizer, path);
         ctx.Items[UserInfo.HttpContextKey] = user;
 
         if (segments.Length == 0)

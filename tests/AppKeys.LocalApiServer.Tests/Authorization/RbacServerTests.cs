@@ -280,4 +280,34 @@ public sealed class RbacServerTests(RbacServerFixture fx) : IClassFixture<RbacSe
         using var watch = await http.GetAsync(new Uri($"/api/v1/namespaces/{ns}/configmaps?watch=true&fieldSelector=metadata.name%3Done&timeoutSeconds=1", UriKind.Relative));
         Assert.Equal(200, (int)watch.StatusCode);
     }
+
+    [Fact]
+    public async Task Impersonation_acts_as_the_named_user_and_needs_the_impersonate_verb()
+    {
+        var (ns, user) = await NewServiceAccountAsync();
+
+        // The admin (system:masters) may impersonate: kubectl --as answers for the ServiceAccount, not the admin.
+        var asSa = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
+        Assert.True(asSa.ExitCode == 1 && asSa.Stdout.Trim().StartsWith("no", StringComparison.Ordinal), $"exit {asSa.ExitCode}: {asSa.Stdout} {asSa.Stderr}");
+        var get = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "get", "secrets", "-n", ns, $"--as={user}");
+        Assert.NotEqual(0, get.ExitCode);
+        Assert.Contains($"secrets is forbidden: User \"{user}\" cannot list resource \"secrets\" in API group \"\" in the namespace \"{ns}\"", get.Stderr, StringComparison.Ordinal);
+        await BindAsync(ns, "editor", "ClusterRole", "edit");
+        var yes = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
+        Assert.True(yes.ExitCode == 0, $"exit {yes.ExitCode}: {yes.Stdout} {yes.Stderr}");
+
+        // A ServiceAccount may not impersonate unless granted the verb on that very user.
+        using var http = fx.HttpFor(user);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps");
+        request.Headers.Add("Impersonate-User", "someone");
+        using var denied = await http.SendAsync(request);
+        Assert.Equal(403, (int)denied.StatusCode);
+        Assert.Equal($"users \"someone\" is forbidden: User \"{user}\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
+            JsonNode.Parse(await denied.Content.ReadAsStringAsync())!["message"]!.GetValue<string>());
+
+        using var groupsOnly = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps");
+        groupsOnly.Headers.Add("Impersonate-Group", "system:masters");
+        using var bad = await http.SendAsync(groupsOnly);
+        Assert.Equal(400, (int)bad.StatusCode);
+    }
 }
