@@ -115,23 +115,11 @@ internal sealed partial class ApiEndpoint
             : new AuthorizationAttributes(user, verb, true, request.Group, request.Version,
                 request.Plural, request.Subresource, request.Namespace, request.Name, path);
         var decision = _authorizer.Authorize(attributes);
-        if (decision.Allowed)
+        if (!decision.Allowed)
         {
-            return;
+            throw ForbiddenError.For(attributes, decision.Reason);
         }
-        if (request is null)
-        {
-            throw new ApiException(403, "Forbidden",
-                $"forbidden: User \"{user.Name}\" cannot {verb} path \"{path}\"" + Suffix(decision), new JsonObject());
-        }
-        var resourceText = request.Subresource is null ? request.Plural : $"{request.Plural}/{request.Subresource}";
-        var scope = request.Namespace is null ? " at the cluster scope" : $" in the namespace \"{request.Namespace}\"";
-        var detail = $"User \"{user.Name}\" cannot {verb} resource \"{resourceText}\" in API group \"{request.Group}\"{scope}" + Suffix(decision);
-        throw StatusErrors.Forbidden(request.Group, request.Plural, request.Name ?? "", detail);
     }
-
-    private static string Suffix(AuthorizationDecision decision) =>
-        string.IsNullOrEmpty(decision.Reason) ? "" : ": " + decision.Reason;
 
     private static JsonObject VersionInfo() => new()
     {
