@@ -27,6 +27,4 @@ public sealed class AuthorizationAudit
         {
         }
     }
-
-    public void Clear() => _denied.Clear();
 }

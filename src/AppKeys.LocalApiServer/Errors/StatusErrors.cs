@@ -109,6 +109,9 @@ public static class StatusErrors
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
     // kube's NotFound handler answers NewGenericServerResponse(404, ...): empty details, written as "details":{}.
+    public static ApiException MethodNotAllowed() =>
+        new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+
     public static ApiException PathNotFound() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
     /// <summary>NewGenericServerResponse(422, ...): what kube answers when a JSON patch cannot be applied (handlers/patch.go).</summary>

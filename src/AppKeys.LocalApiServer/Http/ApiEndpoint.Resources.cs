@@ -46,24 +46,20 @@ internal sealed partial class ApiEndpoint
         {
             throw StatusErrors.PathNotFound();
         }
-        var verb = (method, p.Name is null) switch
+        // The route: the verb the path was authorized for, unless nothing serves it (HEAD, a POST to a name other
+        // than a ServiceAccount's token, a PUT or PATCH to a collection).
+        var verb = requested switch
         {
-            ("GET", false) when !watch => "get",
-            ("GET", _) when watch => "watch",
-            ("GET", true) => "list",
-            ("POST", true) => "create",
-            ("POST", false) when p.Subresource == "token" => "create",
-            ("PUT", false) => "update",
-            ("PATCH", false) => "patch",
-            ("DELETE", false) => "delete",
-            ("DELETE", true) => "deletecollection",
-            _ => null,
+            _ when method == "HEAD" => null,
+            "create" when p.Name is not null && p.Subresource != "token" => null,
+            "update" or "patch" when p.Name is null => null,
+            _ => requested,
         };
         if (p.Subresource == "token")
         {
             if (verb != "create")
             {
-                throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+                throw StatusErrors.MethodNotAllowed();
             }
             await CreateTokenAsync(ctx, p);
             return;
@@ -72,7 +68,7 @@ internal sealed partial class ApiEndpoint
             || (p.Subresource == "finalize" && verb != "update")
             || (p.Subresource is null && !r.Verbs.Contains(verb)))
         {
-            throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+            throw StatusErrors.MethodNotAllowed();
         }
         if (p.Subresource == "scale")
         {

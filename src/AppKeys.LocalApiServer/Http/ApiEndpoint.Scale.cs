@@ -45,7 +45,7 @@ internal sealed partial class ApiEndpoint
                     return;
                 }
             default:
-                throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
+                throw StatusErrors.MethodNotAllowed();
         }
     }
 

@@ -36,11 +36,7 @@ public sealed partial class ResourceService
             var scale = update(ScaleFrom(deployment));
             CheckScale(ns, name, scale);
             var meta = ObjectMeta.Meta(scale);
-            if (JsonText.GetString(meta, "uid") is { Length: > 0 } uid && uid != ObjectMeta.Uid(old))
-            {
-                throw StatusErrors.Conflict(r with { Plural = r.Plural + "/scale" }, name,
-                    $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMeta.Uid(old)}");
-            }
+            CheckUid(r with { Plural = r.Plural + "/scale" }, name, old, scale);
             if (JsonText.GetString(meta, "resourceVersion") is { Length: > 0 } rv && rv != ObjectMeta.ResourceVersion(old))
             {
                 ParseRv(rv);

@@ -70,10 +70,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             Authorization = AuthorizationMode.Rbac,
             OwnerReferencesPermissionEnforcement = true,
         });
-        using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
-        {
-            client = new Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig));
-        }
+        client = new Kubernetes(await Kubeconfigs.ConfigAsync(server.KubeconfigYaml));
 
         var transport = new KubernetesTransport(client);
         applications = new ResourceClient<V1Alpha1Application>(transport);

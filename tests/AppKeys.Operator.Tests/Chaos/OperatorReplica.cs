@@ -6,7 +6,6 @@ using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
 using AppKeys.Runtime.LeaderElection;
 using AppKeys.Runtime.Metrics;
-using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,11 +64,7 @@ internal sealed class OperatorReplica : IAsyncDisposable
         Action<OperatorOptions>? configureOptions = null)
     {
         var proxy = new TcpProxy(upstream);
-        KubernetesClientConfiguration config;
-        using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfigYaml)))
-        {
-            config = await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig);
-        }
+        var config = await Kubeconfigs.ConfigAsync(kubeconfigYaml);
 
         config.Host = $"https://127.0.0.1:{proxy.Port}";
         config.AccessToken = accessToken;

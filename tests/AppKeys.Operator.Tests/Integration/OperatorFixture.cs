@@ -69,10 +69,7 @@ public sealed class OperatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions());
-        using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
-        {
-            Config = await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig);
-        }
+        Config = await Kubeconfigs.ConfigAsync(server.KubeconfigYaml);
 
         Client = new Kubernetes(Config);
         var transport = new KubernetesTransport(Client);

@@ -34,11 +34,7 @@ public sealed class PeriodicRotationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions());
-        KubernetesClientConfiguration config;
-        using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
-        {
-            config = await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig);
-        }
+        var config = await Kubeconfigs.ConfigAsync(server.KubeconfigYaml);
 
         client = new Kubernetes(config);
         var transport = new KubernetesTransport(client);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Auth;
@@ -99,11 +98,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
         });
         try
         {
-            KubernetesClientConfiguration adminConfig;
-            using (var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.KubeconfigYaml)))
-            {
-                adminConfig = await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig);
-            }
+            var adminConfig = await Kubeconfigs.ConfigAsync(server.KubeconfigYaml);
 
             var admin = new Kubernetes(adminConfig);
             await ManifestInstaller.InstallCrdsAsync(admin, RepositoryRoot.Combine("config", "crd", "bases"), CancellationToken.None);
