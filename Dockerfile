@@ -7,13 +7,18 @@ WORKDIR /src
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Restore first, from the project files and lock files only, so the layer is cached until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+# Only the shipped projects: the host, the operator library, the runtime and the credentials library (no local API
+# server, manifest generator or dev host: tests/E2E/DockerfileTests.cs checks the published files).
+COPY src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj src/AppKeys.Operator.Host/packages.lock.json src/AppKeys.Operator.Host/
 COPY src/AppKeys.Operator/AppKeys.Operator.csproj src/AppKeys.Operator/packages.lock.json src/AppKeys.Operator/
 COPY src/AppKeys.Runtime/AppKeys.Runtime.csproj src/AppKeys.Runtime/packages.lock.json src/AppKeys.Runtime/
 COPY src/AppKeys.Credentials/AppKeys.Credentials.csproj src/AppKeys.Credentials/packages.lock.json src/AppKeys.Credentials/
-COPY src/AppKeys.LocalApiServer/AppKeys.LocalApiServer.csproj src/AppKeys.LocalApiServer/packages.lock.json src/AppKeys.LocalApiServer/
-RUN dotnet restore src/AppKeys.Operator/AppKeys.Operator.csproj --locked-mode
-COPY src/ src/
-RUN dotnet publish src/AppKeys.Operator/AppKeys.Operator.csproj -c Release --no-restore -p:UseAppHost=false -o /app
+RUN dotnet restore src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj --locked-mode
+COPY src/AppKeys.Operator.Host/ src/AppKeys.Operator.Host/
+COPY src/AppKeys.Operator/ src/AppKeys.Operator/
+COPY src/AppKeys.Runtime/ src/AppKeys.Runtime/
+COPY src/AppKeys.Credentials/ src/AppKeys.Credentials/
+RUN dotnet publish src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj -c Release --no-restore -p:UseAppHost=false -o /app
 
 # Chiseled: no shell, no package manager, non-root by default; only the ASP.NET Core runtime.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime

@@ -7,7 +7,7 @@ DOTNET ?= dotnet
 KUBECTL ?= kubectl
 CONFIGURATION ?= Release
 SLN := Operator.sln
-OPERATOR_PROJECT := src/AppKeys.Operator/AppKeys.Operator.csproj
+OPERATOR_PROJECT := src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj
 PUBLISH_DIR ?= publish
 IMG ?= appkeys-operator:dev
 CLUSTER_NAME ?= appkeys
@@ -53,8 +53,8 @@ publish: ## Publish the operator as the Dockerfile does (framework-dependent, Re
 	$(DOTNET) publish $(OPERATOR_PROJECT) -c Release --no-restore -p:UseAppHost=false -o $(PUBLISH_DIR)
 
 .PHONY: run
-run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig; DATA_DIR=dir keeps state; RBAC=1 runs it under config/rbac)
-	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- --local $(if $(DATA_DIR),--local-data-dir $(DATA_DIR)) $(if $(RBAC),--local-rbac)
+run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig; DATA_DIR=dir keeps state; RBAC=1 runs it under config/rbac; ARGS="--flag ..." passes operator flags)
+	$(DOTNET) run --project tools/AppKeys.Operator.Dev -c $(CONFIGURATION) -- $(if $(DATA_DIR),--local-data-dir $(DATA_DIR)) $(if $(RBAC),--local-rbac) $(ARGS)
 
 .PHONY: apiserver
 apiserver: ## Run the local Kubernetes API server alone (prints the kubeconfig path; KUBECONFIG_OUT, DATA_DIR=dir keeps state, ARGS="--port N")
@@ -85,7 +85,7 @@ bench-micro: ## Micro-benchmarks, short job, in-process (BENCH_FILTER='*TokenIss
 
 .PHONY: manifests
 manifests: ## Generate config/crd/bases/*.yaml from the C# API types, then copy CRDs and RBAC rules into the chart
-	$(DOTNET) run --project src/AppKeys.Operator -c $(CONFIGURATION) -- manifests --output config/crd/bases
+	$(DOTNET) run --project tools/AppKeys.Manifests -c $(CONFIGURATION) -- --output config/crd/bases
 	bash hack/sync-chart.sh
 
 .PHONY: verify

@@ -20,7 +20,7 @@ compare() { # compare <what> <committed dir> <regenerated dir>
 
 # 1. The CRDs, regenerated from the C# API types.
 mkdir -p "$scratch/crd"
-${DOTNET:-dotnet} run --project src/AppKeys.Operator -c "${CONFIGURATION:-Release}" -- manifests --output "$scratch/crd" > /dev/null
+${DOTNET:-dotnet} run --project tools/AppKeys.Manifests -c "${CONFIGURATION:-Release}" -- --output "$scratch/crd" > /dev/null
 compare "config/crd/bases" config/crd/bases "$scratch/crd"
 missing=$(for f in config/crd/bases/*.yaml; do grep -qx -- "- bases/$(basename "$f")" config/crd/kustomization.yaml || echo "$f"; done)
 if [ -n "$missing" ]; then

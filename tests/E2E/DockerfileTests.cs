@@ -12,6 +12,8 @@ namespace AppKeys.E2E.Tests;
 /// </summary>
 public sealed partial class DockerfileTests(ITestOutputHelper output)
 {
+    private const string HostProject = "src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj";
+
     private static readonly Dockerfile Docker = Dockerfile.Parse(File.ReadAllText(RepoPaths.Combine("Dockerfile")));
 
     [Fact]
@@ -50,7 +52,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
             .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipLast(1))
             .ToHashSet(StringComparer.Ordinal);
 
-        foreach (var project in ProjectClosure("src/AppKeys.Operator/AppKeys.Operator.csproj"))
+        foreach (var project in ProjectClosure(HostProject))
         {
             Assert.Contains(project, copiedBeforeRestore);
             Assert.Contains(Path.GetDirectoryName(project)!.Replace('\\', '/') + "/packages.lock.json", copiedBeforeRestore);
@@ -72,7 +74,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
             .TakeWhile(l => l.StartsWith('\t'))
             .Single(l => l.Contains(" publish ", StringComparison.Ordinal))
             .Replace("$(DOTNET)", "dotnet", StringComparison.Ordinal)
-            .Replace("$(OPERATOR_PROJECT)", "src/AppKeys.Operator/AppKeys.Operator.csproj", StringComparison.Ordinal)
+            .Replace("$(OPERATOR_PROJECT)", HostProject, StringComparison.Ordinal)
             .Trim();
         Assert.Equal(WithoutOutput(docker), WithoutOutput(make));
     }
@@ -131,11 +133,36 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
             var frameworks = runtimeConfig["runtimeOptions"]!["frameworks"]?.AsArray().Select(f => (string)f!["name"]!)
                 ?? [(string)runtimeConfig["runtimeOptions"]!["framework"]!["name"]!];
             Assert.Contains("Microsoft.AspNetCore.App", frameworks);
+            AssertShipsOnlyTheOperator(app);
         }
         finally
         {
             scratch.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The image holds the operator and what it runs on: no local API server, dev host or manifest generator, no
+    /// symbols, XML docs, satellite folders or web.config. YamlDotNet is there only as KubernetesClient's own
+    /// dependency (it reads kubeconfig files for <c>--kubeconfig</c>): no project of ours references it.
+    /// </summary>
+    private static void AssertShipsOnlyTheOperator(string app)
+    {
+        var files = Directory.EnumerateFileSystemEntries(app).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.DoesNotContain(files, f => f!.Contains("LocalApiServer", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(files, f => f!.StartsWith("appkeys-operator-dev", StringComparison.Ordinal) || f.StartsWith("appkeys-manifests", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f!.EndsWith(".pdb", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal) || f == "web.config");
+        Assert.All(Directory.EnumerateDirectories(app), d => Assert.Fail($"unexpected folder {Path.GetFileName(d)} in the image"));
+        var libraries = JsonNode.Parse(File.ReadAllText(Path.Combine(app, "appkeys-operator.deps.json")))!["targets"]!.AsObject().Single().Value!.AsObject();
+        var ours = libraries.Where(l => l.Key.StartsWith("AppKeys.", StringComparison.Ordinal) || l.Key.StartsWith("appkeys-operator/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["AppKeys.Credentials", "AppKeys.Operator", "AppKeys.Runtime", "appkeys-operator"], ours.Select(l => l.Key.Split('/')[0]).Order(StringComparer.Ordinal));
+        foreach (var (name, library) in ours)
+        {
+            var dependencies = library!["dependencies"]?.AsObject().Select(d => d.Key) ?? [];
+            Assert.DoesNotContain("YamlDotNet", dependencies);
+        }
+
+        Assert.Contains("YamlDotNet", libraries.Single(l => l.Key.StartsWith("KubernetesClient/", StringComparison.Ordinal)).Value!["dependencies"]!.AsObject().Select(d => d.Key));
     }
 
     private static string DotnetCommand(DockerStage stage, string verb) =>

@@ -1,7 +1,7 @@
 using AppKeys.LocalApiServer;
-using AppKeys.Operator.Crds;
+using AppKeys.Manifests;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Hosting;
-using AppKeys.Operator.Local;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
 using AppKeys.Runtime.Metrics;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using AppKeys.Operator.Crds;
+using AppKeys.Operator.Apis.Schema;
 
 namespace AppKeys.Operator.Apis;
 

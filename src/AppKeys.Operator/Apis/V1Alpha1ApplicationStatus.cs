@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using AppKeys.Operator.Crds;
+using AppKeys.Operator.Apis.Schema;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;

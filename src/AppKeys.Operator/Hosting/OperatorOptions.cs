@@ -2,14 +2,11 @@ using AppKeys.Credentials;
 
 namespace AppKeys.Operator.Hosting;
 
-/// <summary>Settings of the operator process (flags and environment variables, documented in docs/operator.md).</summary>
+/// <summary>Settings of the operator process (flags and environment variables: <see cref="OperatorCommandLine"/>, documented in README and docs/operator.md).</summary>
 public sealed class OperatorOptions
 {
     public const string DefaultNamespace = "appkeys-system";
     public const string DefaultIssuer = "https://appkeys.io/issuer";
-
-    /// <summary>Run an in-process local API server, install the CRDs and samples, and write .local/kubeconfig.</summary>
-    public bool Local { get; set; }
 
     /// <summary>Path of a kubeconfig; null: in-cluster config, else KUBECONFIG / ~/.kube/config.</summary>
     public string? Kubeconfig { get; set; }
@@ -42,30 +39,6 @@ public sealed class OperatorOptions
 
     /// <summary>Concurrent reconciles per controller.</summary>
     public int Workers { get; set; } = 2;
-
-    /// <summary>Directory of the sample manifests applied in local mode.</summary>
-    public string SamplesDirectory { get; set; } = "config/samples";
-
-    /// <summary>Directory of the CRD manifests installed in local mode.</summary>
-    public string CrdDirectory { get; set; } = "config/crd/bases";
-
-    /// <summary>Where local mode writes the kubeconfig.</summary>
-    public string LocalKubeconfigPath { get; set; } = ".local/kubeconfig";
-
-    /// <summary>
-    /// With <see cref="Local"/>: the local API server keeps its state (objects, CA, tokens, port) in this directory
-    /// across runs; null keeps it in memory only.
-    /// </summary>
-    public string? LocalDataDirectory { get; set; }
-
-    /// <summary>
-    /// With <see cref="Local"/>: the local API server enforces RBAC, config/rbac is applied, and the operator runs as
-    /// its ServiceAccount.
-    /// </summary>
-    public bool LocalRbac { get; set; }
-
-    /// <summary>The kustomization whose RBAC objects <see cref="LocalRbac"/> applies.</summary>
-    public string RbacDirectory { get; set; } = "config/rbac";
 
     /// <summary>Leader-election identity; default POD_NAME, else host name plus a random suffix.</summary>
     public string? Identity { get; set; }

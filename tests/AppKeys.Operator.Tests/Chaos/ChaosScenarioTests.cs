@@ -11,7 +11,7 @@ using AppKeys.LocalApiServer.Faults;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
-using AppKeys.Operator.Local;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Signing;
 using AppKeys.Operator.Tests.LeastPrivilege;
 using AppKeys.Operator.Tests.TestSupport;

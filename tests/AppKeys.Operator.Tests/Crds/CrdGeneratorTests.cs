@@ -1,6 +1,6 @@
 using System.Text.Json;
+using AppKeys.Manifests;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Crds;
 using k8s.Models;
 
 namespace AppKeys.Operator.Tests.Crds;

@@ -1,4 +1,5 @@
-using AppKeys.Operator.Crds;
+using AppKeys.Manifests;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.Crds;
@@ -34,8 +35,8 @@ public class CrdManifestsTests
     {
         foreach (var (_, yaml) in CrdWriter.Render())
         {
-            var document = Assert.Single(YamlManifests.ReadDocuments(yaml));
-            var crd = YamlManifests.Deserialize<k8s.Models.V1CustomResourceDefinition>(document);
+            var document = Assert.Single(ManifestFiles.ReadDocuments(yaml));
+            var crd = k8s.KubernetesJson.Deserialize<k8s.Models.V1CustomResourceDefinition>(document.ToJsonString());
             Assert.Equal(yaml, CrdWriter.Header + "---\n" + YamlManifests.ToYaml(crd));
         }
     }

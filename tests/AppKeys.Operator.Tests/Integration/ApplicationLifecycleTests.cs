@@ -1,5 +1,5 @@
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Local;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Tests.TestSupport;
 using k8s.Models;
 

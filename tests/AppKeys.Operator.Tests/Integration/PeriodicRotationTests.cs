@@ -1,8 +1,8 @@
 using System.Text;
 using AppKeys.LocalApiServer;
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Hosting;
-using AppKeys.Operator.Local;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Metrics;

@@ -1,6 +1,6 @@
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Hosting;
-using AppKeys.Operator.Local;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using k8s;
@@ -15,16 +15,14 @@ public sealed class LocalRbacModeTests
     public async Task Local_mode_with_rbac_runs_the_samples_as_the_service_account_without_a_denial()
     {
         var kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("appkeys-local-rbac-").FullName, "kubeconfig");
-        var options = new OperatorOptions
+        var options = new DevOptions
         {
-            Local = true,
+            Operator = new OperatorOptions { HttpPort = 0, HttpAddress = "127.0.0.1" },
             LocalRbac = true,
             LocalKubeconfigPath = kubeconfig,
             CrdDirectory = RepositoryRoot.Combine("config", "crd", "bases"),
             SamplesDirectory = RepositoryRoot.Combine("config", "samples"),
             RbacDirectory = RepositoryRoot.Combine("config", "rbac"),
-            HttpPort = 0,
-            HttpAddress = "127.0.0.1",
         };
         await using var local = await LocalMode.StartAsync(options, CancellationToken.None);
         using var admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AppKeys.Operator.Local;
+using AppKeys.Operator.Dev;
 using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.LeastPrivilege;
@@ -31,7 +31,7 @@ public sealed class OperatorRbac
     /// <summary>Every object of config/rbac, in kustomization order.</summary>
     public IReadOnlyList<JsonObject> Objects { get; }
 
-    public static OperatorRbac Load() => new(ManifestInstaller.ReadKustomization(RepositoryRoot.Combine("config", "rbac")));
+    public static OperatorRbac Load() => new(ManifestFiles.ReadKustomization(RepositoryRoot.Combine("config", "rbac")));
 
     /// <summary>Every permission the operator's ServiceAccount is granted, one per (rule, resource, verb).</summary>
     public IReadOnlyList<Permission> Permissions()

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>An <c>additionalPrinterColumns</c> entry; columns are emitted in <see cref="Order"/>.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]

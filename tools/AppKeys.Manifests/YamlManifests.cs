@@ -1,14 +1,12 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Objects;
 using k8s;
 using YamlDotNet.Serialization;
 
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Manifests;
 
 /// <summary>
-/// YAML ⇄ JSON for manifests. Objects are serialized with <see cref="KubernetesJson"/> first so the YAML has exactly
-/// the API's JSON shape; reading uses <see cref="YamlToJson"/>, which resolves scalars as kubectl does, so
-/// <c>default: 3600</c> stays a number.
+/// Objects as YAML manifests. They are serialized with <see cref="KubernetesJson"/> first so the YAML has exactly
+/// the API's JSON shape (reading manifests back is the dev tool's <c>ManifestFiles</c>).
 /// </summary>
 public static class YamlManifests
 {
@@ -19,11 +17,6 @@ public static class YamlManifests
         var serializer = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).Build();
         return serializer.Serialize(ToPlain(node));
     }
-
-    /// <summary>Every document of a YAML stream, as JSON objects (empty documents skipped), typed as kubectl reads them.</summary>
-    public static IReadOnlyList<JsonObject> ReadDocuments(string yaml) => [.. YamlToJson.ConvertAll(yaml).OfType<JsonObject>()];
-
-    public static T Deserialize<T>(JsonObject document) => KubernetesJson.Deserialize<T>(document.ToJsonString());
 
     private static object? ToPlain(JsonNode? node) => node switch
     {

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary><c>x-kubernetes-list-type</c> of a list property (<c>atomic</c>, <c>set</c> or <c>map</c>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>
 /// Bounds of a property: <c>minimum</c>/<c>maximum</c> for integers, <c>minLength</c>/<c>maxLength</c> for strings,

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>Constraints on the string items of a list property, or on the string values of a map property.</summary>
 [AttributeUsage(AttributeTargets.Property)]

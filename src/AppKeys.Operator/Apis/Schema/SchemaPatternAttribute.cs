@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>An ECMA-262 regular expression a string property must match (OpenAPI <c>pattern</c>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>Short names and categories of a custom resource, for <c>kubectl get &lt;short&gt;</c> and <c>kubectl get &lt;category&gt;</c>.</summary>
 [AttributeUsage(AttributeTargets.Class)]

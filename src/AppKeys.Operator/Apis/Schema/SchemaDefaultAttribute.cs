@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>The default the API server applies when the field is absent, as a JSON literal.</summary>
 [AttributeUsage(AttributeTargets.Property)]

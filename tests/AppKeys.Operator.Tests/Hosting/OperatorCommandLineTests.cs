@@ -3,16 +3,15 @@ using AppKeys.Operator.Hosting;
 
 namespace AppKeys.Operator.Tests.Hosting;
 
-public class OperatorOptionsParserTests
+public class OperatorCommandLineTests
 {
     private static OperatorOptions Parse(string[] args, Dictionary<string, string>? env = null) =>
-        OperatorOptionsParser.Parse(args, name => env?.GetValueOrDefault(name));
+        OperatorCommandLine.Parse(args, name => env?.GetValueOrDefault(name));
 
     [Fact]
     public void Defaults()
     {
         var o = Parse([]);
-        Assert.False(o.Local);
         Assert.Equal("appkeys-system", o.Namespace);
         Assert.Empty(o.WatchNamespaces);
         Assert.True(o.LeaderElect);
@@ -21,31 +20,20 @@ public class OperatorOptionsParserTests
         Assert.Equal(OperatorOptions.DefaultIssuer, o.Issuer);
         Assert.Empty(o.Audiences);
         Assert.Equal((50, 100, 2), (o.Qps, o.Burst, o.Workers));
-        Assert.Null(o.LocalDataDirectory);
+        Assert.Null(o.Kubeconfig);
+        Assert.Null(o.Identity);
     }
-
-    [Fact]
-    public void Local_rbac_is_a_switch()
-    {
-        Assert.False(Parse(["--local"]).LocalRbac);
-        Assert.True(Parse(["--local", "--local-rbac"]).LocalRbac);
-        Assert.False(Parse(["--local", "--local-rbac=false"]).LocalRbac);
-    }
-
-    [Fact]
-    public void Local_data_dir_keeps_the_local_servers_state() =>
-        Assert.Equal(".local/data", Parse(["--local", "--local-data-dir", ".local/data"]).LocalDataDirectory);
 
     [Fact]
     public void Flags_override_environment()
     {
-        var env = new Dictionary<string, string> { ["POD_NAMESPACE"] = "from-env", ["WATCH_NAMESPACES"] = "a,b", ["APPKEYS_ISSUER"] = "https://env", ["POD_NAME"] = "pod-1" };
+        var env = new Dictionary<string, string> { ["POD_NAMESPACE"] = "from-env", ["WATCH_NAMESPACES"] = "a,b", ["APPKEYS_ISSUER"] = "https://env", ["APPKEYS_AUDIENCE"] = "e1,e2", ["POD_NAME"] = "pod-1" };
         var fromEnv = Parse([], env);
         Assert.Equal(("from-env", "https://env", "pod-1"), (fromEnv.Namespace, fromEnv.Issuer, fromEnv.Identity));
         Assert.Equal(["a", "b"], fromEnv.WatchNamespaces);
+        Assert.Equal(["e1", "e2"], fromEnv.Audiences);
 
-        var o = Parse(["--local", "--namespace", "ops", "--watch-namespaces=x, y", "--leader-elect", "false", "--http-port", "9090", "--signing-algorithm", "rs256", "--issuer", "https://i", "--audience", "a1,a2", "--audience=a3", "--qps", "5.5", "--burst", "10", "--workers", "4", "--kubeconfig", "/k"], env);
-        Assert.True(o.Local);
+        var o = Parse(["--namespace", "ops", "--watch-namespaces=x, y", "--leader-elect", "false", "--http-port", "9090", "--signing-algorithm", "rs256", "--issuer", "https://i", "--audience", "a1,a2", "--audience=a3", "--qps", "5.5", "--burst", "10", "--workers", "4", "--kubeconfig", "/k"], env);
         Assert.Equal("ops", o.Namespace);
         Assert.Equal(["x", "y"], o.WatchNamespaces);
         Assert.False(o.LeaderElect);
@@ -58,18 +46,26 @@ public class OperatorOptionsParserTests
     }
 
     [Fact]
-    public void Bare_leader_elect_means_true() => Assert.True(Parse(["--leader-elect", "--local"]).LeaderElect);
+    public void Bare_leader_elect_means_true() => Assert.True(Parse(["--leader-elect", "--workers", "3"]).LeaderElect);
 
     [Theory]
     [InlineData("--nope")]
     [InlineData("--http-port", "70000")]
+    [InlineData("--http-port", "eighty")]
     [InlineData("--workers", "0")]
     [InlineData("--signing-algorithm", "HS256")]
     [InlineData("--qps", "-1")]
+    [InlineData("--qps", "fast")]
     [InlineData("--issuer", "")]
-    [InlineData("--local-data-dir", "")]
     [InlineData("--namespace")]
     [InlineData("positional")]
     public void Invalid_flags_are_refused(params string[] args) =>
         Assert.Throws<ArgumentException>(() => Parse(args));
+
+    [Fact]
+    public void An_error_names_the_flag()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Parse(["--workers", "0"]));
+        Assert.Contains("--workers", e.Message, StringComparison.Ordinal);
+    }
 }

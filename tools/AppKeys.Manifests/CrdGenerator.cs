@@ -5,9 +5,10 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Apis.Schema;
 using k8s.Models;
 
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Manifests;
 
 /// <summary>
 /// Builds CustomResourceDefinitions from the C# API types by reflection, so the checked-in YAML

@@ -3,10 +3,10 @@ using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Hosting;
 using k8s;
 
-namespace AppKeys.Operator.Local;
+namespace AppKeys.Operator.Dev;
 
 /// <summary>
-/// <c>--local</c> (what <c>make run</c> does): an in-process local API server with the CRDs and samples installed,
+/// What <c>make run</c> does (<c>appkeys-operator-dev</c>): an in-process local API server with the CRDs and samples installed,
 /// its kubeconfig written to <c>.local/kubeconfig</c>, and the operator running against it until Ctrl-C. With
 /// <c>--local-rbac</c> the server enforces RBAC (and OwnerReferencesPermissionEnforcement), config/rbac is applied,
 /// and the operator runs as its ServiceAccount, as in a cluster.
@@ -16,7 +16,7 @@ public static class LocalMode
     /// <summary>The ServiceAccount config/rbac binds (the operator's identity with <c>--local-rbac</c>).</summary>
     public const string ServiceAccountUser = "system:serviceaccount:appkeys-system:appkeys-operator";
 
-    public static async Task<int> RunAsync(OperatorOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DevOptions options, CancellationToken cancellationToken)
     {
         await using var local = await StartAsync(options, cancellationToken);
         Console.WriteLine($"""
@@ -27,7 +27,7 @@ public static class LocalMode
               state:       {(local.Server.DataDirectory is null ? "in memory, lost at exit (--local-data-dir DIR or make run DATA_DIR=DIR keeps it)" : $"{local.Server.DataDirectory} (kept across runs)")}
               RBAC:        {(options.LocalRbac ? $"on: the operator runs as {ServiceAccountUser} under config/rbac" : "off: the operator runs as the admin (--local-rbac or make run RBAC=1 turns it on)")}
               samples:     {local.Samples.Count} objects from {options.SamplesDirectory} in namespace default
-              JWKS:        http://127.0.0.1:{options.HttpPort}{OperatorHost.JwksPath}
+              JWKS:        http://{options.Operator.HttpAddress}:{options.Operator.HttpPort}{OperatorHost.JwksPath}
 
             In another shell:
               export KUBECONFIG={local.KubeconfigPath}
@@ -43,8 +43,8 @@ public static class LocalMode
         return 0;
     }
 
-    /// <summary>Starts the server, installs CRDs, RBAC (with <see cref="OperatorOptions.LocalRbac"/>) and samples, and starts the operator.</summary>
-    public static async Task<LocalEnvironment> StartAsync(OperatorOptions options, CancellationToken cancellationToken)
+    /// <summary>Starts the server, installs CRDs, RBAC (with <see cref="DevOptions.LocalRbac"/>) and samples, and starts the operator.</summary>
+    public static async Task<LocalEnvironment> StartAsync(DevOptions options, CancellationToken cancellationToken)
     {
         // `dotnet run` may start in the project directory: relative paths are resolved against the checkout root.
         var root = FindRoot(options.CrdDirectory);
@@ -53,7 +53,7 @@ public static class LocalMode
         options.RbacDirectory = Path.GetFullPath(options.RbacDirectory, root);
         var kubeconfigPath = Path.GetFullPath(options.LocalKubeconfigPath, root);
         var dataDirectory = options.LocalDataDirectory is { } dir ? Path.GetFullPath(dir, root) : null;
-        if (options.LocalRbac && options.Namespace != "appkeys-system")
+        if (options.LocalRbac && options.Operator.Namespace != "appkeys-system")
         {
             throw new ArgumentException("--local-rbac applies config/rbac, whose operator namespace is appkeys-system: do not change --namespace");
         }
@@ -75,10 +75,10 @@ public static class LocalMode
             using (var client = new Kubernetes(admin))
             {
                 await ManifestInstaller.InstallCrdsAsync(client, options.CrdDirectory, cancellationToken);
-                await ManifestInstaller.EnsureNamespaceAsync(client, options.Namespace, cancellationToken);
+                await ManifestInstaller.EnsureNamespaceAsync(client, options.Operator.Namespace, cancellationToken);
                 if (options.LocalRbac)
                 {
-                    await ManifestInstaller.ApplyRbacAsync(client, ManifestInstaller.ReadKustomization(options.RbacDirectory), cancellationToken);
+                    await ManifestInstaller.ApplyRbacAsync(client, ManifestFiles.ReadKustomization(options.RbacDirectory), cancellationToken);
                 }
 
                 samples = await ManifestInstaller.ApplySamplesAsync(client, options.SamplesDirectory, "default", cancellationToken);
@@ -87,7 +87,7 @@ public static class LocalMode
             var config = options.LocalRbac
                 ? new KubernetesClientConfiguration { Host = admin.Host, SslCaCerts = admin.SslCaCerts, AccessToken = server.IssueToken(ServiceAccountUser) }
                 : admin;
-            var app = OperatorHost.Build(options, config);
+            var app = OperatorHost.Build(options.Operator, config);
             await app.StartAsync(cancellationToken);
             return new LocalEnvironment(server, app, kubeconfigPath, samples);
         }

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>The allowed values of a string property (OpenAPI <c>enum</c>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>An OpenAPI <c>format</c> (for example <c>uri</c>, <c>date-time</c>).</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,4 +1,4 @@
-namespace AppKeys.Operator.Crds;
+namespace AppKeys.Operator.Apis.Schema;
 
 /// <summary>
 /// A CEL rule (<c>x-kubernetes-validations</c>). Documentation only: the local API server does not evaluate CEL,
