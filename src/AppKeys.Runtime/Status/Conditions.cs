@@ -12,9 +12,6 @@ public static class Conditions
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal));
 
-    /// <summary>True when the condition of <paramref name="type"/> has status True.</summary>
-    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) => Find(conditions, type)?.Status == ConditionStatus.True;
-
     /// <summary>
     /// Sets the condition of <paramref name="type"/>; returns true when anything changed (so the caller knows whether
     /// a status write is needed).
@@ -84,11 +81,4 @@ public static class Conditions
     public static bool Set(IList<V1Condition> conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
         Set(conditions, type, status ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
 
-    /// <summary>Removes the condition of <paramref name="type"/>; returns true when one was removed.</summary>
-    public static bool Remove(IList<V1Condition> conditions, string type)
-    {
-        ArgumentNullException.ThrowIfNull(conditions);
-        var existing = Find(conditions, type);
-        return existing is not null && conditions.Remove(existing);
-    }
 }

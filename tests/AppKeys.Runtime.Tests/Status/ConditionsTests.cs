@@ -38,16 +38,14 @@ public class ConditionsTests
     }
 
     [Fact]
-    public void Finds_removes_and_keeps_other_types()
+    public void Finds_by_type_and_keeps_other_types()
     {
         var conditions = new List<V1Condition>();
         Conditions.Set(conditions, "Ready", true, "Ready", "ok", 3, T0);
         Conditions.Set(conditions, "SecretSynced", false, "Pending", "waiting", 3, T0);
-        Assert.True(Conditions.IsTrue(conditions, "Ready"));
-        Assert.False(Conditions.IsTrue(conditions, "SecretSynced"));
-        Assert.False(Conditions.IsTrue(conditions, "Missing"));
-        Assert.True(Conditions.Remove(conditions, "Ready"));
-        Assert.False(Conditions.Remove(conditions, "Ready"));
-        Assert.Equal("SecretSynced", Assert.Single(conditions).Type);
+        Assert.Equal(ConditionStatus.True, Conditions.Find(conditions, "Ready")!.Status);
+        Assert.Equal(ConditionStatus.False, Conditions.Find(conditions, "SecretSynced")!.Status);
+        Assert.Null(Conditions.Find(conditions, "Missing"));
+        Assert.Equal(2, conditions.Count);
     }
 }
