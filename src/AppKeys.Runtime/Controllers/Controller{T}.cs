@@ -142,8 +142,8 @@ public sealed class Controller<T> : IController
             using var logScope = logger.BeginScope(new Dictionary<string, object> { ["Controller"] = Name, ["ObjectKey"] = key.ToString() });
             try
             {
-                var cached = informer.Store.Get(key);
-                var request = new ReconcileRequest<T>(key, cached is null ? null : KubernetesObjects.Clone(cached));
+                // The store copies on read: the request's object is the reconcile's own.
+                var request = new ReconcileRequest<T>(key, informer.Store.Get(key));
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var result = await reconcilerFactory(scope.ServiceProvider).ReconcileAsync(request, abort);
                 if (result.Backoff)

@@ -108,7 +108,7 @@ public sealed class Informer<T> : IInformer<T>
         lock (dispatchGate)
         {
             handlers.Add(entry);
-            foreach (var obj in store.List())
+            foreach (var obj in store.Shared())
             {
                 Invoke(entry, new InformerEvent<T>(InformerEventType.Added, obj, null));
             }
@@ -314,7 +314,7 @@ public sealed class Informer<T> : IInformer<T>
                 await Task.Delay(options.ResyncPeriod, timeProvider, cancellationToken);
                 lock (dispatchGate)
                 {
-                    foreach (var obj in store.List())
+                    foreach (var obj in store.Shared())
                     {
                         Dispatch(new InformerEvent<T>(InformerEventType.Resync, obj, null));
                     }
