@@ -48,7 +48,8 @@ public static class ServiceCollectionExtensions
             return new Kubernetes(config, new RateLimitingHandler(o.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
         });
         services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
-        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<Kubernetes>()));
+        services.TryAddSingleton(_ => new LeadershipFence());
+        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<Kubernetes>(), sp.GetRequiredService<LeadershipFence>()));
         services.TryAddSingleton(typeof(IResourceClient<>), typeof(ResourceClient<>));
         services.TryAddSingleton<IEventRecorder>(sp => new EventRecorder(
             sp.GetRequiredService<IResourceClient<Corev1Event>>(),
@@ -60,7 +61,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.LeaderElection,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RuntimeMetrics>(),
-            sp.GetService<ILogger<LeaderElector>>()));
+            sp.GetService<ILogger<LeaderElector>>(),
+            sp.GetRequiredService<LeadershipFence>()));
         services.TryAddSingleton(sp => new RuntimeHealth(sp.GetServices<IInformer>(), Elector(sp)));
         services.AddSingleton(sp => new ControllerManager(
             sp.GetServices<IInformer>(),
@@ -68,7 +70,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<RuntimeHealth>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<ControllerManager>>(),
-            Elector(sp)));
+            Elector(sp),
+            sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.LeaderElection));
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
 
         // The host must wait for the controllers' graceful stop (plus the informers and the lease release).
