@@ -77,6 +77,29 @@ public static class Conditions
         return changed;
     }
 
+    /// <summary>
+    /// Sets the condition of <paramref name="type"/> on <paramref name="status"/> (creating its list if needed) and
+    /// always records <paramref name="observedGeneration"/> in the status and the condition; keeps
+    /// <c>lastTransitionTime</c> unless the status flips. Returns true when anything changed.
+    /// </summary>
+    public static bool Set(IConditionedStatus status, string type, string conditionStatus, string reason, string message, long? observedGeneration, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var changed = status.ObservedGeneration != observedGeneration;
+        status.ObservedGeneration = observedGeneration;
+        if (status.Conditions is null)
+        {
+            status.Conditions = [];
+            changed = true;
+        }
+
+        return Set(status.Conditions, type, conditionStatus, reason, message, observedGeneration, now) | changed;
+    }
+
+    /// <summary>Sets a True/False condition on <paramref name="status"/>; see <see cref="Set(IConditionedStatus, string, string, string, string, long?, DateTimeOffset)"/>.</summary>
+    public static bool Set(IConditionedStatus status, string type, bool conditionStatus, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
+        Set(status, type, conditionStatus ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
+
     /// <summary>Sets a True/False condition; see <see cref="Set(IList{V1Condition}, string, string, string, string, long?, DateTimeOffset)"/>.</summary>
     public static bool Set(IList<V1Condition> conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
         Set(conditions, type, status ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
