@@ -16,12 +16,12 @@ namespace AppKeys.Runtime.Events;
 /// <see cref="RecordAsync"/> only queues (a bounded queue; when it is full the event is dropped and counted in
 /// <c>appkeys_events_dropped_total{reason="queue_full"}</c>, it never blocks); one background writer correlates each
 /// event (<see cref="EventCorrelator"/>: aggregation, dedup, spam filter) and writes it: a new Event is created, a
-/// repeat is a merge PATCH of <c>count</c>, <c>lastTimestamp</c> and <c>message</c>. The event name is
+/// repeat updates <c>count</c>, <c>lastTimestamp</c> and <c>message</c> of the existing Event. The event name is
 /// <c>&lt;object name&gt;.&lt;object uid&gt;.&lt;hash of type, reason, message&gt;</c> (the aggregate of similar events
 /// hashes a fixed text instead of the message): unique per object, even across delete and re-create under the same
 /// name, and stable for repeats, so a restarted writer whose create meets AlreadyExists counts into the existing Event.
 /// </summary>
-public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
+public sealed class EventRecorder : IEventRecorder, IAsyncDisposable, IDisposable
 {
     private const int MaxMessageLength = 1024;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
@@ -121,6 +121,8 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
         }
 
         queue.Writer.TryComplete();
+
+        // A real-time bound on purpose: shutdown must end even when the injected clock is a fake one that never moves.
         if (await Task.WhenAny(writer, Task.Delay(DrainTimeout, TimeProvider.System)) != writer)
         {
             await stopping.CancelAsync();
@@ -136,6 +138,18 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
         }
 
         stopping.Dispose();
+    }
+
+    /// <summary>Stops at once without draining (synchronous disposal: a container disposed with <c>Dispose</c>).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        queue.Writer.TryComplete();
+        stopping.Cancel();
     }
 
     private static string EventName(string? objectName, string? objectUid, string type, string reason, string message)
@@ -188,38 +202,23 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
     {
         var e = c.Event;
         var name = EventName(e.Regarding.Name, e.Regarding.Uid, e.Type, e.Reason, c.Combined ? EventCorrelator.CombinedPrefix : e.Message);
-        if (c.IsUpdate)
-        {
-            var patch = KubernetesJson.Serialize(new Dictionary<string, object>
-            {
-                ["count"] = c.Count,
-                ["lastTimestamp"] = e.Timestamp,
-                ["message"] = c.Message,
-            });
-            try
-            {
-                await events.PatchAsync(name, e.Namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), cancellationToken);
-                return;
-            }
-            catch (KubernetesApiException ex) when (ex.IsNotFound)
-            {
-                // Gone meanwhile (Event TTL): create it again, as client-go does.
-            }
-        }
 
+        // A repeat is read and updated with the read resourceVersion (get + update: the verbs config/rbac grants on
+        // events; client-go patches instead, which would need the patch verb). A new event is created first and read
+        // only when it exists already (a restarted writer, another replica) or the update raced another writer.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var existing = attempt == 0 ? null : await events.GetAsync(name, e.Namespace, cancellationToken);
+            var existing = attempt == 0 && !c.IsUpdate ? null : await events.GetAsync(name, e.Namespace, cancellationToken);
             try
             {
                 if (existing is null)
                 {
+                    // New, or gone meanwhile (Event TTL): created again, as client-go does.
                     await events.CreateAsync(NewEvent(c, name), cancellationToken);
                 }
                 else
                 {
-                    // Written before this writer's cache knew it (a restart, another replica): count into it.
-                    existing.Count = (existing.Count ?? 1) + 1;
+                    existing.Count = Math.Max(c.Count, (existing.Count ?? 1) + 1);
                     existing.LastTimestamp = e.Timestamp;
                     existing.Message = c.Message;
                     await events.ReplaceAsync(existing, cancellationToken);

@@ -20,7 +20,7 @@ public sealed class LeadershipFence
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(relativePath);
         if (closed && method != HttpMethod.Get && method != HttpMethod.Head
-            && !relativePath.Contains("/apis/coordination.k8s.io/", StringComparison.Ordinal))
+            && !relativePath.TrimStart('/').StartsWith("apis/coordination.k8s.io/", StringComparison.Ordinal))
         {
             throw new LeadershipLostException($"{method} {relativePath} refused: this process no longer holds the leader lease.");
         }

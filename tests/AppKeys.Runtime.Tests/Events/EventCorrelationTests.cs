@@ -56,7 +56,7 @@ public sealed class EventCorrelationTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_repeat_is_a_patch_of_count_and_last_timestamp_not_a_new_event()
+    public async Task A_repeat_updates_count_and_last_timestamp_of_the_event_instead_of_creating_one()
     {
         var r = Recorder();
         var first = time.GetUtcNow().UtcDateTime;
@@ -68,7 +68,7 @@ public sealed class EventCorrelationTests : IAsyncDisposable
         await r.FlushAsync();
 
         var name = EventRecorder.EventName(regarding, EventTypes.Warning, "SecretConflict", "Secret x is not ours");
-        Assert.Equal([$"create {name} count=1", $"patch {name} count=2", $"patch {name} count=3"], client.Actions);
+        Assert.Equal([$"create {name} count=1", $"replace {name} count=2", $"replace {name} count=3"], client.Actions);
         var e = Assert.Single(client.Stored);
         Assert.Equal((3, first, first.AddMinutes(1)), (e.Count, e.FirstTimestamp, e.LastTimestamp));
     }
@@ -141,6 +141,6 @@ public sealed class EventCorrelationTests : IAsyncDisposable
         client.Clear();
         await r.RecordAsync(regarding, EventTypes.Normal, "Issued", "token issued");
         await r.FlushAsync();
-        Assert.Equal([$"create {name} count=1", $"patch {name} count=2", $"create {name} count=2"], client.Actions);
+        Assert.Equal([$"create {name} count=1", $"create {name} count=2"], client.Actions);
     }
 }

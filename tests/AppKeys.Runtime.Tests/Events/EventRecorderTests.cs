@@ -132,7 +132,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
         Assert.Equal(1, Assert.Single(await EventsAsync()).Count);
         Assert.Contains(log.Collector.GetSnapshot(), r => r.Message.Contains("kept conflicting", StringComparison.Ordinal));
 
-        // Still usable afterwards: the next repeat is a PATCH of the count.
+        // Still usable afterwards: the next repeat updates the count.
         await recorder.RecordAsync(cm, EventTypes.Normal, "SecretCreated", "Created Secret app-keys");
         Assert.Equal(2, Assert.Single(await EventsAsync()).Count);
     }

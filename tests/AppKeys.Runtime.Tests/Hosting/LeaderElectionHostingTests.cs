@@ -256,4 +256,34 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
         await CreateAsync("after");
         await Eventually.TrueAsync(() => AllWrittenByAsync(standby.Identity, "slow", "after"), "the new leader reconciles, the interrupted object too");
     }
+
+    [Fact]
+    public async Task With_the_campaign_option_a_host_that_lost_the_lease_keeps_running_and_leads_again_when_it_can()
+    {
+        var stoppedLeading = 0;
+        var faults = new FaultInjectionHandler();
+        var host = await RuntimeHost.StartAsync(local, "solo", Writer("solo"), o =>
+        {
+            o.LeaderElection.OnLostLeadership = AppKeys.Runtime.LeaderElection.LostLeadershipAction.Campaign;
+            o.LeaderElection.OnStoppedLeading = () => Interlocked.Increment(ref stoppedLeading);
+        }, faults);
+        hosts.Add(host);
+        await using (host)
+        {
+            await Eventually.TrueAsync(() => host.Health.ControllersRunning, "the host leads");
+            await CreateAsync("before");
+            await Eventually.TrueAsync(() => AllWrittenByAsync("solo", "before"), "it reconciles");
+
+            faults.FailWhen = request => request.RequestUri?.AbsolutePath.Contains("/leases", StringComparison.Ordinal) == true;
+            await Eventually.TrueAsync(() => Volatile.Read(ref stoppedLeading) == 1, "it loses the lease");
+            Assert.False(host.Run.IsCompleted, "the process keeps running");
+            Assert.True(host.Health.IsHealthy, host.Health.Describe());
+
+            faults.FailWhen = null;
+            await Eventually.TrueAsync(() => host.Health.IsLeader && host.Health.ControllersRunning, "it campaigns and leads again");
+            await CreateAsync("after");
+            await Eventually.TrueAsync(() => AllWrittenByAsync("solo", "after"), "writes work again once it leads");
+            Assert.Equal(1, Volatile.Read(ref stoppedLeading));
+        }
+    }
 }

@@ -174,6 +174,8 @@ public sealed class LeaderElectorTests : IDisposable
         Assert.Throws<LeadershipLostException>(() => fence.ThrowIfFenced(HttpMethod.Post, "/api/v1/namespaces/ns/events"));
         fence.ThrowIfFenced(HttpMethod.Get, "/api/v1/namespaces/ns/configmaps/x");
         fence.ThrowIfFenced(HttpMethod.Put, "/apis/coordination.k8s.io/v1/namespaces/ns/leases/appkeys-operator-leader");
+        fence.ThrowIfFenced(HttpMethod.Put, "apis/coordination.k8s.io/v1/namespaces/ns/leases/appkeys-operator-leader");
+        Assert.Throws<LeadershipLostException>(() => fence.ThrowIfFenced(HttpMethod.Put, "api/v1/namespaces/ns/configmaps/coordination.k8s.io"));
 
         // The lease is not released after a loss (it was not ours to release any more).
         Assert.Equal("a", store.Lease!.Spec.HolderIdentity);
