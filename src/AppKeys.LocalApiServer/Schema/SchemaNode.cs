@@ -44,6 +44,8 @@ internal sealed class SchemaNode
     public IReadOnlyList<SchemaNode> AnyOf { get; private init; } = [];
     public IReadOnlyList<SchemaNode> OneOf { get; private init; } = [];
     public SchemaNode? Not { get; private init; }
+    /// <summary>The node's CEL rules (<c>x-kubernetes-validations</c>).</summary>
+    public IReadOnlyList<ValidationRule> Validations { get; private init; } = [];
 
     public static SchemaNode Parse(JsonObject s)
     {
@@ -117,6 +119,7 @@ internal sealed class SchemaNode
             AnyOf = Nodes(s["anyOf"]),
             OneOf = Nodes(s["oneOf"]),
             Not = s["not"] is JsonObject not ? Parse(not) : null,
+            Validations = ValidationRule.Parse(s["x-kubernetes-validations"]),
         };
     }
 
