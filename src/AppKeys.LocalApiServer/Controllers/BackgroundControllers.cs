@@ -12,7 +12,9 @@ namespace AppKeys.LocalApiServer.Controllers;
 /// The kube-controller-manager parts the API contract depends on: the garbage collector (owner references by uid,
 /// Background/Foreground/Orphan), the namespace controller (delete contents of a terminating namespace, then the
 /// namespace) and the CRD finalizer (delete a CRD's objects, then the CRD). Each sweep runs under the store lock, so
-/// it sees and leaves a consistent state.
+/// it sees and leaves a consistent state. With <see cref="LocalApiServerOptions.GarbageCollectionDelay"/> /
+/// <see cref="LocalApiServerOptions.NamespaceCleanupDelay"/> a dependent or a namespace is acted on only once its
+/// condition has held that long on the injected clock (a real controller manager is not instantaneous).
 /// </summary>
 /// <remarks>
 /// A sweep reads every stored object, so it only runs after a change it could act on (<see cref="NeedsSweep"/>):
@@ -25,17 +27,28 @@ internal sealed class BackgroundControllers
     private readonly ResourceService _service;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _gcDelay;
+    private readonly TimeSpan _namespaceDelay;
+    // When each pending item (dependent uid, namespace uid) first became due for action; only touched under the store lock.
+    private Dictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset> _seenThisPass = new(StringComparer.Ordinal);
+    private DateTimeOffset? _nextDue;
     private readonly SemaphoreSlim _signal = new(0);
     private Task? _loop;
 
     // Set under the store lock by a relevant change, cleared by the sweep pass that starts after it.
     private volatile bool _dirty = true;
 
-    public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping)
+    public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping,
+        TimeProvider? time = null, TimeSpan gcDelay = default, TimeSpan namespaceDelay = default)
     {
         _service = service;
         _logger = logger;
         _stopping = stopping;
+        _time = time ?? TimeProvider.System;
+        _gcDelay = gcDelay;
+        _namespaceDelay = namespaceDelay;
     }
 
     public void Start()
@@ -79,13 +92,23 @@ internal sealed class BackgroundControllers
     {
         while (!_stopping.IsCancellationRequested)
         {
-            try
+            var wait = Period;
+            if (_nextDue is { } due)
             {
-                await _signal.WaitAsync(Period, _stopping);
+                var untilDue = due - _time.GetUtcNow();
+                wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
-            catch (OperationCanceledException)
+            using (var cycle = CancellationTokenSource.CreateLinkedTokenSource(_stopping))
             {
-                return;
+                // Woken by a relevant write, or by the injected clock (the periodic pass, or a delay coming due).
+                var signalled = _signal.WaitAsync(cycle.Token);
+                var tick = Task.Delay(wait, _time, cycle.Token);
+                await Task.WhenAny(signalled, tick);
+                await cycle.CancelAsync();
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
             }
             if (!_dirty)
             {
@@ -112,7 +135,16 @@ internal sealed class BackgroundControllers
             for (var pass = 0; pass < 20; pass++)
             {
                 _dirty = false;
-                if (!Pass())
+                _seenThisPass = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                _nextDue = null;
+                var changed = Pass();
+                // Items no longer waiting are forgotten; those still waiting keep the sweep alive until they come due.
+                _pendingSince = _seenThisPass;
+                if (_nextDue is not null)
+                {
+                    _dirty = true;
+                }
+                if (!changed)
                 {
                     return;
                 }
@@ -192,6 +224,28 @@ internal sealed class BackgroundControllers
 
     private sealed record Entry(ApiResourceInfo Resource, string Storage, JsonObject Object);
 
+    /// <summary>
+    /// Whether an item that is due for action (<paramref name="key"/>) has been so for <paramref name="delay"/>;
+    /// remembers when it was first seen and when the sweep must look again.
+    /// </summary>
+    private bool Waited(string key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+        var now = _time.GetUtcNow();
+        var since = _pendingSince.TryGetValue(key, out var first) ? first : now;
+        _seenThisPass[key] = since;
+        var due = since + delay;
+        if (now >= due)
+        {
+            return true;
+        }
+        _nextDue = _nextDue is { } next && next < due ? next : due;
+        return false;
+    }
+
     private bool Pass()
     {
         var store = _service.Store;
@@ -260,7 +314,7 @@ internal sealed class BackgroundControllers
                 }
                 solid++;
             }
-            if (remove.Count == 0)
+            if (remove.Count == 0 || !Waited("gc/" + ObjectMeta.Uid(dep.Object), _gcDelay))
             {
                 continue;
             }
@@ -350,6 +404,10 @@ internal sealed class BackgroundControllers
         var changed = false;
         foreach (var ns in all.Where(e => KindRules.IsNamespace(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
         {
+            if (!Waited("ns/" + ObjectMeta.Uid(ns.Object), _namespaceDelay))
+            {
+                continue;
+            }
             var name = ObjectMeta.Name(ns.Object);
             var contents = all.Where(e => e.Resource.Namespaced && ObjectMeta.Namespace(e.Object) == name).ToList();
             foreach (var item in contents.Where(e => !ObjectMeta.IsTerminating(e.Object)))
