@@ -52,7 +52,7 @@ public sealed class LocalApiServerOptions
     public TimeSpan ContinueTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Authorization hook used when <see cref="Authorization"/> is AllowAll; null allows every authenticated request.</summary>
-    public Auth.IAuthorizer? Authorizer { get; set; }
+    public global::AppKeys.LocalApiServer.Authorization.IAuthorizer? Authorizer { get; set; }
 
     /// <summary>
     /// AllowAll (default) or Rbac: Roles and bindings in the store decide, kube's default roles and bindings are

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Controllers;
 using AppKeys.LocalApiServer.Http;

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Http;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Schema;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Authorization;

@@ -1,4 +1,4 @@
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
 using Microsoft.AspNetCore.Http;
 

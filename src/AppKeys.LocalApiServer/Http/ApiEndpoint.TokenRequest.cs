@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Protobuf;
-using AppKeys.LocalApiServer.Schema;
 
 namespace AppKeys.LocalApiServer.OpenApi;
 

@@ -409,10 +409,10 @@ public static class ServerSideApply
     /// <summary>apiserver <c>printManager</c>: the quoted name, the subresource, and for Update the API version.</summary>
     private static string ManagerText(JsonObject entry)
     {
-        var text = Schema.GoText.Quote(Text(entry["manager"]) ?? "");
+        var text = GoCompat.GoText.Quote(Text(entry["manager"]) ?? "");
         if (Text(entry["subresource"]) is { Length: > 0 } subresource)
         {
-            text += " with subresource " + Schema.GoText.Quote(subresource);
+            text += " with subresource " + GoCompat.GoText.Quote(subresource);
         }
         // The manager identifier kube compares carries no time, so "at <time>" is never printed.
         return Text(entry["operation"]) == "Update" ? $"{text} using {Text(entry["apiVersion"])}" : text;

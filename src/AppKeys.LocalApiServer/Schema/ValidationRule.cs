@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Schema;
 

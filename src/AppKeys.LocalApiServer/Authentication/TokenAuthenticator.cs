@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Storage.Persistence;
 
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authentication;
 
 /// <summary>
 /// Static bearer tokens (kube's token file authenticator): each token maps to a user and groups. Tokens are

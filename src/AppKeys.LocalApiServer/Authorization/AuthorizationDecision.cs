@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>
 /// The answer of an <see cref="IAuthorizer"/>; <see cref="Reason"/> is appended to the 403 message when not allowed.

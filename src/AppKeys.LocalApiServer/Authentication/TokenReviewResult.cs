@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authentication;
 
 /// <summary>
 /// What a token authenticates as (kube <c>authenticator.Response</c> plus the error a TokenReview reports):

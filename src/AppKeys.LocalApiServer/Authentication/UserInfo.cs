@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authentication;
 
 /// <summary>
 /// The authenticated user of a request (kube <c>user.Info</c>): name, groups, and the optional uid and extra
