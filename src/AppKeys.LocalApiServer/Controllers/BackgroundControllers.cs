@@ -12,7 +12,8 @@ namespace AppKeys.LocalApiServer.Controllers;
 /// The kube-controller-manager parts the API contract depends on: the garbage collector (owner references by uid,
 /// Background/Foreground/Orphan), the namespace controller (delete contents of a terminating namespace, then the
 /// namespace) and the CRD finalizer (delete a CRD's objects, then the CRD). Each sweep runs under the store lock, so
-/// it sees and leaves a consistent state. With <see cref="LocalApiServerOptions.GarbageCollectionDelay"/> /
+/// it sees and leaves a consistent state. This file holds the shared loop; each controller is in its own file
+/// (<c>.GarbageCollector.cs</c>, <c>.Namespaces.cs</c>, <c>.CrdCleanup.cs</c>). With <see cref="LocalApiServerOptions.GarbageCollectionDelay"/> /
 /// <see cref="LocalApiServerOptions.NamespaceCleanupDelay"/> a dependent or a namespace is acted on only once its
 /// condition has held that long on the injected clock (a real controller manager is not instantaneous).
 /// </summary>
@@ -21,7 +22,7 @@ namespace AppKeys.LocalApiServer.Controllers;
 /// a removal, a write to a terminating object, or owner references naming an owner that is absent or terminating.
 /// Sweeping after every write made writes O(objects) under the store lock (quadratic in bulk creates).
 /// </remarks>
-internal sealed class BackgroundControllers
+internal sealed partial class BackgroundControllers
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
     private readonly ResourceService _service;
@@ -272,211 +273,6 @@ internal sealed class BackgroundControllers
             byUid.TryAdd(ObjectMeta.Uid(e.Object), e);
         }
         return CollectGarbage(all, byUid) || FinishOwners(all) || TerminateNamespaces(all) || CleanUpCrds(all);
-    }
-
-    /// <summary>kube GC attemptToDeleteItem: dependents of absent owners go; orphaned ones lose the reference.</summary>
-    private bool CollectGarbage(List<Entry> all, Dictionary<string, Entry> byUid)
-    {
-        var changed = false;
-        foreach (var dep in all)
-        {
-            if (JsonText.GetObject(dep.Object, "metadata")?["ownerReferences"] is not JsonArray { Count: > 0 } refs)
-            {
-                continue;
-            }
-            if (_service.Store.Get(dep.Storage, NullIfEmpty(ObjectMeta.Namespace(dep.Object)), ObjectMeta.Name(dep.Object)) != dep.Object)
-            {
-                continue; // changed earlier in this pass
-            }
-            var depNs = ObjectMeta.Namespace(dep.Object);
-            var solid = 0;
-            var remove = new List<string>();
-            var foregroundOwner = false;
-            foreach (var owner in refs.OfType<JsonObject>())
-            {
-                var uid = JsonText.GetString(owner, "uid") ?? "";
-                if (!byUid.TryGetValue(uid, out var o) || (o.Resource.Namespaced && ObjectMeta.Namespace(o.Object) != depNs))
-                {
-                    remove.Add(uid); // absent (a cross-namespace owner counts as absent)
-                    continue;
-                }
-                var finalizers = ObjectMeta.Finalizers(o.Object);
-                if (ObjectMeta.IsTerminating(o.Object) && finalizers.Contains("orphan"))
-                {
-                    remove.Add(uid);
-                    continue;
-                }
-                if (ObjectMeta.IsTerminating(o.Object) && finalizers.Contains("foregroundDeletion"))
-                {
-                    foregroundOwner = true;
-                    remove.Add(uid);
-                    continue;
-                }
-                solid++;
-            }
-            if (remove.Count == 0 || !Waited("gc/" + ObjectMeta.Uid(dep.Object), _gcDelay))
-            {
-                continue;
-            }
-            var orphanedOnly = remove.All(uid => byUid.TryGetValue(uid, out var o) && ObjectMeta.Finalizers(o.Object).Contains("orphan")
-                && ObjectMeta.IsTerminating(o.Object));
-            if (solid == 0 && !orphanedOnly)
-            {
-                if (!ObjectMeta.IsTerminating(dep.Object))
-                {
-                    _service.DeleteLocked(dep.Resource, NullIfEmpty(depNs), ObjectMeta.Name(dep.Object),
-                        new DeleteOptions { PropagationPolicy = foregroundOwner ? "Foreground" : "Background" });
-                    changed = true;
-                }
-                continue;
-            }
-            // Solid owners remain (or only orphaning owners): drop the references to the others.
-            _service.SystemUpdateLocked(dep.Resource, dep.Object, obj =>
-            {
-                var meta = ObjectMeta.Meta(obj);
-                var kept = new JsonArray();
-                foreach (var owner in refs.OfType<JsonObject>())
-                {
-                    if (!remove.Contains(JsonText.GetString(owner, "uid") ?? ""))
-                    {
-                        kept.Add(owner.DeepClone());
-                    }
-                }
-                if (kept.Count == 0)
-                {
-                    meta.Remove("ownerReferences");
-                }
-                else
-                {
-                    meta["ownerReferences"] = kept;
-                }
-            });
-            changed = true;
-        }
-        return changed;
-    }
-
-    /// <summary>Removes the orphan / foregroundDeletion finalizers once their condition holds.</summary>
-    private bool FinishOwners(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var owner in all)
-        {
-            if (!ObjectMeta.IsTerminating(owner.Object))
-            {
-                continue;
-            }
-            var finalizers = ObjectMeta.Finalizers(owner.Object);
-            var uid = ObjectMeta.Uid(owner.Object);
-            string? done = null;
-            if (finalizers.Contains("orphan") && !all.Any(d => References(d.Object, uid, blockingOnly: false)))
-            {
-                done = "orphan";
-            }
-            else if (finalizers.Contains("foregroundDeletion") && !all.Any(d => References(d.Object, uid, blockingOnly: true)))
-            {
-                done = "foregroundDeletion";
-            }
-            if (done is null)
-            {
-                continue;
-            }
-            _service.SystemUpdateLocked(owner.Resource, owner.Object, obj =>
-                ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != done).ToList()));
-            changed = true;
-        }
-        return changed;
-    }
-
-    private static bool References(JsonObject dependent, string uid, bool blockingOnly)
-    {
-        if (JsonText.GetObject(dependent, "metadata")?["ownerReferences"] is not JsonArray refs)
-        {
-            return false;
-        }
-        return refs.OfType<JsonObject>().Any(r => JsonText.GetString(r, "uid") == uid
-            && (!blockingOnly || (r["blockOwnerDeletion"] is JsonValue b && b.TryGetValue<bool>(out var block) && block)));
-    }
-
-    /// <summary>kube namespace controller: delete everything in a terminating namespace, then the namespace.</summary>
-    private bool TerminateNamespaces(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var ns in all.Where(e => KindRules.IsNamespace(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
-        {
-            if (!Waited("ns/" + ObjectMeta.Uid(ns.Object), _namespaceDelay))
-            {
-                continue;
-            }
-            var name = ObjectMeta.Name(ns.Object);
-            var contents = all.Where(e => e.Resource.Namespaced && ObjectMeta.Namespace(e.Object) == name).ToList();
-            foreach (var item in contents.Where(e => !ObjectMeta.IsTerminating(e.Object)))
-            {
-                _service.DeleteLocked(item.Resource, name, ObjectMeta.Name(item.Object), new DeleteOptions());
-                changed = true;
-            }
-            if (contents.Count > 0)
-            {
-                continue;
-            }
-            var specFinalizers = JsonText.GetObject(ns.Object, "spec")?["finalizers"] as JsonArray;
-            if (specFinalizers is { Count: > 0 })
-            {
-                _service.SystemUpdateLocked(ns.Resource, ns.Object, obj =>
-                {
-                    var spec = JsonText.EnsureObject(obj, "spec");
-                    var kept = new JsonArray();
-                    foreach (var f in specFinalizers.Select(JsonText.ScalarString).Where(f => f != "kubernetes"))
-                    {
-                        kept.Add(f);
-                    }
-                    if (kept.Count == 0)
-                    {
-                        spec.Remove("finalizers");
-                    }
-                    else
-                    {
-                        spec["finalizers"] = kept;
-                    }
-                });
-                changed = true;
-            }
-            else if (ObjectMeta.Finalizers(ns.Object).Count == 0)
-            {
-                _service.RemoveLocked(ns.Storage, ns.Object);
-                changed = true;
-            }
-        }
-        return changed;
-    }
-
-    /// <summary>apiextensions finalizer controller: delete a terminating CRD's objects, then release the CRD.</summary>
-    private bool CleanUpCrds(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var crd in all.Where(e => KindRules.IsCrd(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
-        {
-            if (!ObjectMeta.Finalizers(crd.Object).Contains(CrdLifecycle.CleanupFinalizer))
-            {
-                continue;
-            }
-            var served = CrdResources.FromCrd(crd.Object);
-            var storage = served.Count > 0 ? BuiltInResources.StorageKey(served[0]) : null;
-            var objects = storage is null ? [] : all.Where(e => e.Storage == storage).ToList();
-            foreach (var item in objects.Where(e => !ObjectMeta.IsTerminating(e.Object)))
-            {
-                _service.DeleteLocked(item.Resource, NullIfEmpty(ObjectMeta.Namespace(item.Object)), ObjectMeta.Name(item.Object), new DeleteOptions());
-                changed = true;
-            }
-            if (objects.Count > 0)
-            {
-                continue;
-            }
-            _service.SystemUpdateLocked(crd.Resource, crd.Object, obj =>
-                ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != CrdLifecycle.CleanupFinalizer).ToList()));
-            changed = true;
-        }
-        return changed;
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
