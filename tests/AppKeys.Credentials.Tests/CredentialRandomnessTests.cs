@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text.RegularExpressions;
-using AppKeys.Operator.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AppKeys.Credentials.Tests;

@@ -1,5 +1,4 @@
 using AppKeys.E2E.Tests.Scenario;
-using AppKeys.E2E.Tests.Support;
 using Xunit.Abstractions;
 
 namespace AppKeys.E2E.Tests;
@@ -55,7 +54,7 @@ public sealed class ClusterE2ETests(ITestOutputHelper output)
         {
             await ProcessRunner.RunAsync("helm", ["uninstall", "appkeys-operator", "--namespace", "appkeys-system", "--wait"], environment: env, timeout: TimeSpan.FromMinutes(3));
             // Helm never deletes CRDs; the next install must start clean.
-            await kubectl.RunAsync(["delete", "-f", RepoPaths.Combine("charts", "appkeys-operator", "crds"), "--ignore-not-found"]);
+            await kubectl.RunAsync(["delete", "-f", RepositoryRoot.Combine("charts", "appkeys-operator", "crds"), "--ignore-not-found"]);
             await kubectl.RunAsync(["delete", "namespace", "appkeys-system", "--ignore-not-found", "--wait=false"]);
         }
     }

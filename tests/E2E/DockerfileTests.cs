@@ -14,7 +14,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
 {
     private const string HostProject = "src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj";
 
-    private static readonly Dockerfile Docker = Dockerfile.Parse(File.ReadAllText(RepoPaths.Combine("Dockerfile")));
+    private static readonly Dockerfile Docker = Dockerfile.Parse(File.ReadAllText(RepositoryRoot.Combine("Dockerfile")));
 
     [Fact]
     public void Runtime_stage_is_a_chiseled_aspnet_image_running_as_a_numeric_non_root_user()
@@ -31,7 +31,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
     [Fact]
     public void Exposed_port_and_user_match_the_manager_deployment()
     {
-        var rendered = Yaml.LoadObjects(File.ReadAllText(RepoPaths.Combine("config", "manager", "manager.yaml")));
+        var rendered = Yaml.LoadObjects(File.ReadAllText(RepositoryRoot.Combine("config", "manager", "manager.yaml")));
         var pod = rendered.Single(o => (string?)o["kind"] == "Deployment")["spec"]!["template"]!["spec"]!;
         var container = pod["containers"]!.AsArray().Single(c => (string?)c!["name"] == "manager")!;
         var ports = container["ports"]!.AsArray().Select(p => (int)(long)p!["containerPort"]!).ToList();
@@ -68,7 +68,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
     public void Makefile_publish_uses_the_Dockerfile_publish_arguments()
     {
         var docker = DotnetCommand(Docker.Stage("build"), "publish");
-        var make = File.ReadAllLines(RepoPaths.Combine("Makefile"))
+        var make = File.ReadAllLines(RepositoryRoot.Combine("Makefile"))
             .SkipWhile(l => !l.StartsWith("publish:", StringComparison.Ordinal))
             .Skip(1)
             .TakeWhile(l => l.StartsWith('\t'))
@@ -88,7 +88,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
         {
             var src = Path.Combine(scratch.FullName, "src");
             var app = Path.Combine(scratch.FullName, "app");
-            var context = new DockerBuildContext(RepoPaths.Root, File.ReadAllText(RepoPaths.Combine(".dockerignore")));
+            var context = new DockerBuildContext(RepositoryRoot.Path, File.ReadAllText(RepositoryRoot.Combine(".dockerignore")));
             Assert.Equal("/src", Assert.Single(build.All("WORKDIR")));
             Directory.CreateDirectory(src);
             var env = new Dictionary<string, string?>
@@ -183,10 +183,10 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
 
             seen.Add(project);
             var dir = Path.GetDirectoryName(project)!;
-            foreach (var reference in XDocument.Load(RepoPaths.Combine(project)).Descendants("ProjectReference"))
+            foreach (var reference in XDocument.Load(RepositoryRoot.Combine(project)).Descendants("ProjectReference"))
             {
                 var include = reference.Attribute("Include")!.Value.Replace('\\', '/');
-                pending.Enqueue(Path.GetRelativePath(RepoPaths.Root, Path.GetFullPath(Path.Combine(RepoPaths.Root, dir, include))).Replace('\\', '/'));
+                pending.Enqueue(Path.GetRelativePath(RepositoryRoot.Path, Path.GetFullPath(Path.Combine(RepositoryRoot.Path, dir, include))).Replace('\\', '/'));
             }
         }
 

@@ -10,14 +10,14 @@ namespace AppKeys.E2E.Tests;
 /// </summary>
 public sealed class HelmChartTests
 {
-    private static readonly string Chart = RepoPaths.Combine("charts", "appkeys-operator");
+    private static readonly string Chart = RepositoryRoot.Combine("charts", "appkeys-operator");
 
     private static JsonNode Values => Yaml.Load(File.ReadAllText(Path.Combine(Chart, "values.yaml")))!;
 
     [Fact]
     public void Chart_crds_are_exactly_config_crd_bases()
     {
-        var bases = RepoPaths.Combine("config", "crd", "bases");
+        var bases = RepositoryRoot.Combine("config", "crd", "bases");
         var expected = Directory.Exists(bases) ? Directory.GetFiles(bases, "*.yaml").Select(Path.GetFileName).Order().ToList() : [];
         var actual = Directory.GetFiles(Path.Combine(Chart, "crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(expected, actual);
@@ -40,7 +40,7 @@ public sealed class HelmChartTests
             ["leader_election_role.yaml"] = "leader-election-role.yaml",
             ["namespace_role.yaml"] = "namespace-role.yaml",
         };
-        foreach (var file in Directory.GetFiles(RepoPaths.Combine("config", "rbac"), "*_role.yaml").Select(Path.GetFileName))
+        foreach (var file in Directory.GetFiles(RepositoryRoot.Combine("config", "rbac"), "*_role.yaml").Select(Path.GetFileName))
         {
             if (file!.EndsWith("_editor_role.yaml", StringComparison.Ordinal) || file.EndsWith("_viewer_role.yaml", StringComparison.Ordinal))
             {
@@ -53,7 +53,7 @@ public sealed class HelmChartTests
         Assert.Equal(pairs.Values.Order(), templates.Distinct().Order());
         foreach (var (source, template) in pairs)
         {
-            var expected = Yaml.Load(File.ReadAllText(RepoPaths.Combine("config", "rbac", source)))!["rules"]!;
+            var expected = Yaml.Load(File.ReadAllText(RepositoryRoot.Combine("config", "rbac", source)))!["rules"]!;
             var text = File.ReadAllText(Path.Combine(Chart, "templates", "rbac", template));
             var rulesBlock = text[text.IndexOf("\nrules:", StringComparison.Ordinal)..text.LastIndexOf("{{- end }}", StringComparison.Ordinal)];
             Assert.True(

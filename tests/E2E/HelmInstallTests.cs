@@ -19,7 +19,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
 {
     private const string Release = "appkeys";
     private const string ReleaseNamespace = "appkeys-system";
-    private static readonly string Chart = RepoPaths.Combine("charts", "appkeys-operator");
+    private static readonly string Chart = RepositoryRoot.Combine("charts", "appkeys-operator");
 
     [Fact]
     public async Task Chart_lints_strictly_and_renders_with_the_documented_value_combinations()
@@ -27,7 +27,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         using var helm = await Helm.CreateAsync();
         var result = await ProcessRunner.RunAsync(
             "bash",
-            [RepoPaths.Combine("hack", "helm-lint.sh")],
+            [RepositoryRoot.Combine("hack", "helm-lint.sh")],
             environment: new Dictionary<string, string?> { ["HELM"] = helm.Binary },
             timeout: TimeSpan.FromMinutes(3));
         output.WriteLine(result.EnsureSuccess().StdOut);
@@ -92,7 +92,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
     public async Task Kubectl_apply_k_config_default_runs_the_key_lifecycle_under_its_rbac()
     {
         await using var world = await RbacWorld.StartAsync();
-        output.WriteLine((await world.Kubectl.RunAsync(["apply", "--server-side", "-k", RepoPaths.Combine("config", "default")], timeout: TimeSpan.FromMinutes(2))).EnsureSuccess().StdOut);
+        output.WriteLine((await world.Kubectl.RunAsync(["apply", "--server-side", "-k", RepositoryRoot.Combine("config", "default")], timeout: TimeSpan.FromMinutes(2))).EnsureSuccess().StdOut);
         var deployment = await world.DeploymentAsync(ReleaseNamespace, "app.kubernetes.io/name=appkeys-operator");
         await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0");
         await world.RunKeyLifecycleAsync(process, output);
@@ -163,13 +163,13 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
             (await Kubectl.RunAsync(["apply", "-f", "-"], stdin: manifest)).EnsureSuccess();
             try
             {
-                await Poll.UntilAsync("the key to be Ready", async () =>
+                await Eventually.GetAsync(async () =>
                 {
                     Assert.False(process.HasExited, "the operator process exited");
                     var conditions = (await Kubectl.RunAsync("get", "applicationkey", "storefront-orders", "-n", ns, "-o", "jsonpath={.status.conditions}")).EnsureSuccess().StdOut;
                     var ready = conditions.Length == 0 ? null : JsonNode.Parse(conditions)!.AsArray().SingleOrDefault(c => (string?)c!["type"] == "Ready");
                     return (string?)ready?["status"] == "True" ? ready : throw new InvalidOperationException($"conditions: {conditions}");
-                }, TimeSpan.FromSeconds(90));
+                }, "the key to be Ready", TimeSpan.FromSeconds(90));
                 var keys = (await Kubectl.RunAsync("get", "secret", "storefront-orders", "-n", ns, "-o", "go-template={{range $k, $v := .data}}{{$k}} {{end}}")).EnsureSuccess().StdOut;
                 Assert.Contains("accessToken", keys.Split(' '));
                 Assert.Contains("consumerKey", keys.Split(' '));

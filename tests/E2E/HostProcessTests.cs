@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using AppKeys.E2E.Tests.Support;
 
 namespace AppKeys.E2E.Tests;
 
@@ -11,7 +10,7 @@ public sealed class HostProcessTests
     public async Task Help_lists_every_documented_flag()
     {
         var help = (await RunAsync("--help")).EnsureSuccess().StdOut;
-        var readme = File.ReadAllText(RepoPaths.Combine("README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
         var section = readme[readme.IndexOf("## Operator flags", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
         var documented = System.Text.RegularExpressions.Regex.Matches(section, @"^\| `(--[a-z-]+)", System.Text.RegularExpressions.RegexOptions.Multiline)
@@ -66,7 +65,7 @@ public sealed class HostProcessTests
     private static Task<ProcessResult> RunAsync(params string[] args)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = RepoPaths.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
+        var dll = RepositoryRoot.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
         return ProcessRunner.RunAsync("dotnet", [dll, .. args], timeout: TimeSpan.FromSeconds(60));
     }
 }

@@ -50,7 +50,7 @@ public sealed class InProcessE2ETests(ITestOutputHelper output) : IAsyncLifetime
         Skip.IfNot(Operator.OpenApiServed,
             "the local API server does not serve /openapi/v3 yet, so kubectl's default validating apply cannot run; "
             + "config/default was applied with --validate=false");
-        var strict = (await Operator.Kubectl.RunAsync(["apply", "-k", RepoPaths.Combine("config", "default"), "--validate=strict"])).EnsureSuccess();
+        var strict = (await Operator.Kubectl.RunAsync(["apply", "-k", RepositoryRoot.Combine("config", "default"), "--validate=strict"])).EnsureSuccess();
         output.WriteLine(strict.StdOut);
     }
 

@@ -46,12 +46,12 @@ public sealed class KubectlPluginTests(ITestOutputHelper output) : IAsyncLifetim
               applicationRef: {name: nowhere}
             """;
         (await World.Kubectl.RunAsync(["apply", "-f", "-"], stdin: manifest)).EnsureSuccess();
-        await Poll.UntilAsync("shop-orders Ready", async () =>
+        await Eventually.GetAsync(async () =>
         {
             var (code, text) = await PluginAsync("list", "-o", "json");
             var row = code == 0 ? JsonNode.Parse(text)!.AsArray().FirstOrDefault(r => (string?)r!["name"] == "shop-orders") : null;
             return (string?)row?["ready"] == "True" ? row : null;
-        });
+        }, "shop-orders Ready", TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()
@@ -150,19 +150,19 @@ public sealed class KubectlPluginTests(ITestOutputHelper output) : IAsyncLifetim
         var before = await RevisionAsync();
         var (code, said) = await PluginAsync("renew", "shop-orders");
         Assert.True(code == 0, said);
-        await Poll.UntilAsync("a new revision", async () => await RevisionAsync() > before ? "renewed" : null);
+        await Eventually.GetAsync(async () => await RevisionAsync() > before ? "renewed" : null, "a new revision", TimeSpan.FromSeconds(60));
 
         var renewed = await RevisionAsync();
         (code, said) = await PluginAsync("regenerate-secret", "shop");
         Assert.True(code == 0, said);
-        await Poll.UntilAsync("the key reissued after the consumer secret changed", async () => await RevisionAsync() > renewed ? "reissued" : null);
+        await Eventually.GetAsync(async () => await RevisionAsync() > renewed ? "reissued" : null, "the key reissued after the consumer secret changed", TimeSpan.FromSeconds(60));
     }
 
     [Fact]
     public async Task Kubectl_finds_the_plugin_on_path()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var pluginDir = RepoPaths.Combine("src", "AppKeys.KubectlPlugin", "bin", configuration, "net10.0");
+        var pluginDir = RepositoryRoot.Combine("src", "AppKeys.KubectlPlugin", "bin", configuration, "net10.0");
         Assert.True(File.Exists(Path.Combine(pluginDir, "kubectl-appkeys")), $"no kubectl-appkeys in {pluginDir}");
         var result = await ProcessRunner.RunAsync(
             World.Kubectl.Binary,

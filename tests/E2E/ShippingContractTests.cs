@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AppKeys.E2E.Tests.Support;
 
 namespace AppKeys.E2E.Tests;
 
@@ -9,7 +8,7 @@ public sealed partial class ShippingContractTests
     [Fact]
     public void Ci_runs_exactly_the_readme_test_command()
     {
-        var commands = File.ReadAllLines(RepoPaths.Combine(".ci", "run"))
+        var commands = File.ReadAllLines(RepositoryRoot.Combine(".ci", "run"))
             .Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Where(l => MakeInvocation().IsMatch(l))
@@ -21,7 +20,7 @@ public sealed partial class ShippingContractTests
     [Fact]
     public void Makefile_has_every_documented_target()
     {
-        var targets = File.ReadAllLines(RepoPaths.Combine("Makefile"))
+        var targets = File.ReadAllLines(RepositoryRoot.Combine("Makefile"))
             .Select(l => TargetLine().Match(l))
             .Where(m => m.Success)
             .Select(m => m.Groups[1].Value)
@@ -32,13 +31,13 @@ public sealed partial class ShippingContractTests
             "kind-up", "k3d-up", "deploy", "undeploy", "e2e", "bench", "helm-lint",
         ];
         Assert.Empty(required.Except(targets));
-        var readme = File.ReadAllText(RepoPaths.Combine("README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
         Assert.All(required, target => Assert.Contains($"make {target}", readme, StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> QuickstartCommands()
     {
-        var readme = File.ReadAllText(RepoPaths.Combine("README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
         var quickstart = readme[readme.IndexOf("## Quickstart", StringComparison.Ordinal)..];
         var fence = Regex.Match(quickstart, "```(?:sh|bash|console)?\n(.*?)```", RegexOptions.Singleline);
         return fence.Groups[1].Value.Split('\n')

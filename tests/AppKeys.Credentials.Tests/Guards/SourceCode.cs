@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Credentials.Tests.Guards;
 

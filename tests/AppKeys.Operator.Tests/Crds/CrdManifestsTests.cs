@@ -1,6 +1,5 @@
 using AppKeys.Manifests;
 using AppKeys.Operator.Dev;
-using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.Crds;
 

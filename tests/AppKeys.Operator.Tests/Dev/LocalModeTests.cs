@@ -1,7 +1,6 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Dev;
 using AppKeys.Operator.Hosting;
-using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Text.Json;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Signing;
-using AppKeys.Operator.Tests.TestSupport;
 using k8s;
 using k8s.Models;
 using Microsoft.IdentityModel.JsonWebTokens;

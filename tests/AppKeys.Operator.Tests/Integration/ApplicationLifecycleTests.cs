@@ -1,6 +1,5 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Dev;
-using AppKeys.Operator.Tests.TestSupport;
 using k8s.Models;
 
 namespace AppKeys.Operator.Tests.Integration;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Tests.TestSupport;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

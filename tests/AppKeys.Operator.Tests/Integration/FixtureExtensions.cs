@@ -1,6 +1,5 @@
 using System.Text;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Tests.TestSupport;
 using k8s.Models;
 
 namespace AppKeys.Operator.Tests.Integration;

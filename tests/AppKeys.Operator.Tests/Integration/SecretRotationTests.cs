@@ -1,5 +1,4 @@
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.Integration;
 

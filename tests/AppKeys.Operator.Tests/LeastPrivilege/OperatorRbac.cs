@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AppKeys.Operator.Dev;
-using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.LeastPrivilege;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using AppKeys.Runtime.Client;
-using AppKeys.Runtime.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AppKeys.Runtime.Tests.Client;

@@ -103,11 +103,11 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
         var oldTokenId = (string)before["tokenId"]!;
         var oldToken = (await SecretDataAsync(ns, (string)before["secretName"]!))!["accessToken"];
         await Run("annotate", "-n", ns, "applicationkey", key, $"appkeys.io/renew=e2e-{Guid.NewGuid():N}", "--overwrite");
-        var after = await Poll.UntilAsync($"a new token for {key} after appkeys.io/renew", async () =>
+        var after = await Eventually.GetAsync(async () =>
         {
             var o = await GetAsync(ns, "applicationkey", key);
             return (string?)o["status"]?["tokenId"] != oldTokenId && IsReady(o) ? o["status"] : null;
-        }, _timeout);
+        }, $"a new token for {key} after appkeys.io/renew", _timeout);
         var data = (await SecretDataAsync(ns, (string)after!["secretName"]!))!;
         Assert.NotEqual(oldToken, data["accessToken"]);
         Assert.True((long)after["revision"]! > (long)before["revision"]!);
@@ -125,11 +125,11 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
         var secretName = (string)status["secretName"]!;
         var before = (await SecretDataAsync(ns, secretName))!;
         await Run("annotate", "-n", ns, "application", app, $"appkeys.io/regenerate-secret=e2e-{Guid.NewGuid():N}", "--overwrite");
-        var after = await Poll.UntilAsync($"new consumer secrets in {secretName}", async () =>
+        var after = await Eventually.GetAsync(async () =>
         {
             var data = await SecretDataAsync(ns, secretName);
             return data is not null && before.Where(kv => kv.Key.EndsWith(".consumerSecret", StringComparison.Ordinal)).All(kv => data.GetValueOrDefault(kv.Key) is { } v && v != kv.Value) ? data : null;
-        }, _timeout);
+        }, $"new consumer secrets in {secretName}", _timeout);
         foreach (var consumerKey in before.Where(kv => kv.Key.EndsWith(".consumerKey", StringComparison.Ordinal)))
         {
             Assert.Equal(consumerKey.Value, after[consumerKey.Key]);
@@ -155,19 +155,19 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
         await Run([.. new[] { "delete", "-n", ns, "applications" }, .. applications, "--wait=true", "--timeout=60s"]);
         foreach (var secret in secrets.Distinct())
         {
-            await Poll.UntilAsync($"Secret {ns}/{secret} to be deleted with its owner", async () =>
-                (await kubectl.RunAsync("get", "secret", "-n", ns, secret, "--ignore-not-found", "-o", "name")).EnsureSuccess().StdOut.Trim().Length == 0 ? "gone" : null, _timeout);
+            await Eventually.GetAsync(async () =>
+                (await kubectl.RunAsync("get", "secret", "-n", ns, secret, "--ignore-not-found", "-o", "name")).EnsureSuccess().StdOut.Trim().Length == 0 ? "gone" : null, $"Secret {ns}/{secret} to be deleted with its owner", _timeout);
         }
 
         output.WriteLine($"deleted {keys.Count} keys and {applications.Count} applications; their {secrets.Distinct().Count()} Secrets are gone");
     }
 
     private async Task<JsonNode> WaitReadyAsync(string ns, string resource, string name) =>
-        await Poll.UntilAsync($"{resource} {ns}/{name} to be Ready", async () =>
+        await Eventually.GetAsync(async () =>
         {
             var o = await GetAsync(ns, resource, name);
             return IsReady(o) ? o : null;
-        }, _timeout);
+        }, $"{resource} {ns}/{name} to be Ready", _timeout);
 
     private static bool IsReady(JsonNode o) =>
         o["status"]?["conditions"]?.AsArray().Any(c => (string?)c!["type"] == "Ready" && (string?)c["status"] == "True"
@@ -198,7 +198,7 @@ internal sealed class KeyLifecycleScenario(Kubectl kubectl, ITestOutputHelper ou
     private async Task<ProcessResult> Run(IEnumerable<string> args) => (await kubectl.RunAsync(args)).EnsureSuccess();
 
     private static List<string> SampleFiles() =>
-        Directory.GetFiles(RepoPaths.Combine("config", "samples"), "*.yaml")
+        Directory.GetFiles(RepositoryRoot.Combine("config", "samples"), "*.yaml")
             .Where(f => Path.GetFileName(f) != "kustomization.yaml")
             .Where(f => Yaml.LoadObjects(File.ReadAllText(f)).All(o => ((string?)o["apiVersion"])?.StartsWith("appkeys.io/", StringComparison.Ordinal) == true))
             .Order()

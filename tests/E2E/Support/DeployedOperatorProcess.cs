@@ -116,7 +116,7 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
     private static string HostAssembly()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = RepoPaths.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
+        var path = RepositoryRoot.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"{path} is missing: build the solution first (make build)");

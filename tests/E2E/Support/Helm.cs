@@ -26,7 +26,7 @@ internal sealed class Helm : IDisposable
         await InstallLock.WaitAsync();
         try
         {
-            var install = (await ProcessRunner.RunAsync("bash", [RepoPaths.Combine("hack", "install-helm.sh")], timeout: TimeSpan.FromMinutes(5))).EnsureSuccess();
+            var install = (await ProcessRunner.RunAsync("bash", [RepositoryRoot.Combine("hack", "install-helm.sh")], timeout: TimeSpan.FromMinutes(5))).EnsureSuccess();
             return new Helm(install.StdOut.Trim(), kubeconfig);
         }
         finally

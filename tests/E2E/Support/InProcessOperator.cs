@@ -43,8 +43,8 @@ internal sealed class InProcessOperator : IAsyncDisposable
 
     /// <summary>The <c>kubectl apply -k config/default</c> arguments this server supports.</summary>
     public string[] ApplyArguments => OpenApiServed
-        ? ["apply", "-k", RepoPaths.Combine("config", "default")]
-        : ["apply", "-k", RepoPaths.Combine("config", "default"), "--validate=false"];
+        ? ["apply", "-k", RepositoryRoot.Combine("config", "default")]
+        : ["apply", "-k", RepositoryRoot.Combine("config", "default"), "--validate=false"];
 
     public static async Task<InProcessOperator> StartAsync()
     {

@@ -8,7 +8,7 @@ internal static class Manifests
     public static async Task<List<JsonObject>> KustomizeAsync(string directory)
     {
         using var kubectl = new Kubectl();
-        var result = (await kubectl.RunAsync("kustomize", RepoPaths.Combine(directory))).EnsureSuccess();
+        var result = (await kubectl.RunAsync("kustomize", RepositoryRoot.Combine(directory))).EnsureSuccess();
         return Yaml.LoadObjects(result.StdOut);
     }
 

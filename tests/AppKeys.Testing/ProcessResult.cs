@@ -1,7 +1,7 @@
-namespace AppKeys.E2E.Tests.Support;
+namespace AppKeys.Testing;
 
 /// <summary>Exit code and captured output of a finished child process.</summary>
-internal sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr)
+public sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr)
 {
     public bool Succeeded => ExitCode == 0;
 

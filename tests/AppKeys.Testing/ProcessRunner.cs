@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace AppKeys.E2E.Tests.Support;
+namespace AppKeys.Testing;
 
 /// <summary>Runs a child process to completion with a deadline, capturing its output.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName,
@@ -17,7 +17,7 @@ internal static class ProcessRunner
         var args = arguments.ToList();
         var psi = new ProcessStartInfo(fileName)
         {
-            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = stdin is not null,

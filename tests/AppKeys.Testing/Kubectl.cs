@@ -1,10 +1,10 @@
-namespace AppKeys.E2E.Tests.Support;
+namespace AppKeys.Testing;
 
 /// <summary>
 /// Runs the real kubectl 1.32 (the versioned binary beside the `kubectl` on PATH, else `kubectl` itself) with its own
 /// HOME, so discovery caches and kubeconfigs of the machine or of other tests never leak in.
 /// </summary>
-internal sealed class Kubectl : IDisposable
+public sealed class Kubectl : IDisposable
 {
     private readonly string _home;
 
