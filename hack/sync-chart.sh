@@ -102,3 +102,19 @@ T
     echo '{{- end }}'
   } > "$out/$suffix-role.yaml"
 done
+
+# The introspector ClusterRole keeps its documented name (RoleBindings refer to it): appkeys-token-introspector.
+{
+  header token_introspector_role.yaml
+  cat <<'T'
+{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: appkeys-token-introspector
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+T
+  rules_of "$rbac/token_introspector_role.yaml"
+  echo '{{- end }}'
+} > "$out/token-introspector-role.yaml"

@@ -25,11 +25,14 @@ public sealed class OperatorOptions
     /// <summary>Address the HTTP port binds to.</summary>
     public string HttpAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>HTTPS port of the key manager's OAuth endpoints (token, introspect, revoke, metadata, JWKS); 0 picks a free port.</summary>
-    public int OAuthPort { get; set; } = 8443;
+    /// <summary>
+    /// HTTPS port of the key manager's OAuth endpoints (token, introspect, revoke, metadata, JWKS); 0 (the default
+    /// here, for hosts that run several operators) picks a free port; the flag <c>--oauth-port</c> defaults to 8443.
+    /// </summary>
+    public int OAuthPort { get; set; }
 
-    /// <summary>Address the OAuth port binds to.</summary>
-    public string OAuthAddress { get; set; } = "0.0.0.0";
+    /// <summary>Address the OAuth port binds to; null: <see cref="HttpAddress"/>.</summary>
+    public string? OAuthAddress { get; set; }
 
     /// <summary>A kubernetes.io/tls Secret in <see cref="Namespace"/> with the OAuth port's certificate; null: a CA the operator generates.</summary>
     public string? OAuthTlsSecret { get; set; }

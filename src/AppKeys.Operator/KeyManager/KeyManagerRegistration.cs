@@ -36,7 +36,7 @@ public static class KeyManagerRegistration
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(options);
-        kestrel.Listen(ParseAddress(options.OAuthAddress), options.OAuthPort, listen =>
+        kestrel.Listen(ParseAddress(options.OAuthAddress ?? options.HttpAddress), options.OAuthPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(https =>
