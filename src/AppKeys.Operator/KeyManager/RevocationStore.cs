@@ -102,6 +102,16 @@ public sealed class RevocationStore
         }
     }
 
+    /// <summary>
+    /// The hook for the <c>appkeys.io/revoke</c> annotation: revokes the ApplicationKey's current token (its
+    /// <c>status.tokenId</c> until <c>status.expiresAt</c>) on every replica. Call it before issuing the new token;
+    /// when it throws, requeue and retry (nothing was issued yet). A key without a token has nothing to revoke.
+    /// </summary>
+    public Task RevokeCurrentTokenAsync(Apis.V1Alpha1ApplicationKeyStatus? status, CancellationToken cancellationToken) =>
+        status?.TokenId is { Length: > 0 } tokenId
+            ? RevokeAsync(tokenId, status.ExpiresAt is { } exp ? new DateTimeOffset(DateTime.SpecifyKind(exp, DateTimeKind.Utc)) : null, cancellationToken)
+            : Task.CompletedTask;
+
     private static byte[]? Stored(k8s.Models.V1Secret? secret) =>
         secret?.Data is { } data && data.TryGetValue(RevocationList.DataKey, out var bytes) ? bytes : null;
 }

@@ -112,9 +112,12 @@ public sealed class KeyManagerFixture : IAsyncLifetime
     /// An HTTP client that trusts exactly the operator's published CA (names are still checked), connecting from
     /// <paramref name="sourceAddress"/> (a loopback address of its own keeps the per-address limiter apart).
     /// </summary>
-    public HttpClient NewHttpClient(string sourceAddress = "127.0.0.1")
+    public HttpClient NewHttpClient(string sourceAddress = "127.0.0.1") => TrustingClient(CaPem, sourceAddress);
+
+    /// <summary>An HTTP client trusting only <paramref name="caPem"/>, connecting from <paramref name="sourceAddress"/>.</summary>
+    public static HttpClient TrustingClient(string caPem, string sourceAddress = "127.0.0.1")
     {
-        using var ca = X509Certificate2.CreateFromPem(CaPem.Length > 0 ? CaPem : throw new InvalidOperationException("CA not loaded"));
+        using var ca = X509Certificate2.CreateFromPem(caPem.Length > 0 ? caPem : throw new InvalidOperationException("CA not loaded"));
         var trusted = X509CertificateLoader.LoadCertificate(ca.RawData);
         var handler = new SocketsHttpHandler
         {
