@@ -15,6 +15,7 @@ public sealed class FailedAuthLimiter(TimeProvider time)
     private const string Overflow = "\0overflow";
     private readonly Dictionary<string, Bucket> buckets = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private long nextPrune;
 
     public int Count
     {
@@ -61,9 +62,11 @@ public sealed class FailedAuthLimiter(TimeProvider time)
                 var slot = key;
                 if (!buckets.TryGetValue(slot, out var bucket))
                 {
-                    if (buckets.Count >= MaxEntries)
+                    if (buckets.Count >= MaxEntries && now >= nextPrune)
                     {
+                        // At most one sweep per refill interval: a spray of new ids costs O(1) each, not a sweep each.
                         Prune(now);
+                        nextPrune = now + (long)(Refill.TotalSeconds * time.TimestampFrequency);
                     }
 
                     if (buckets.Count >= MaxEntries)
