@@ -132,8 +132,12 @@ metadata:
     {{- include "appkeys-operator.labels" . | nindent 4 }}
 T
   rules_of "$rbac/auth_delegator_role.yaml"
+  echo '{{- end }}'
+} > "$out/auth-delegator-role.yaml"
+{
+  header auth_delegator_role_binding.yaml
   cat <<'T'
----
+{{- if .Values.rbac.create }}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata:
@@ -150,4 +154,4 @@ subjects:
   namespace: {{ .Release.Namespace }}
 {{- end }}
 T
-} > "$out/auth-delegator-role.yaml"
+} > "$out/auth-delegator-rolebinding.yaml"
