@@ -2,6 +2,7 @@ using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Hosting;
 using AppKeys.Operator.KeyManager;
+using AppKeys.Runtime.LeaderElection;
 using k8s;
 
 namespace AppKeys.Operator.Dev;
@@ -109,6 +110,9 @@ public static class LocalMode
             var config = options.LocalRbac
                 ? new KubernetesClientConfiguration { Host = admin.Host, SslCaCerts = admin.SslCaCerts, AccessToken = server.IssueToken(ServiceAccountUser) }
                 : admin;
+            // A lost lease (someone edited it) must not take the in-process API server and its state down with it:
+            // the operator stops writing at once, as everywhere, then campaigns again instead of exiting.
+            options.Operator.OnLostLeadership = LostLeadershipAction.Campaign;
             var app = OperatorHost.Build(options.Operator, config);
             await app.StartAsync(cancellationToken);
 

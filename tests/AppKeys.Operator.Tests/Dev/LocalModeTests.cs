@@ -4,6 +4,7 @@ using AppKeys.Operator.Hosting;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AppKeys.Operator.Tests.Dev;
 
@@ -41,6 +42,44 @@ public sealed class LocalModeTests
             var after = await new ResourceClient<V1Alpha1ApplicationKey>(new KubernetesTransport(client)).ListAsync("default");
             Assert.DoesNotContain(after.Items, k => k.Metadata.Name == deleted);
             Assert.NotEmpty(after.Items);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_lost_lease_does_not_end_local_mode_the_operator_campaigns_again()
+    {
+        var scratch = Directory.CreateTempSubdirectory("appkeys-local-lease-");
+        try
+        {
+            await using var local = await LocalMode.StartAsync(
+                new DevOptions
+                {
+                    Operator = new OperatorOptions { HttpPort = 0, HttpAddress = "127.0.0.1", Identity = "dev" },
+                    LocalKubeconfigPath = Path.Combine(scratch.FullName, "kubeconfig"),
+                    CrdDirectory = RepositoryRoot.Combine("config", "crd", "bases"),
+                    SamplesDirectory = RepositoryRoot.Combine("config", "samples"),
+                },
+                CancellationToken.None);
+            using var admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(local.KubeconfigPath));
+            var leases = new ResourceClient<k8s.Models.V1Lease>(new KubernetesTransport(admin));
+            await Eventually.GetAsync(() => leases.GetAsync("appkeys-operator-leader", "appkeys-system"), l => l?.Spec.HolderIdentity == "dev", "the dev operator leading");
+
+            // Someone takes the lease for two seconds.
+            var lease = (await leases.GetAsync("appkeys-operator-leader", "appkeys-system"))!;
+            lease.Spec.HolderIdentity = "intruder";
+            lease.Spec.LeaseDurationSeconds = 2;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            await leases.ReplaceAsync(lease);
+            await Eventually.GetAsync(() => leases.GetAsync("appkeys-operator-leader", "appkeys-system"), l => l?.Spec.HolderIdentity == "dev", "the dev operator leading again", TimeSpan.FromSeconds(60));
+
+            // The process, its API server and its operator are still there and working.
+            var keys = new ResourceClient<V1Alpha1ApplicationKey>(new KubernetesTransport(admin));
+            Assert.NotEmpty((await keys.ListAsync("default")).Items);
+            Assert.False(local.Operator.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
         }
         finally
         {
