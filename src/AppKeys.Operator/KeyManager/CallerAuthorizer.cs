@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.Operator.Apis;
 using AppKeys.Runtime.Client;
+using k8s.Models;
 
 namespace AppKeys.Operator.KeyManager;
 
@@ -102,8 +103,17 @@ public sealed class CallerAuthorizer(KubernetesTransport transport, TimeProvider
         using var response = await transport.SendAsync(HttpMethod.Post, path, content, HttpCompletionOption.ResponseContentRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            // The body is a Status; it never echoes the reviewed token.
-            throw new KubernetesApiException(response.StatusCode, null, $"{path}: HTTP {(int)response.StatusCode}");
+            // The body is a Status about the operator's own request (e.g. "... is forbidden: ..."); it never echoes the reviewed token.
+            V1Status? status = null;
+            try
+            {
+                status = k8s.KubernetesJson.Deserialize<V1Status>(await response.Content.ReadAsStringAsync(cancellationToken));
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new KubernetesApiException(response.StatusCode, status, $"{path}: HTTP {(int)response.StatusCode}: {status?.Message}");
         }
 
         try

@@ -105,10 +105,11 @@ public sealed class EndpointCertificates
         await PublishCaAsync(CaCertificatePem, cancellationToken);
     }
 
-    private async Task PublishCaAsync(string pem, CancellationToken cancellationToken)
+    private async Task PublishCaAsync(string caCertificate, CancellationToken cancellationToken)
     {
+        // A public certificate, not a secret: an ordinary comparison.
         var existing = await configMaps.GetAsync(CaSecretName, secrets.Namespace, cancellationToken);
-        if (existing?.Data is { } data && data.TryGetValue(CaConfigMapKey, out var published) && published == pem)
+        if (existing?.Data is { } data && data.TryGetValue(CaConfigMapKey, out var published) && string.Equals(published, caCertificate, StringComparison.Ordinal))
         {
             return;
         }
@@ -127,12 +128,12 @@ public sealed class EndpointCertificates
                         NamespaceProperty = secrets.Namespace,
                         Labels = new Dictionary<string, string> { [Apis.AppKeysLabels.ManagedBy] = Apis.AppKeysApi.ManagerName },
                     },
-                    Data = new Dictionary<string, string> { [CaConfigMapKey] = pem },
+                    Data = new Dictionary<string, string> { [CaConfigMapKey] = caCertificate },
                 }, cancellationToken);
             }
             else
             {
-                existing.Data = new Dictionary<string, string>(existing.Data ?? new Dictionary<string, string>()) { [CaConfigMapKey] = pem };
+                existing.Data = new Dictionary<string, string>(existing.Data ?? new Dictionary<string, string>()) { [CaConfigMapKey] = caCertificate };
                 await configMaps.ReplaceAsync(existing, cancellationToken);
             }
         }

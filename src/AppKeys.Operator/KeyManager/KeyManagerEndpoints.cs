@@ -43,7 +43,7 @@ public sealed class KeyManagerEndpoints(
             throw OAuthException.InvalidRequest("grant_type is required");
         }
 
-        if (grantType != GrantTypes.ClientCredentials)
+        if (grantType is not GrantTypes.ClientCredentials)
         {
             throw new OAuthException(400, "unsupported_grant_type", "only client_credentials is supported");
         }
