@@ -25,7 +25,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 DOTNET_EnableDiagnostics=0
-# metrics (/metrics) and health probes (/healthz, /readyz)
-EXPOSE 8080
+# metrics (/metrics) and health probes (/healthz, /readyz); the key manager's HTTPS port (/oauth2/*)
+EXPOSE 8080 8443
 USER 1654:1654
 ENTRYPOINT ["dotnet", "/app/appkeys-operator.dll"]

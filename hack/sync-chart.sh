@@ -102,3 +102,56 @@ T
     echo '{{- end }}'
   } > "$out/$suffix-role.yaml"
 done
+
+# The introspector ClusterRole keeps its documented name (RoleBindings refer to it): appkeys-token-introspector.
+{
+  header token_introspector_role.yaml
+  cat <<'T'
+{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: appkeys-token-introspector
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+T
+  rules_of "$rbac/token_introspector_role.yaml"
+  echo '{{- end }}'
+} > "$out/token-introspector-role.yaml"
+
+# TokenReview/SubjectAccessReview are cluster-scoped: a ClusterRole and ClusterRoleBinding in every mode.
+{
+  header auth_delegator_role.yaml
+  cat <<'T'
+{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "appkeys-operator.fullname" . }}-auth-delegator
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+T
+  rules_of "$rbac/auth_delegator_role.yaml"
+  echo '{{- end }}'
+} > "$out/auth-delegator-role.yaml"
+{
+  header auth_delegator_role_binding.yaml
+  cat <<'T'
+{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "appkeys-operator.fullname" . }}-auth-delegator
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "appkeys-operator.fullname" . }}-auth-delegator
+subjects:
+- kind: ServiceAccount
+  name: {{ include "appkeys-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end }}
+T
+} > "$out/auth-delegator-rolebinding.yaml"

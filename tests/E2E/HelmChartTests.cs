@@ -39,6 +39,8 @@ public sealed class HelmChartTests
             ["role.yaml"] = "clusterrole.yaml",
             ["leader_election_role.yaml"] = "leader-election-role.yaml",
             ["namespace_role.yaml"] = "namespace-role.yaml",
+            ["auth_delegator_role.yaml"] = "auth-delegator-role.yaml",
+            ["token_introspector_role.yaml"] = "token-introspector-role.yaml",
         };
         foreach (var file in Directory.GetFiles(RepositoryRoot.Combine("config", "rbac"), "*_role.yaml").Select(Path.GetFileName))
         {

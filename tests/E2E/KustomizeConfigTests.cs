@@ -130,7 +130,7 @@ public sealed class KustomizeConfigTests
         var own = objects.Single("Role", "appkeys-operator");
         Assert.Equal(Ns, own.Namespace());
         Assert.All(own["rules"]!.AsArray(), rule => Assert.Equal(["configmaps"], rule!["resources"].Strings()));
-        Assert.Contains(own["rules"]!.AsArray(), rule => rule!["resourceNames"].Strings().SequenceEqual(["appkeys-jwks"]));
+        Assert.Contains(own["rules"]!.AsArray(), rule => rule!["resourceNames"].Strings().SequenceEqual(["appkeys-jwks", "appkeys-oauth-ca"]));
         Assert.Equal("appkeys-operator", (string?)objects.Single("RoleBinding", "appkeys-operator")["roleRef"]!["name"]);
     }
 

@@ -1,6 +1,7 @@
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Hosting;
+using AppKeys.Operator.KeyManager;
 using AppKeys.Runtime.LeaderElection;
 using k8s;
 
@@ -29,6 +30,9 @@ public static class LocalMode
               RBAC:        {(options.LocalRbac ? $"on: the operator runs as {ServiceAccountUser} under config/rbac" : "off: the operator runs as the admin (--local-rbac or make run RBAC=1 turns it on)")}
               samples:     {(local.Server.Recovery is { FoundState: true } ? $"not applied: {local.Server.DataDirectory} already held state" : $"{local.Samples.Count} objects from {options.SamplesDirectory} in namespace default")}
               JWKS:        http://{options.Operator.HttpAddress}:{options.Operator.HttpPort}{OperatorHost.JwksPath}
+              issuer:      {options.Operator.Issuer}   (written to {local.IssuerPath})
+              OAuth CA:    {local.CaPath}
+              token:       curl --cacert {local.CaPath} -u "$KEY:$SECRET" -d grant_type=client_credentials {options.Operator.Issuer.TrimEnd('/')}{KeyManagerEndpoints.TokenPath}
 
             In another shell:
               export KUBECONFIG={local.KubeconfigPath}
@@ -53,6 +57,20 @@ public static class LocalMode
         options.SamplesDirectory = Path.GetFullPath(options.SamplesDirectory, root);
         options.RbacDirectory = Path.GetFullPath(options.RbacDirectory, root);
         var kubeconfigPath = Path.GetFullPath(options.LocalKubeconfigPath, root);
+        var localDirectory = Path.GetDirectoryName(kubeconfigPath)!;
+        if (options.Operator.OAuthPort == 0)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            options.Operator.OAuthPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        // The issuer must be the HTTPS base URL the metadata is served at (standard clients check it).
+        if (options.Operator.Issuer == OperatorOptions.DefaultIssuer)
+        {
+            options.Operator.Issuer = $"https://127.0.0.1:{options.Operator.OAuthPort}";
+        }
+
         var dataDirectory = options.LocalDataDirectory is { } dir ? Path.GetFullPath(dir, root) : null;
         if (options.LocalRbac && options.Operator.Namespace != "appkeys-system")
         {
@@ -97,7 +115,24 @@ public static class LocalMode
             options.Operator.OnLostLeadership = LostLeadershipAction.Campaign;
             var app = OperatorHost.Build(options.Operator, config);
             await app.StartAsync(cancellationToken);
-            return new LocalEnvironment(server, app, kubeconfigPath, samples);
+
+            // .local/issuer and .local/ca.crt: what a client needs to reach the OAuth endpoints (curl --cacert).
+            var certificates = app.Services.GetRequiredService<EndpointCertificates>();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (certificates.CaCertificatePem is null && options.Operator.OAuthTlsSecret is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+
+            var issuerPath = Path.Combine(localDirectory, "issuer");
+            var caPath = Path.Combine(localDirectory, "ca.crt");
+            await File.WriteAllTextAsync(issuerPath, options.Operator.Issuer + "\n", cancellationToken);
+            if (certificates.CaCertificatePem is { } ca)
+            {
+                await File.WriteAllTextAsync(caPath, ca, cancellationToken);
+            }
+
+            return new LocalEnvironment(server, app, kubeconfigPath, samples) { IssuerPath = issuerPath, CaPath = caPath };
         }
         catch
         {
@@ -136,6 +171,12 @@ public sealed class LocalEnvironment(LocalKubernetesApiServer server, WebApplica
     public string KubeconfigPath { get; } = kubeconfigPath;
 
     public IReadOnlyList<string> Samples { get; } = samples;
+
+    /// <summary><c>.local/issuer</c>: the issuer URL.</summary>
+    public string IssuerPath { get; init; } = "";
+
+    /// <summary><c>.local/ca.crt</c>: the CA of the OAuth port's certificate.</summary>
+    public string CaPath { get; init; } = "";
 
     public async ValueTask DisposeAsync()
     {

@@ -50,6 +50,13 @@ public sealed class V1Alpha1ApplicationSpec
     [SchemaListType("set")]
     public IList<string>? AllowedScopes { get; set; }
 
+    [JsonPropertyName("tokenValidityPeriod")]
+    [Description("Default lifetime, in seconds, of tokens the key manager's token endpoint issues for this application (a request's validity_period may shorten it, never extend it). A negative value issues tokens that never expire. 0 is invalid.")]
+    [SchemaRange(Max = V1Alpha1ApplicationKeySpec.MaxValidityPeriodSeconds)]
+    [SchemaDefault("3600")]
+    [SchemaValidation("self != 0", "tokenValidityPeriod must not be 0 (use a negative value for tokens that never expire)")]
+    public long? TokenValidityPeriod { get; set; }
+
     [JsonPropertyName("grantTypes")]
     [Description("OAuth 2.0 grant types the application supports.")]
     [SchemaItems(Enum = ["client_credentials", "authorization_code", "refresh_token", "password", "implicit", "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:token-exchange"])]

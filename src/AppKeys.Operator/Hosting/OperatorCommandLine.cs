@@ -16,6 +16,9 @@ public sealed class OperatorCommandLine
     private readonly Option<string[]> watchNamespaces;
     private readonly Option<bool> leaderElect = new("--leader-elect") { Description = "use the Lease appkeys-operator-leader for leader election", DefaultValueFactory = _ => true };
     private readonly Option<int> httpPort = new("--http-port") { Description = "port of /healthz, /readyz, /metrics, /.well-known/jwks.json (0: any free port)", DefaultValueFactory = _ => 8080, HelpName = "N" };
+    private readonly Option<int> oauthPort = new("--oauth-port") { Description = "HTTPS port of the OAuth endpoints: /oauth2/token, /oauth2/introspect, /oauth2/revoke, metadata, JWKS (0: any free port)", DefaultValueFactory = _ => 8443, HelpName = "N" };
+    private readonly Option<string?> oauthTlsSecret = new("--oauth-tls-secret") { Description = "kubernetes.io/tls Secret in the operator namespace with the OAuth port's certificate, e.g. from cert-manager (default: a CA the operator generates, published in ConfigMap appkeys-oauth-ca)", HelpName = "NAME" };
+    private readonly Option<string[]> oauthDnsNames = new("--oauth-dns-names") { Description = "names of the generated OAuth certificate, comma separated (default: appkeys-operator.<namespace>.svc[.cluster.local], localhost, 127.0.0.1)", HelpName = "A,B" };
     private readonly Option<SigningKeyAlgorithm> signingAlgorithm = new("--signing-algorithm")
     {
         Description = "JWT signing algorithm: ES256 or RS256",
@@ -70,6 +73,7 @@ public sealed class OperatorCommandLine
             }
         });
         AddRange(httpPort, 0, 65535);
+        AddRange(oauthPort, 0, 65535);
         AddRange(burst, 1, 100_000);
         AddRange(workers, 1, 64);
         qps.CustomParser = result =>
@@ -86,7 +90,7 @@ public sealed class OperatorCommandLine
 
         Command = new RootCommand(description)
         {
-            kubeconfig, @namespace, watchNamespaces, leaderElect, httpPort, signingAlgorithm, issuer, audience, qps, burst, workers,
+            kubeconfig, @namespace, watchNamespaces, leaderElect, httpPort, oauthPort, oauthTlsSecret, oauthDnsNames, signingAlgorithm, issuer, audience, qps, burst, workers,
         };
         Name = name;
     }
@@ -118,6 +122,9 @@ public sealed class OperatorCommandLine
             WatchNamespaces = SplitList(result.GetValue(watchNamespaces)),
             LeaderElect = result.GetValue(leaderElect),
             HttpPort = result.GetValue(httpPort),
+            OAuthPort = result.GetValue(oauthPort),
+            OAuthTlsSecret = result.GetValue(oauthTlsSecret) is { Length: > 0 } tls ? tls : null,
+            OAuthDnsNames = SplitList(result.GetValue(oauthDnsNames)),
             SigningAlgorithm = result.GetValue(signingAlgorithm),
             Issuer = result.GetValue(issuer)!,
             Audiences = SplitList(result.GetValue(audience)),

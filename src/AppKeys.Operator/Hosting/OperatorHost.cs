@@ -1,6 +1,7 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Metrics;
 using AppKeys.Operator.Signing;
 using AppKeys.Runtime.Hosting;
@@ -28,7 +29,12 @@ public static class OperatorHost
         Action<ILoggingBuilder>? configureLogging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls($"http://{options.HttpAddress}:{options.HttpPort}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Plain HTTP (health, metrics, JWKS) first: hosts and tests read its address as the first one.
+            kestrel.Listen(KeyManagerRegistration.ParseAddress(options.HttpAddress), options.HttpPort);
+            KeyManagerRegistration.ListenOAuth(kestrel, options);
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -46,6 +52,7 @@ public static class OperatorHost
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<TokenIssuance>();
         services.AddHostedService<JwksPublisher>();
+        services.AddKeyManager();
 
         services.AddControllerRuntime(runtime =>
         {
@@ -64,12 +71,14 @@ public static class OperatorHost
         {
             o.Namespaces = watched;
             o.Transform = InformerTransforms.StripManagedFields;
+            o.Indexers[KeyManagerIndexes.ConsumerKey] = KeyManagerIndexes.ConsumerKeys;
         });
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {
             o.Namespaces = watched;
             o.Transform = InformerTransforms.StripManagedFields;
             o.Indexers[ApplicationKeyLookup.IndexName] = ApplicationKeyLookup.IndexValues;
+            o.Indexers[KeyManagerIndexes.TokenId] = KeyManagerIndexes.TokenIds;
         });
 
         // Only Secrets this operator manages are cached; a foreign Secret is read directly when it is in the way.
@@ -99,6 +108,7 @@ public static class OperatorHost
         app.MapGet(JwksPath, (SigningKeyStore store) => store.Jwks is { } jwks
             ? Results.Text(jwks, "application/jwk-set+json")
             : Results.Text("signing keys not loaded yet\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapKeyManager(options);
         return app;
     }
 }

@@ -32,6 +32,26 @@ public sealed class OperatorOptions
     /// <summary>Address the HTTP port binds to.</summary>
     public string HttpAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// HTTPS port of the key manager's OAuth endpoints (token, introspect, revoke, metadata, JWKS); 0 (the default
+    /// here, for hosts that run several operators) picks a free port; the flag <c>--oauth-port</c> defaults to 8443.
+    /// </summary>
+    public int OAuthPort { get; set; }
+
+    /// <summary>Address the OAuth port binds to; null: <see cref="HttpAddress"/>.</summary>
+    public string? OAuthAddress { get; set; }
+
+    /// <summary>A kubernetes.io/tls Secret in <see cref="Namespace"/> with the OAuth port's certificate; null: a CA the operator generates.</summary>
+    public string? OAuthTlsSecret { get; set; }
+
+    /// <summary>Names in the generated serving certificate; empty: the Service's names, localhost and 127.0.0.1.</summary>
+    public IList<string> OAuthDnsNames { get; set; } = [];
+
+    /// <summary>The names the generated serving certificate carries.</summary>
+    public IReadOnlyList<string> EffectiveOAuthDnsNames => OAuthDnsNames.Count > 0
+        ? [.. OAuthDnsNames]
+        : [$"appkeys-operator.{Namespace}.svc", $"appkeys-operator.{Namespace}.svc.cluster.local", "localhost", "127.0.0.1"];
+
     public SigningKeyAlgorithm SigningAlgorithm { get; set; } = SigningKeyAlgorithm.ES256;
 
     /// <summary>JWT <c>iss</c>.</summary>

@@ -13,21 +13,27 @@ public static class StartupErrors
     public static string? CheckPort(OperatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.HttpPort == 0 || !System.Net.IPAddress.TryParse(options.HttpAddress, out var address))
+        return Probe(options.HttpAddress, options.HttpPort, "--http-port", "8081")
+            ?? Probe(options.OAuthAddress ?? options.HttpAddress, options.OAuthPort, "--oauth-port", "8444");
+    }
+
+    private static string? Probe(string host, int port, string flag, string example)
+    {
+        if (port == 0 || !System.Net.IPAddress.TryParse(host, out var address))
         {
             return null;
         }
 
         try
         {
-            using var probe = new TcpListener(address, options.HttpPort);
+            using var probe = new TcpListener(address, port);
             probe.Start();
             probe.Stop();
             return null;
         }
         catch (SocketException e)
         {
-            return Describe(e, options);
+            return e.SocketErrorCode != SocketError.AddressAlreadyInUse ? null : $"port {port} on {host} is already in use: choose another with {flag} N (make run ARGS=\"{flag} {example}\")";
         }
     }
 

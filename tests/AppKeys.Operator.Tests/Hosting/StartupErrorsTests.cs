@@ -32,4 +32,13 @@ public class StartupErrorsTests
         Assert.Null(StartupErrors.CheckPort(new OperatorOptions { HttpAddress = "127.0.0.1", HttpPort = port }));
         Assert.Null(StartupErrors.CheckPort(new OperatorOptions { HttpAddress = "127.0.0.1", HttpPort = 0 }));
     }
+
+    [Fact]
+    public void A_taken_OAuth_port_names_its_flag()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        Assert.Contains("--oauth-port", StartupErrors.CheckPort(new OperatorOptions { HttpAddress = "127.0.0.1", HttpPort = 0, OAuthPort = port }), StringComparison.Ordinal);
+    }
 }

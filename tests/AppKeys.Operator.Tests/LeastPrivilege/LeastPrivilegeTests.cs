@@ -31,7 +31,7 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         await world.RunLifecycleAsync(StepTimeout);
 
         Assert.Empty(world.AllDenials);
-        Assert.Equal(9, world.Steps.Count);
+        Assert.Equal(10, world.Steps.Count);
         Assert.DoesNotContain(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
         output.WriteLine($"least privilege: {world.Steps.Count} lifecycle steps as {OperatorRbac.User} with the {Rbac.Permissions().Count} permissions of config/rbac (RBAC and OwnerReferencesPermissionEnforcement on): 0 requests denied");
     }
@@ -39,16 +39,18 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
     [Fact]
     public async Task With_watch_namespaces_the_lifecycle_runs_on_role_bindings_alone()
     {
-        // The chart's watchNamespaces mode: no ClusterRoleBinding, so any cluster-scoped request would be denied.
+        // The chart's watchNamespaces mode: no ClusterRoleBinding but the auth delegator's (reviews are cluster-scoped),
+        // so any other cluster-scoped request would be denied.
         string[] watched = [LeastPrivilegeWorld.Namespace];
         var rbac = Rbac.NamespaceScoped(watched);
-        Assert.DoesNotContain(rbac, o => (string?)o["kind"] == "ClusterRoleBinding" && o.ToJsonString().Contains(OperatorRbac.ServiceAccountName, StringComparison.Ordinal));
+        Assert.DoesNotContain(rbac, o => (string?)o["kind"] == "ClusterRoleBinding" && o.ToJsonString().Contains(OperatorRbac.ServiceAccountName, StringComparison.Ordinal)
+            && (string?)o["roleRef"]?["name"] != OperatorRbac.AuthDelegatorRole);
         await using var world = await LeastPrivilegeWorld.StartAsync(rbac, watched);
 
         await world.RunLifecycleAsync(StepTimeout);
 
         Assert.Empty(world.AllDenials);
-        Assert.Equal(9, world.Steps.Count);
+        Assert.Equal(10, world.Steps.Count);
     }
 
     [Theory]

@@ -1,15 +1,19 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Dev;
 using AppKeys.Operator.Hosting;
+using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
 using AppKeys.Runtime.LeaderElection;
 using AppKeys.Runtime.Metrics;
+using Duende.IdentityModel.Client;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -156,6 +160,45 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
             }
 
             return true;
+        });
+
+        await Step("a gateway introspects a token from the token endpoint (TokenReview, SubjectAccessReview)", stepTimeout, async () =>
+        {
+            var caPem = (await WaitAsync(() => ConfigMaps.GetAsync(EndpointCertificates.CaSecretName, OperatorNamespace), c => c?.Data?.ContainsKey(EndpointCertificates.CaConfigMapKey) == true, "the OAuth CA ConfigMap", stepTimeout)).Data[EndpointCertificates.CaConfigMapKey];
+            var credentials = (await Secrets.GetAsync("shop-credentials", Namespace))!.Data;
+            var gateway = $"system:serviceaccount:{Namespace}:gateway";
+            await ManifestInstaller.ApplyAsync(admin, [JsonNode.Parse($$"""
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"gateway-introspects","namespace":"{{Namespace}}"},
+                 "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"appkeys-token-introspector"},
+                 "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{gateway}}"}]}
+                """)!.AsObject()], null, CancellationToken.None);
+            using var http = AppKeys.Operator.Tests.KeyManager.KeyManagerFixture.TrustingClient(caPem);
+            var baseUrl = operatorApp!.Urls.First(u => u.StartsWith("https://", StringComparison.Ordinal));
+            var token = await WaitAsync(
+                async () =>
+                {
+                    var response = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+                    {
+                        Address = baseUrl + KeyManagerEndpoints.TokenPath,
+                        ClientId = Encoding.UTF8.GetString(credentials["production.consumerKey"]),
+                        ClientSecret = Encoding.UTF8.GetString(credentials["production.consumerSecret"]),
+                    });
+                    return response.IsError ? null : response.AccessToken;
+                },
+                t => t is not null,
+                "a token from /oauth2/token",
+                stepTimeout);
+            var bearer = server.IssueToken(gateway);
+            return await WaitAsync(
+                async () =>
+                {
+                    var request = new TokenIntrospectionRequest { Address = baseUrl + KeyManagerEndpoints.IntrospectPath, Token = token };
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+                    return (await http.IntrospectTokenAsync(request)).IsActive ? "active" : null;
+                },
+                a => a is not null,
+                "the token introspected as active",
+                stepTimeout);
         });
 
         await Step("a renew request re-issues a token (the Secret is updated)", stepTimeout, async () =>

@@ -34,6 +34,14 @@ public sealed class LocalRbacModeTests
             items => items?.Count == sampleKeys && items.All(k => k.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true),
             $"all {sampleKeys} sample keys Ready");
 
+        // make run serves the key manager: .local/issuer and .local/ca.crt are what a client needs.
+        var issuer = (await File.ReadAllTextAsync(local.IssuerPath)).Trim();
+        Assert.Equal(options.Operator.Issuer, issuer);
+        Assert.StartsWith("https://127.0.0.1:", issuer, StringComparison.Ordinal);
+        using var http = KeyManager.KeyManagerFixture.TrustingClient(await File.ReadAllTextAsync(local.CaPath));
+        var discovery = await Duende.IdentityModel.Client.HttpClientDiscoveryExtensions.GetDiscoveryDocumentAsync(http, issuer);
+        Assert.False(discovery.IsError, discovery.Error);
+
         Assert.True(local.Server.Denials.Total == 0, string.Join("; ", local.Server.Denials.Denied));
     }
 }

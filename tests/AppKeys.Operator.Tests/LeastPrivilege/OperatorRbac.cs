@@ -25,6 +25,9 @@ public sealed class OperatorRbac
     public const string ServiceAccountName = "appkeys-operator";
     public const string User = $"system:serviceaccount:{ServiceAccountNamespace}:{ServiceAccountName}";
 
+    /// <summary>The ClusterRole for TokenReview and SubjectAccessReview (introspection callers), bound cluster-wide in every mode.</summary>
+    public const string AuthDelegatorRole = "appkeys-operator-auth-delegator";
+
     private OperatorRbac(IReadOnlyList<JsonObject> objects) => Objects = objects;
 
     /// <summary>Every object of config/rbac, in kustomization order.</summary>
@@ -69,7 +72,8 @@ public sealed class OperatorRbac
         var result = new List<JsonObject>();
         foreach (var original in Objects)
         {
-            if ((string?)original["kind"] != "ClusterRoleBinding" || !BindsOperator(original))
+            // The auth delegator binding grants only cluster-scoped reviews: it stays a ClusterRoleBinding, as in the chart.
+            if ((string?)original["kind"] != "ClusterRoleBinding" || !BindsOperator(original) || (string?)original["roleRef"]?["name"] == AuthDelegatorRole)
             {
                 result.Add((JsonObject)original.DeepClone());
                 continue;

@@ -7,10 +7,19 @@ namespace AppKeys.Operator.Tests.TestSupport;
 /// <summary>
 /// What every Secret the operator manages must carry: the managed-by label, the application label, and exactly one
 /// controller reference (to its ApplicationKey or Application, blocking the owner's deletion) so that garbage
-/// collection removes it with its owner. The signing-key Secret belongs to the operator itself and has no owner.
+/// collection removes it with its owner. The operator's own Secrets (signing keys, key manager state) have no owner.
 /// </summary>
 internal static class ManagedSecretChecks
 {
+    /// <summary>The Secrets the operator keeps for itself in its namespace (no Application, no owner).</summary>
+    private static readonly HashSet<string> OperatorSecrets =
+    [
+        SigningKeyStore.SecretName,
+        Operator.KeyManager.TokenKeyStore.SecretName,
+        Operator.KeyManager.RevocationStore.SecretName,
+        Operator.KeyManager.EndpointCertificates.CaSecretName,
+    ];
+
     /// <summary>True for a Secret the operator manages or one owned by an appkeys.io object (which it must manage).</summary>
     public static bool IsManaged(V1Secret secret) =>
         Label(secret, AppKeysLabels.ManagedBy) == AppKeysApi.ManagerName
@@ -30,11 +39,11 @@ internal static class ManagedSecretChecks
             yield return $"{id} is owned by an appkeys.io object but lacks {AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
         }
 
-        if (secret.Metadata.NamespaceProperty == operatorNamespace && secret.Metadata.Name == SigningKeyStore.SecretName)
+        if (secret.Metadata.NamespaceProperty == operatorNamespace && OperatorSecrets.Contains(secret.Metadata.Name))
         {
             if (secret.Metadata.OwnerReferences is { Count: > 0 })
             {
-                yield return $"{id}: the signing keys must outlive every Application, yet the Secret has owners";
+                yield return $"{id}: the operator's own Secrets (signing keys, token keys, revocations, OAuth CA) must outlive every Application, yet the Secret has owners";
             }
 
             yield break;

@@ -26,7 +26,8 @@ internal sealed class SecretValueCollector
         key is "accessToken" or "consumerSecret" or "previousConsumerSecret"
         || key.EndsWith(".consumerSecret", StringComparison.Ordinal)
         || key.EndsWith(".previousConsumerSecret", StringComparison.Ordinal)
-        || key.EndsWith(".pem", StringComparison.Ordinal);
+        || key.EndsWith(".pem", StringComparison.Ordinal)
+        || key == "tls.key";
 
     public void Add(V1Secret? secret)
     {

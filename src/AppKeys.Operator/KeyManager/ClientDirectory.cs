@@ -1,0 +1,76 @@
+using AppKeys.Credentials;
+using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers;
+using AppKeys.Operator.Controllers.ApplicationKeys;
+using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Runtime;
+using AppKeys.Runtime.Informers;
+using k8s.Models;
+
+namespace AppKeys.Operator.KeyManager;
+
+/// <summary>
+/// OAuth clients from the informer caches (no API request): the Application whose status lists a consumer key, and
+/// the consumer secrets in its Secret (the previous one too while its grace period lasts).
+/// </summary>
+public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications, IInformer<V1Secret> secrets, TimeProvider time)
+{
+    /// <summary>The client <paramref name="consumerKey"/> while its key type is enabled and its Application valid; else null.</summary>
+    public OAuthClient? Find(string consumerKey)
+    {
+        if (!ConsumerCredentialGenerator.IsWellFormedConsumerKey(consumerKey))
+        {
+            return null;
+        }
+
+        var matches = applications.Store.ByIndex(KeyManagerIndexes.ConsumerKey, consumerKey);
+        if (matches.Count != 1 || matches[0].Metadata.DeletionTimestamp is not null)
+        {
+            // None, or two Applications claiming one key (a restored copy): answer for neither.
+            return null;
+        }
+
+        var application = matches[0];
+        var spec = EffectiveApplicationSpec.From(application);
+        var entry = application.Status!.Keys!.First(k => k.ConsumerKey == consumerKey);
+        return spec.KeyTypes.Contains(entry.KeyType, StringComparer.Ordinal) && ApplicationValidator.Validate(application) is null
+            ? new OAuthClient(consumerKey, entry.KeyType, application, spec)
+            : null;
+    }
+
+    /// <summary>
+    /// The client when <paramref name="consumerSecret"/> is its current consumer secret, or its previous one within
+    /// the grace period; compared in constant time (both are always compared).
+    /// </summary>
+    public OAuthClient? Authenticate(string consumerKey, string consumerSecret)
+    {
+        var client = Find(consumerKey);
+        if (client is null)
+        {
+            // Same work as a known client, so timing does not tell whether the key exists.
+            SecretComparer.FixedTimeEquals(consumerSecret, consumerKey);
+            return null;
+        }
+
+        var secretName = client.Application.Status?.SecretName ?? client.Spec.SecretName;
+        var secret = secrets.Store.Get(new ObjectKey(client.Namespace, secretName));
+        var (credentials, _) = ApplicationCredentialsReader.Read(client.Application, client.Spec, secret, client.KeyType);
+        if (credentials is null || credentials.ConsumerKey != consumerKey)
+        {
+            return null;
+        }
+
+        var current = SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), credentials.ConsumerSecret);
+        var previous = PreviousSecret(secret!, client.KeyType) is { } old && SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), old);
+        return current || previous ? client : null;
+    }
+
+    private SecretValue? PreviousSecret(V1Secret secret, string keyType)
+    {
+        var previous = ApplicationCredentialsReader.PreviousConsumerSecret(secret, keyType);
+        var expiresAt = secret.Data?.TryGetValue(ApplicationSecretData.PreviousConsumerSecretExpiresAt(keyType), out var bytes) == true && bytes is not null
+            ? Rfc3339.Parse(System.Text.Encoding.UTF8.GetString(bytes))
+            : null;
+        return previous is not null && expiresAt is { } exp && exp > time.GetUtcNow() ? previous : null;
+    }
+}

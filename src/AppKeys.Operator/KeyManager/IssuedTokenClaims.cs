@@ -1,0 +1,21 @@
+namespace AppKeys.Operator.KeyManager;
+
+/// <summary>
+/// What a token this operator issued says, before deciding whether it is active. <c>Namespace</c> is the
+/// Application's namespace when the token names it (JWT, ApplicationKey token); <c>ApplicationName</c> the
+/// Application's name when known (ApplicationKey token).
+/// </summary>
+public sealed record IssuedTokenClaims(
+    string TokenId,
+    string ConsumerKey,
+    string KeyType,
+    bool IsJwt,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset NotBefore,
+    DateTimeOffset? ExpiresAt,
+    string Subject,
+    IReadOnlyList<string> Audiences,
+    string Issuer,
+    string? Namespace,
+    string? ApplicationName);

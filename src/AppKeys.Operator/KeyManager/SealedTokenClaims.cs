@@ -1,0 +1,16 @@
+namespace AppKeys.Operator.KeyManager;
+
+/// <summary>What a sealed opaque token carries (docs/key-manager.md); everything else is looked up by consumer key.</summary>
+/// <param name="TokenId">The <c>jti</c>: 32 lowercase hex digits (16 random bytes).</param>
+/// <param name="ConsumerKey">The client the token was issued to.</param>
+/// <param name="KeyType">Production or Sandbox.</param>
+/// <param name="Scopes">Granted scopes.</param>
+/// <param name="IssuedAt">Issue time, whole seconds.</param>
+/// <param name="ExpiresAt">Expiry, whole seconds; null: never expires.</param>
+public sealed record SealedTokenClaims(
+    string TokenId,
+    string ConsumerKey,
+    string KeyType,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset? ExpiresAt);
