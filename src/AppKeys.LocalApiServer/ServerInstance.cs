@@ -146,7 +146,7 @@ internal sealed class ServerInstance
             : null;
         var logger = context.LoggerFactory.CreateLogger<LocalKubernetesApiServer>();
         var endpoint = new ApiEndpoint(service, context.Authenticator, audited, options, logger, stopping);
-        var reviews = new AccessReviewEndpoint(context.Authenticator, authorizer, rbac is null ? null : rbac.Current, options.MaxRequestBodyBytes);
+        var reviews = new AccessReviewEndpoint(context.Authenticator, audited, authorizer, rbac is null ? null : rbac.Current, options.MaxRequestBodyBytes);
         app.Use(context.Faults.InvokeAsync);
         app.Use(reviews.InvokeAsync);
         app.Run(endpoint.HandleAsync);

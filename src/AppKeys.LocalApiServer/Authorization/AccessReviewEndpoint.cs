@@ -15,9 +15,11 @@ namespace AppKeys.LocalApiServer.Authorization;
 /// <c>selfsubjectrulesreviews</c> (<c>kubectl auth can-i --list</c>) and <c>subjectaccessreviews</c> (any user, as
 /// an aggregated API server or a webhook asks); <c>authentication.k8s.io/v1</c> <c>tokenreviews</c> (a bearer token
 /// checked by this server's own authenticator) and <c>selfsubjectreviews</c> (<c>kubectl auth whoami</c>). The
-/// caller needs <c>create</c> on the review resource, as in kube.
+/// caller needs <c>create</c> on the review resource, as in kube: that check (and impersonation) goes through
+/// <paramref name="callerAuthorizer"/>, which records denials like every other request's; the reviews themselves are
+/// answered with the plain <paramref name="authorizer"/> (a "no" in an answer is not a denied request).
 /// </summary>
-internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAuthorizer authorizer, Func<RbacPolicy>? policy, long maxBodyBytes)
+internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAuthorizer callerAuthorizer, IAuthorizer authorizer, Func<RbacPolicy>? policy, long maxBodyBytes)
 {
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
@@ -31,10 +33,10 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
         try
         {
             var requester = authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString()) ?? throw StatusErrors.Unauthorized();
-            var user = Impersonation.Resolve(ctx.Request.Headers, requester, authorizer, path);
+            var user = Impersonation.Resolve(ctx.Request.Headers, requester, callerAuthorizer, path);
             ctx.Items[UserInfo.HttpContextKey] = user;
             var self = new AuthorizationAttributes(user, "create", true, resource.Group, resource.Version, resource.Plural, null, null, null, path);
-            var decision = authorizer.Authorize(self);
+            var decision = callerAuthorizer.Authorize(self);
             if (!decision.Allowed)
             {
                 throw ForbiddenError.For(self, decision.Reason);
