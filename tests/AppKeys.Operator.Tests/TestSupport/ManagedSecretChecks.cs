@@ -30,7 +30,7 @@ internal static class ManagedSecretChecks
             yield return $"{id} is owned by an appkeys.io object but lacks {AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
         }
 
-        if (secret.Metadata.NamespaceProperty == operatorNamespace && secret.Metadata.Name == SigningKeyStore.SecretName)
+        if (secret.Metadata.NamespaceProperty == operatorNamespace && secret.Metadata.Name == SigningKeySecret.SecretName)
         {
             if (secret.Metadata.OwnerReferences is { Count: > 0 })
             {
