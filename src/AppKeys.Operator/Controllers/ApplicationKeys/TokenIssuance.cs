@@ -32,6 +32,9 @@ public sealed class TokenIssuance(SigningKeyStore signingKeys, OperatorOptions o
             jwt ? options.SigningAlgorithm.ToString() : "");
     }
 
+    /// <summary>The signing key set for the issuance policy; null until loaded.</summary>
+    public SigningKeyView? SigningKeys => signingKeys.View;
+
     /// <summary>Whether a token of <paramref name="tokenType"/> can be issued now (a JWT needs a published signing key; never waits).</summary>
     public bool CanIssue(string tokenType) => tokenType != TokenTypes.Jwt || signingKeys.TryGetCurrent(out _);
 
