@@ -6,8 +6,8 @@ namespace AppKeys.Operator.Signing;
 /// (key set, what each key signed, now, settings) → desired key set, events, requeue. Pure apart from
 /// <see cref="SigningKeyPlanInput.Generate"/>: the same input gives the same plan. Rules (README "Signing keys"):
 /// <list type="bullet">
-/// <item>a next key is published <c>Prepublish</c> before the rotation is due, and signs only once it has been in the
-/// published JWKS that long;</item>
+/// <item>a next key is always published (created right after each rotation), and signs once the rotation is due and it
+/// has been in the published JWKS for <c>Prepublish</c>;</item>
 /// <item>a retired key stays published until every token it signed is past <c>exp</c> + clock skew + JWKS cache lifetime,
 /// counting the token endpoint's longest grant from its retirement; tokens that never expire (or outlive the overlap)
 /// are re-minted instead, and the key stays for the overlap after the last re-mint;</item>
@@ -48,21 +48,22 @@ public static class SigningKeyPlanner
 
         var current = set.Current!;
         var due = Due(set, s);
-        if (set.Next is null && now >= due - s.Prepublish)
-        {
-            var kid = input.Generate(s.Algorithm);
-            var next = new SigningKeyEntry(kid, s.Algorithm, SigningKeyState.Next, now);
-            keys.Add(next);
-            events.Add(new(false, SigningKeyEvents.Published, $"Signing key {kid} ({s.Algorithm}) published as next; it signs from {Rfc3339.ToString(Max(due, now + s.Prepublish))} at the earliest"));
-            set = set with { Keys = keys };
-        }
-
         if (set.Next is { } promote && now >= due && now >= promote.CreatedAt + s.Prepublish && input.PublishedKeyIds.Contains(promote.KeyId))
         {
             keys[keys.IndexOf(current)] = current with { State = SigningKeyState.Retired, RetiredAt = now };
             keys[keys.IndexOf(promote)] = promote with { State = SigningKeyState.Current, ActivatedAt = now };
             events.Add(new(false, SigningKeyEvents.Rotated, $"Signing key {promote.KeyId} ({promote.Algorithm}) now signs; {current.KeyId} retired"));
             set = set with { Keys = keys, RotationRequested = false };
+        }
+
+        // A next key is always published (as SPIRE does, but for a whole period): a rotation, and an emergency revocation of
+        // the current key, hand over to a key verifiers have had for longer than their JWKS refresh.
+        if (set.Next is null)
+        {
+            var kid = input.Generate(s.Algorithm);
+            keys.Add(new SigningKeyEntry(kid, s.Algorithm, SigningKeyState.Next, now));
+            events.Add(new(false, SigningKeyEvents.Published, $"Signing key {kid} ({s.Algorithm}) published as next; it signs from {Rfc3339.ToString(Max(Due(set, s), now + s.Prepublish))} at the earliest"));
+            set = set with { Keys = keys };
         }
 
         RetireAndRemove(input, keys, events);

@@ -48,34 +48,35 @@ public class SigningKeyPlannerTests
 
     public static TheoryData<string, SigningKeyPlanInput, string> Cases => new()
     {
-        { "first start", Input(null), "new1-ES256:Current | SigningKeyCreated" },
-        { "first start, live tokens of a lost key", Input(null, [new("gone", null)]), "new1-ES256:Current | SigningKeyCreated SigningKeyLost" },
-        { "steady", Input(Set(Current())), "cur:Current | " },
-        { "due in more than the pre-publish window", Input(Set(Current(age: TimeSpan.FromDays(30) - TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1)))), "cur:Current | " },
-        { "due within the pre-publish window: next published", Input(Set(Current(age: TimeSpan.FromDays(30) - TimeSpan.FromHours(1)))), "cur:Current new1-ES256:Next | SigningKeyPublished" },
+        { "first start: a current and a next key", Input(null), "new1-ES256:Current new2-ES256:Next | SigningKeyCreated SigningKeyPublished" },
+        { "first start, live tokens of a lost key", Input(null, [new("gone", null)]), "new1-ES256:Current new2-ES256:Next | SigningKeyCreated SigningKeyLost SigningKeyPublished" },
+        { "steady", Input(Set(Current(), Next(age: TimeSpan.FromDays(1)))), "cur:Current nxt:Next | " },
+        { "no next key: one is published", Input(Set(Current())), "cur:Current new1-ES256:Next | SigningKeyPublished" },
+        { "not due yet, next published long ago", Input(Set(Current(age: TimeSpan.FromDays(30) - TimeSpan.FromSeconds(1)), Next(age: TimeSpan.FromDays(30)))), "nxt:Next cur:Current | " },
         { "due, next published 59 min ago: waits", Input(Set(Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromMinutes(59)))), "cur:Current nxt:Next | " },
-        { "due, next published 1 h ago: rotates", Input(Set(Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromHours(1)))), "cur:Retired nxt:Current | SigningKeyRotated" },
+        { "due, next published 1 h ago: rotates, a new next follows", Input(Set(Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromHours(1)))), "cur:Retired nxt:Current new1-ES256:Next | SigningKeyRotated SigningKeyPublished" },
         { "due, next not in the ConfigMap yet: waits", Input(Set(Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromHours(2))), published: ["cur"]), "cur:Current nxt:Next | " },
-        { "next published long ago, not due: waits", Input(Set(Current(age: TimeSpan.FromDays(10)), Next(age: TimeSpan.FromDays(2)))), "cur:Current nxt:Next | " },
-        { "rotate requested: next published now", Input(Set(Current()), rotate: "1"), "cur:Current new1-ES256:Next | SigningKeyRotationRequested SigningKeyPublished" },
-        { "rotate requested, next ready: rotates", Input(Set(Current(), Next(age: TimeSpan.FromHours(1))), rotate: "1"), "cur:Retired nxt:Current | SigningKeyRotationRequested SigningKeyRotated" },
-        { "rotate request already honoured", Input(Set(Current()) with { ObservedRotateRequest = AppKeys.Operator.Controllers.Hashes.Of("1") }, rotate: "1"), "cur:Current | " },
-        { "algorithm changed: next of the new algorithm", Input(Set(Current()), settings: Settings with { Algorithm = SigningKeyAlgorithm.RS256 }), "cur:Current new1-RS256:Next | SigningKeyPublished" },
-        { "algorithm changed, next of the old algorithm: replaced", Input(Set(Current(), Next()), settings: Settings with { Algorithm = SigningKeyAlgorithm.RS256 }), "cur:Current new1-RS256:Next | SigningKeyDiscarded SigningKeyPublished" },
-        { "revoke the current key, next exists: next signs at once", Input(Set(Current(), Next()), revoke: "cur"), "cur:Revoked nxt:Current | SigningKeyRevoked SigningKeyRotated" },
-        { "revoke the current key, no next: a new key signs at once", Input(Set(Current()), revoke: "cur"), "cur:Revoked new1-ES256:Current | SigningKeyRevoked SigningKeyCreated" },
-        { "revoke a retired key", Input(Set(Retired(keepUntil: Now + TimeSpan.FromDays(1)), Current()), revoke: "old"), "old:Revoked cur:Current | SigningKeyRevoked" },
-        { "revoke an unknown kid", Input(Set(Current()), revoke: "nope"), "cur:Current | SigningKeyRevokeIgnored" },
-        { "retired, nothing signed, inside the tail", Input(Set(Retired(ago: TimeSpan.FromHours(2)), Current())), "old:Retired cur:Current | " },
-        { "retired, nothing signed, past endpoint lifetime + skew + cache", Input(Set(Retired(ago: TimeSpan.FromHours(1) + Tail), Current())), "cur:Current | SigningKeyRemoved" },
-        { "retired, a token it signed still valid", Input(Set(Retired(ago: TimeSpan.FromHours(3)), Current()), [new("old", Now + TimeSpan.FromMinutes(5))]), "old:Retired cur:Current | " },
-        { "retired, never-expiring token waits for its re-mint", Input(Set(Retired(ago: TimeSpan.FromDays(90)), Current()), [new("old", null)]), "old:Retired cur:Current | " },
-        { "retired, token outliving the overlap waits for its re-mint", Input(Set(Retired(ago: TimeSpan.FromDays(90)), Current()), [new("old", Now + TimeSpan.FromDays(365))]), "old:Retired cur:Current | " },
-        { "retired, re-mint just finished: overlap starts", Input(Set(Retired(ago: TimeSpan.FromDays(90), pending: true), Current())), "old:Retired cur:Current | " },
-        { "retired, overlap over", Input(Set(Retired(ago: TimeSpan.FromDays(90), keepUntil: Now), Current())), "cur:Current | SigningKeyRemoved" },
-        { "revoked, kept for its bookkeeping", Input(Set(Current(), new("rev", SigningKeyAlgorithm.ES256, SigningKeyState.Revoked, Now - TimeSpan.FromDays(9), RetiredAt: Now - TimeSpan.FromDays(1), KeepUntil: Now + TimeSpan.FromDays(29)))), "rev:Revoked cur:Current | " },
-        { "revoked, past its time", Input(Set(Current(), new("rev", SigningKeyAlgorithm.ES256, SigningKeyState.Revoked, Now - TimeSpan.FromDays(90), RetiredAt: Now - TimeSpan.FromDays(31), KeepUntil: Now))), "cur:Current | " },
-        { "held set without a current key: next promoted", Input(Set(Next())), "nxt:Current | SigningKeyRotated" },
+        { "rotate requested, next published 10 min ago: waits for the window", Input(Set(Current(), Next()), rotate: "1"), "cur:Current nxt:Next | SigningKeyRotationRequested" },
+        { "rotate requested, next ready: rotates", Input(Set(Current(), Next(age: TimeSpan.FromHours(1))), rotate: "1"), "cur:Retired nxt:Current new1-ES256:Next | SigningKeyRotationRequested SigningKeyRotated SigningKeyPublished" },
+        { "rotate request already honoured", Input(Set(Current(), Next(age: TimeSpan.FromHours(1))) with { ObservedRotateRequest = AppKeys.Operator.Controllers.Hashes.Of("1") }, rotate: "1"), "cur:Current nxt:Next | " },
+        { "algorithm changed: next of the old algorithm replaced", Input(Set(Current(), Next(age: TimeSpan.FromDays(1))), settings: Settings with { Algorithm = SigningKeyAlgorithm.RS256 }), "cur:Current new1-RS256:Next | SigningKeyDiscarded SigningKeyPublished" },
+        { "algorithm changed, next of the new algorithm ready: rotates", Input(Set(Current(), Next(age: TimeSpan.FromHours(1), alg: SigningKeyAlgorithm.RS256)), settings: Settings with { Algorithm = SigningKeyAlgorithm.RS256 }), "cur:Retired nxt:Current new1-RS256:Next | SigningKeyRotated SigningKeyPublished" },
+        { "revoke the current key: the next key signs at once", Input(Set(Current(), Next()), revoke: "cur"), "cur:Revoked nxt:Current new1-ES256:Next | SigningKeyRevoked SigningKeyRotated SigningKeyPublished" },
+        { "revoke the current key, no next: a new key signs at once", Input(Set(Current()), revoke: "cur"), "cur:Revoked new1-ES256:Current new2-ES256:Next | SigningKeyRevoked SigningKeyCreated SigningKeyPublished" },
+        { "revoke the next key", Input(Set(Current(), Next()), revoke: "nxt"), "cur:Current nxt:Revoked new1-ES256:Next | SigningKeyRevoked SigningKeyPublished" },
+        { "revoke a retired key", Input(Set(Retired(keepUntil: Now + TimeSpan.FromDays(1)), Current(), Next())), "old:Retired cur:Current nxt:Next | " },
+        { "revoke a retired key (asked)", Input(Set(Retired(keepUntil: Now + TimeSpan.FromDays(1)), Current(), Next()), revoke: "old"), "old:Revoked cur:Current nxt:Next | SigningKeyRevoked" },
+        { "revoke an unknown kid", Input(Set(Current(), Next()), revoke: "nope"), "cur:Current nxt:Next | SigningKeyRevokeIgnored" },
+        { "retired, nothing signed, inside the tail", Input(Set(Retired(ago: TimeSpan.FromHours(2)), Current(), Next())), "old:Retired cur:Current nxt:Next | " },
+        { "retired, nothing signed, past endpoint lifetime + skew + cache", Input(Set(Retired(ago: TimeSpan.FromHours(1) + Tail), Current(), Next())), "cur:Current nxt:Next | SigningKeyRemoved" },
+        { "retired, a token it signed still valid", Input(Set(Retired(ago: TimeSpan.FromHours(3)), Current(), Next()), [new("old", Now + TimeSpan.FromMinutes(5))]), "old:Retired cur:Current nxt:Next | " },
+        { "retired, never-expiring token waits for its re-mint", Input(Set(Retired(ago: TimeSpan.FromDays(90)), Current(), Next()), [new("old", null)]), "old:Retired cur:Current nxt:Next | " },
+        { "retired, token outliving the overlap waits for its re-mint", Input(Set(Retired(ago: TimeSpan.FromDays(90)), Current(), Next()), [new("old", Now + TimeSpan.FromDays(365))]), "old:Retired cur:Current nxt:Next | " },
+        { "retired, re-mint just finished: overlap starts", Input(Set(Retired(ago: TimeSpan.FromDays(90), pending: true), Current(), Next())), "old:Retired cur:Current nxt:Next | " },
+        { "retired, overlap over", Input(Set(Retired(ago: TimeSpan.FromDays(90), keepUntil: Now), Current(), Next())), "cur:Current nxt:Next | SigningKeyRemoved" },
+        { "revoked, kept for its bookkeeping", Input(Set(Current(), Next(), new("rev", SigningKeyAlgorithm.ES256, SigningKeyState.Revoked, Now - TimeSpan.FromDays(9), RetiredAt: Now - TimeSpan.FromDays(1), KeepUntil: Now + TimeSpan.FromDays(29)))), "rev:Revoked cur:Current nxt:Next | " },
+        { "revoked, past its time", Input(Set(Current(), Next(), new("rev", SigningKeyAlgorithm.ES256, SigningKeyState.Revoked, Now - TimeSpan.FromDays(90), RetiredAt: Now - TimeSpan.FromDays(31), KeepUntil: Now))), "cur:Current nxt:Next | " },
+        { "held set without a current key: next promoted", Input(Set(Next())), "nxt:Current new1-ES256:Next | SigningKeyRotated SigningKeyPublished" },
     };
 
     [Theory]
@@ -121,22 +122,30 @@ public class SigningKeyPlannerTests
         var plan = SigningKeyPlanner.Plan(Input(Set(Current(), Next(age: TimeSpan.FromHours(1))) with { RotationRequested = true }));
         Assert.False(plan.Desired.RotationRequested);
         Assert.Equal(Now + Settings.RotationPeriod, SigningKeyPlanner.Due(plan.Desired, Settings));
+        Assert.Equal(Now, plan.Desired.Next!.CreatedAt);
         Assert.Equal(SigningKeyPlanner.MaxRequeue, plan.RequeueAfter);
     }
 
     [Fact]
-    public void Requeues_at_the_pre_publish_time()
+    public void Requeues_at_the_rotation_time()
     {
-        var plan = SigningKeyPlanner.Plan(Input(Set(Current(age: TimeSpan.FromDays(30) - TimeSpan.FromMinutes(90)))));
+        var plan = SigningKeyPlanner.Plan(Input(Set(Current(age: TimeSpan.FromDays(30) - TimeSpan.FromMinutes(30)), Next(age: TimeSpan.FromDays(29)))));
         Assert.InRange(plan.RequeueAfter, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
+        var waiting = SigningKeyPlanner.Plan(Input(Set(Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromMinutes(45)))));
+        Assert.InRange(waiting.RequeueAfter, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
     }
 
     [Fact]
     public void Planning_is_pure()
     {
-        var input = Input(Set(Retired(), Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromHours(2))), [new("old", Now + TimeSpan.FromHours(1))]);
-        Assert.Equal(Summary(SigningKeyPlanner.Plan(input)), Summary(SigningKeyPlanner.Plan(input)));
-        Assert.True(SigningKeyPlanner.Plan(input).Desired.Equivalent(SigningKeyPlanner.Plan(input).Desired));
+        SigningKeyPlanInput Make() => Input(Set(Retired(), Current(age: TimeSpan.FromDays(31)), Next(age: TimeSpan.FromHours(2))), [new("old", Now + TimeSpan.FromHours(1))]);
+        var input = Make();
+        var first = SigningKeyPlanner.Plan(input);
+        var second = SigningKeyPlanner.Plan(Make());
+        Assert.Equal(Summary(first), Summary(second));
+        Assert.True(first.Desired.Equivalent(second.Desired));
+        Assert.Equal(3, input.Held!.Keys.Count);
+        Assert.Equal(SigningKeyState.Current, input.Held.Find("cur")!.State);
     }
 
     [Fact]
