@@ -115,7 +115,7 @@ public static class SigningKeyPlanner
         }
 
         var hash = Hashes.Of(input.RevokeRequest);
-        if (hash == set.ObservedRevokeRequest)
+        if (Hashes.Equal(hash, set.ObservedRevokeRequest))
         {
             return set;
         }
@@ -153,7 +153,7 @@ public static class SigningKeyPlanner
         }
 
         var hash = Hashes.Of(input.RotateRequest);
-        if (hash == set.ObservedRotateRequest)
+        if (Hashes.Equal(hash, set.ObservedRotateRequest))
         {
             return set;
         }

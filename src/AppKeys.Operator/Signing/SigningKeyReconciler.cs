@@ -78,8 +78,11 @@ public sealed class SigningKeyReconciler(
 
         var data = SigningKeySecret.Data(plan.Desired, store.Materials);
         var restored = held is not null && plan.Desired.Equivalent(held) && !SigningKeySecret.SameData(secret?.Data, data);
-        var written = await WriteSecretAsync(secret, data, cancellationToken);
+
+        // Held before the write: the write's watch event re-queues every ApplicationKey, whose issuance policy must already
+        // see the new states. A failed write is retried from what is held.
         store.Hold(plan.Desired);
+        var written = await WriteSecretAsync(secret, data, cancellationToken);
         await PublishAsync(configMap, cancellationToken);
 
         if (restored)
