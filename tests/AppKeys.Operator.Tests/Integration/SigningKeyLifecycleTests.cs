@@ -79,6 +79,7 @@ public sealed class SigningKeyLifecycleTests : IAsyncLifetime
         Assert.NotNull(set.Current);
         Assert.NotNull(set.Next);
         await AssertTokenVerifiesAsync(set.Current.KeyId);
+        await AssertHttpJwksAsync(set);
 
         // Deleted while running: restored from the keys the operator holds; nothing re-minted.
         await secrets.DeleteAsync(SigningKeySecret.SecretName, OperatorNs);
@@ -118,6 +119,27 @@ public sealed class SigningKeyLifecycleTests : IAsyncLifetime
             var body = Encoding.UTF8.GetString(pem.Value).Split('\n')[1];
             Assert.DoesNotContain(logs.Lines, l => l.Contains(body, StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>The HTTP JWKS: GET and HEAD, cached no longer than a quarter of the pre-publish window (1 h → 900 s, capped at 300 s); /readyz ready.</summary>
+    private async Task AssertHttpJwksAsync(SigningKeySet set)
+    {
+        var address = new Uri(operatorApp!.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        using var http = new HttpClient();
+        using var get = await http.GetAsync(new Uri(address, OperatorHost.JwksPath));
+        Assert.Equal(System.Net.HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(300), get.Headers.CacheControl!.MaxAge);
+        var served = JwksPublisher.KeyIds(await get.Content.ReadAsStringAsync());
+        Assert.Contains(set.Current!.KeyId, served);
+        Assert.Contains(set.Next!.KeyId, served);
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(address, OperatorHost.JwksPath)));
+        Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(300), head.Headers.CacheControl!.MaxAge);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(address, "/readyz"))).StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(5), OperatorHost.JwksMaxAge(new SigningKeySettings(Credentials.SigningKeyAlgorithm.ES256, TimeSpan.FromDays(30), TimeSpan.FromHours(1), TimeSpan.FromDays(30), TimeSpan.FromMinutes(5))));
+        Assert.Equal(TimeSpan.FromMinutes(5), OperatorHost.JwksMaxAge(new SigningKeySettings(Credentials.SigningKeyAlgorithm.ES256, TimeSpan.FromDays(30), TimeSpan.FromMinutes(20), TimeSpan.FromDays(30), TimeSpan.FromMinutes(5))));
+        Assert.Equal(TimeSpan.FromMinutes(2), OperatorHost.JwksMaxAge(new SigningKeySettings(Credentials.SigningKeyAlgorithm.ES256, TimeSpan.FromDays(30), TimeSpan.FromMinutes(8), TimeSpan.FromDays(30), TimeSpan.FromMinutes(5))));
     }
 
     private static V1Secret KubernetesObjectsClone(V1Secret secret) => AppKeys.Runtime.KubernetesObjects.Clone(secret);
