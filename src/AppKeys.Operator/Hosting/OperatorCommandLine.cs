@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using AppKeys.Credentials;
+using AppKeys.Operator.Signing;
 
 namespace AppKeys.Operator.Hosting;
 
@@ -25,6 +26,26 @@ public sealed class OperatorCommandLine
         DefaultValueFactory = _ => SigningKeyAlgorithm.ES256,
         CustomParser = ParseAlgorithm,
         HelpName = "ALG",
+    };
+
+    private readonly Option<TimeSpan> rotationPeriod = new("--signing-key-rotation-period")
+    {
+        Description = "how long a signing key signs before the next one takes over (e.g. 720h, 30d)",
+        DefaultValueFactory = _ => SigningKeySettings.DefaultRotationPeriod,
+        HelpName = "DURATION",
+    };
+
+    private readonly Option<TimeSpan> prepublish = new("--signing-key-prepublish")
+    {
+        Description = "how long a next signing key is in the JWKS before it signs; keep it above your verifiers' JWKS refresh (Envoy 10m, WSO2 15m, Istio 20m)",
+        DefaultValueFactory = _ => SigningKeySettings.DefaultPrepublish,
+        HelpName = "DURATION",
+    };
+
+    private readonly Option<TimeSpan?> overlap = new("--signing-key-never-expiring-overlap")
+    {
+        Description = "how long a retired key stays in the JWKS after the never-expiring tokens it signed were re-minted (default: the rotation period; at least 2m, kubelet's Secret sync)",
+        HelpName = "DURATION",
     };
 
     private readonly Option<string> issuer;
@@ -72,6 +93,9 @@ public sealed class OperatorCommandLine
                 r.AddError("--issuer must not be empty");
             }
         });
+        AddDuration(rotationPeriod, TimeSpan.FromHours(1));
+        AddDuration(prepublish, TimeSpan.FromMinutes(1));
+        overlap.CustomParser = result => ParseDuration(result, overlap.Name, SigningKeySettings.MinimumOverlap);
         AddRange(httpPort, 0, 65535);
         AddRange(oauthPort, 0, 65535);
         AddRange(burst, 1, 100_000);
@@ -90,8 +114,19 @@ public sealed class OperatorCommandLine
 
         Command = new RootCommand(description)
         {
-            kubeconfig, @namespace, watchNamespaces, leaderElect, httpPort, oauthPort, oauthTlsSecret, oauthDnsNames, signingAlgorithm, issuer, audience, qps, burst, workers,
+            kubeconfig, @namespace, watchNamespaces, leaderElect, httpPort, oauthPort, oauthTlsSecret, oauthDnsNames, signingAlgorithm, rotationPeriod, prepublish, overlap, issuer, audience, qps, burst, workers,
         };
+        Command.Validators.Add(r =>
+        {
+            // Options left to their defaults may not be materialised yet when a command validator runs.
+            // A value that failed to parse has its own error already.
+            if (Explicit(r, prepublish, SigningKeySettings.DefaultPrepublish) is { } p
+                && Explicit(r, rotationPeriod, SigningKeySettings.DefaultRotationPeriod) is { } period
+                && p >= period)
+            {
+                r.AddError($"{prepublish.Name} must be shorter than {rotationPeriod.Name}");
+            }
+        });
         Name = name;
     }
 
@@ -126,6 +161,9 @@ public sealed class OperatorCommandLine
             OAuthTlsSecret = result.GetValue(oauthTlsSecret) is { Length: > 0 } tls ? tls : null,
             OAuthDnsNames = SplitList(result.GetValue(oauthDnsNames)),
             SigningAlgorithm = result.GetValue(signingAlgorithm),
+            SigningKeyRotationPeriod = result.GetValue(rotationPeriod),
+            SigningKeyPrepublish = result.GetValue(prepublish),
+            SigningKeyNeverExpiringOverlap = result.GetValue(overlap),
             Issuer = result.GetValue(issuer)!,
             Audiences = SplitList(result.GetValue(audience)),
             Qps = result.GetValue(qps),
@@ -175,6 +213,33 @@ public sealed class OperatorCommandLine
             result.AddError($"{option.Name} must be an integer between {min} and {max}, not '{text}'");
             return default;
         };
+
+    private static TimeSpan? Explicit(CommandResult command, Option<TimeSpan> option, TimeSpan fallback)
+    {
+        var result = command.GetResult(option);
+        if (result is null || result.Implicit)
+        {
+            return fallback;
+        }
+
+        return result.Tokens.Count == 1 && DurationSyntax.TryParse(result.Tokens[0].Value, out var value) ? value : null;
+    }
+
+    private static void AddDuration(Option<TimeSpan> option, TimeSpan min) =>
+        option.CustomParser = result => ParseDuration(result, option.Name, min) ?? default;
+
+    /// <summary>A duration as Go and kubectl write them (<c>90s</c>, <c>20m</c>, <c>1h30m</c>, <c>720h</c>) or in days (<c>30d</c>), at least <paramref name="min"/>.</summary>
+    private static TimeSpan? ParseDuration(ArgumentResult result, string name, TimeSpan min)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (DurationSyntax.TryParse(text, out var value) && value >= min && value <= TimeSpan.FromDays(3660))
+        {
+            return value;
+        }
+
+        result.AddError($"{name} must be a duration between {DurationSyntax.Format(min)} and 3660d such as 30m, 1h or 720h, not '{text}'");
+        return null;
+    }
 
     private static SigningKeyAlgorithm ParseAlgorithm(ArgumentResult result)
     {

@@ -18,6 +18,17 @@ public static class OperatorHost
 {
     public const string JwksPath = "/.well-known/jwks.json";
 
+    /// <summary>
+    /// <c>Cache-Control: max-age</c> of the HTTP JWKS: a quarter of the pre-publish window, at most 5 minutes, so a verifier
+    /// that honours it (plus its own refresh period) still sees a next key before it signs.
+    /// </summary>
+    public static TimeSpan JwksMaxAge(SigningKeySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var quarter = settings.Prepublish / 4;
+        return quarter < TimeSpan.FromMinutes(5) ? quarter : TimeSpan.FromMinutes(5);
+    }
+
     /// <param name="options">Operator settings.</param>
     /// <param name="kubernetes">How to reach the API server.</param>
     /// <param name="configureServices">Extra registrations (tests: a FakeTimeProvider, log capture).</param>
@@ -45,13 +56,14 @@ public static class OperatorHost
         configureLogging?.Invoke(builder.Logging);
 
         var services = builder.Services;
+        SigningKeyStore? signingKeyStore = null;
         configureServices?.Invoke(services);
         services.AddSingleton(options);
         services.TryAddSingleton(new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry()));
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<SigningKeyMetrics>();
         services.AddSingleton<TokenIssuance>();
-        services.AddHostedService<JwksPublisher>();
         services.AddKeyManager();
 
         services.AddControllerRuntime(runtime =>
@@ -82,13 +94,22 @@ public static class OperatorHost
         });
 
         // Only Secrets this operator manages are cached; a foreign Secret is read directly when it is in the way.
+        // The signing Secret lives in the operator's namespace: watched too, whatever --watch-namespaces says.
         services.AddInformer<V1Secret>(o =>
         {
-            o.Namespaces = watched;
+            o.Namespaces = watched is null ? null : [.. watched.Append(options.Namespace).Distinct(StringComparer.Ordinal)];
             o.LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
             o.Transform = InformerTransforms.StripManagedFields;
         });
 
+        // The JWKS ConfigMap, and only it (get/list/watch by name in the operator namespace).
+        services.AddInformer<V1ConfigMap>(o =>
+        {
+            o.Namespaces = [options.Namespace];
+            o.FieldSelector = $"metadata.name={JwksPublisher.ConfigMapName}";
+        });
+
+        IObjectStore<V1Alpha1ApplicationKey>? keyStore = null;
         var lookup = new ApplicationKeyLookup();
         services.AddSingleton(lookup);
         services.AddController<V1Alpha1Application, ApplicationReconciler>(c => c
@@ -100,14 +121,46 @@ public static class OperatorHost
             .WithWorkers(options.Workers)
             .Owns<V1Secret>()
             .Watches<V1Alpha1Application>(lookup.KeysOf)
-            .Watches<V1Secret>(lookup.KeysOfApplicationSecret));
+            .Watches<V1Secret>(lookup.KeysOfApplicationSecret)
+            .Watches<V1Secret>(s => SigningKeyTriggers.KeysOnSigningSecret(s, options.Namespace, keyStore)));
+
+        // One writer of the signing Secret and the JWKS ConfigMap: the leader's signing-keys controller.
+        services.AddController<V1ConfigMap, SigningKeyReconciler>(c => c
+            .WithName("signing-keys")
+            .WithWorkers(1)
+            .Watches<V1Secret>(s => SigningKeyTriggers.SigningKeysOnSecret(s, options.Namespace, signingKeyStore)));
+        services.AddSingleton<IInformer<V1ConfigMap>>(sp => new JwksConfigMapInformer(sp.GetRequiredService<Informer<V1ConfigMap>>(), options.Namespace));
 
         var app = builder.Build();
-        lookup.Attach(app.Services.GetRequiredService<IInformer<V1Alpha1ApplicationKey>>().Store);
+        keyStore = app.Services.GetRequiredService<IInformer<V1Alpha1ApplicationKey>>().Store;
+        lookup.Attach(keyStore);
+        signingKeyStore = app.Services.GetRequiredService<SigningKeyStore>();
+        SigningKeyTriggers.Follow(signingKeyStore, app.Services.GetRequiredService<IInformer<V1Secret>>(), app.Services.GetRequiredService<Informer<V1ConfigMap>>(), options.Namespace, app.Services.GetRequiredService<TimeProvider>());
+        app.Services.GetRequiredService<SigningKeyMetrics>().Attach(signingKeyStore);
+
+        // Readiness also needs a published signing key: a replica without one cannot sign (token endpoint, issuance).
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/readyz" && !context.RequestServices.GetRequiredService<SigningKeyStore>().IsLoaded)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsync("signing keys: not loaded (no published current key yet)\n");
+                return;
+            }
+
+            await next(context);
+        });
         app.MapControllerRuntimeEndpoints();
-        app.MapGet(JwksPath, (SigningKeyStore store) => store.Jwks is { } jwks
-            ? Results.Text(jwks, "application/jwk-set+json")
-            : Results.Text("signing keys not loaded yet\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapMethods(JwksPath, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, SigningKeyStore store) =>
+        {
+            if (store.Jwks is not { } jwks)
+            {
+                return Results.Text("signing keys not loaded yet\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            context.Response.Headers.CacheControl = $"public, max-age={JwksMaxAge(store.Settings).TotalSeconds:0}";
+            return Results.Text(jwks, "application/jwk-set+json");
+        });
         app.MapKeyManager(options);
         return app;
     }

@@ -1,4 +1,5 @@
 using AppKeys.Credentials;
+using AppKeys.Operator.Signing;
 using AppKeys.Runtime.LeaderElection;
 
 namespace AppKeys.Operator.Hosting;
@@ -53,6 +54,23 @@ public sealed class OperatorOptions
         : [$"appkeys-operator.{Namespace}.svc", $"appkeys-operator.{Namespace}.svc.cluster.local", "localhost", "127.0.0.1"];
 
     public SigningKeyAlgorithm SigningAlgorithm { get; set; } = SigningKeyAlgorithm.ES256;
+
+    /// <summary>How long a signing key signs before the next one takes over.</summary>
+    public TimeSpan SigningKeyRotationPeriod { get; set; } = SigningKeySettings.DefaultRotationPeriod;
+
+    /// <summary>How long a next signing key is published before it signs (above verifiers' JWKS refresh).</summary>
+    public TimeSpan SigningKeyPrepublish { get; set; } = SigningKeySettings.DefaultPrepublish;
+
+    /// <summary>How long a retired key stays published after its never-expiring tokens were re-minted; null: the rotation period.</summary>
+    public TimeSpan? SigningKeyNeverExpiringOverlap { get; set; }
+
+    /// <summary>The signing-key schedule these options give.</summary>
+    public SigningKeySettings ToSigningKeySettings() => new(
+        SigningAlgorithm,
+        SigningKeyRotationPeriod,
+        SigningKeyPrepublish,
+        SigningKeyNeverExpiringOverlap ?? SigningKeyRotationPeriod,
+        SigningKeySettings.DefaultClockSkew);
 
     /// <summary>JWT <c>iss</c>.</summary>
     public string Issuer { get; set; } = DefaultIssuer;

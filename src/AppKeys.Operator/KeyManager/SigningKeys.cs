@@ -18,7 +18,14 @@ public sealed class SigningKeys(SigningKeyStore store)
 
     public string? Jwks => store.Jwks;
 
-    public Task<SigningKeyMaterial> CurrentAsync(CancellationToken cancellationToken) => store.GetCurrentAsync(cancellationToken);
+    /// <summary>
+    /// The key that signs now. Never waits: the endpoints answer 503 while <see cref="IsLoaded"/> is false, so a
+    /// missing key here (lost between that check and this call) is a failed request, not a hang.
+    /// </summary>
+    public Task<SigningKeyMaterial> CurrentAsync(CancellationToken cancellationToken) =>
+        store.TryGetCurrent(out var key)
+            ? Task.FromResult(key)
+            : Task.FromException<SigningKeyMaterial>(new InvalidOperationException("no published current signing key is loaded"));
 
     /// <summary>True when <paramref name="signature"/> over <paramref name="data"/> verifies with the key <paramref name="kid"/> for <paramref name="alg"/>.</summary>
     public bool Verify(string kid, string alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

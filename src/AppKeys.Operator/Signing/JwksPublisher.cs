@@ -1,85 +1,64 @@
+using System.Text.Json;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Hosting;
-using AppKeys.Runtime.Client;
 using k8s.Models;
 
 namespace AppKeys.Operator.Signing;
 
 /// <summary>
-/// Loads (or creates) the signing keys at start, then keeps ConfigMap <c>appkeys-jwks</c> (key <c>jwks.json</c>) in the
-/// operator's namespace equal to the public keys, re-checking periodically so a deleted or edited ConfigMap comes back.
+/// The JWKS ConfigMap <c>appkeys-jwks</c> (key <c>jwks.json</c>) in the operator's namespace. Written only by the leader's
+/// <see cref="SigningKeyReconciler"/>, which watches it: a deleted or edited ConfigMap is restored at once, without polling.
 /// </summary>
-public sealed class JwksPublisher(
-    SigningKeyStore store,
-    IResourceClient<V1ConfigMap> configMaps,
-    OperatorOptions options,
-    TimeProvider time,
-    ILogger<JwksPublisher> logger) : BackgroundService
+public static class JwksPublisher
 {
     public const string ConfigMapName = "appkeys-jwks";
     public const string JwksKey = "jwks.json";
 
-    /// <summary>How often the ConfigMap is re-checked.</summary>
-    public static readonly TimeSpan RecheckPeriod = TimeSpan.FromSeconds(30);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>A new JWKS ConfigMap.</summary>
+    public static V1ConfigMap New(string @namespace, string jwks) => new()
     {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = new V1ObjectMeta
         {
-            TimeSpan delay;
-            try
-            {
-                var jwks = await store.EnsureAsync(stoppingToken);
-                await PublishAsync(jwks, stoppingToken);
-                failures = 0;
-                delay = RecheckPeriod;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                failures++;
-                delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10))));
-                logger.LogWarning("Publishing the JWKS failed ({Error}); retrying in {Delay}", e.Message, delay);
-            }
+            Name = ConfigMapName,
+            NamespaceProperty = @namespace,
+            Labels = new Dictionary<string, string> { [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName },
+        },
+        Data = new Dictionary<string, string> { [JwksKey] = jwks },
+    };
 
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    /// <summary>The JWKS text of a ConfigMap, or null.</summary>
+    public static string? JwksOf(V1ConfigMap? configMap) =>
+        configMap?.Data is { } data && data.TryGetValue(JwksKey, out var jwks) ? jwks : null;
+
+    /// <summary>The kids a JWKS publishes (empty when it is missing or malformed).</summary>
+    public static IReadOnlySet<string> KeyIds(string? jwks)
+    {
+        var kids = new HashSet<string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(jwks))
+        {
+            return kids;
         }
-    }
 
-    private async Task PublishAsync(string jwks, CancellationToken cancellationToken)
-    {
-        var existing = await configMaps.GetAsync(ConfigMapName, options.Namespace, cancellationToken);
-        if (existing is null)
+        try
         {
-            await configMaps.CreateAsync(
-                new V1ConfigMap
+            using var doc = JsonDocument.Parse(jwks);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("keys", out var keys) && keys.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var key in keys.EnumerateArray())
                 {
-                    ApiVersion = "v1",
-                    Kind = "ConfigMap",
-                    Metadata = new V1ObjectMeta
+                    if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("kid", out var kid) && kid.GetString() is { } value)
                     {
-                        Name = ConfigMapName,
-                        NamespaceProperty = options.Namespace,
-                        Labels = new Dictionary<string, string> { [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName },
-                    },
-                    Data = new Dictionary<string, string> { [JwksKey] = jwks },
-                },
-                cancellationToken);
-            logger.LogInformation("Published the JWKS in ConfigMap {Namespace}/{Name}", options.Namespace, ConfigMapName);
+                        kids.Add(value);
+                    }
+                }
+            }
         }
-        else if (existing.Data?.TryGetValue(JwksKey, out var current) != true || current != jwks)
+        catch (JsonException)
         {
-            existing.Data ??= new Dictionary<string, string>();
-            existing.Data[JwksKey] = jwks;
-            await configMaps.ReplaceAsync(existing, cancellationToken);
-            logger.LogInformation("Updated the JWKS in ConfigMap {Namespace}/{Name}", options.Namespace, ConfigMapName);
+            kids.Clear();
         }
+
+        return kids;
     }
 }

@@ -1,126 +1,159 @@
-using System.Text;
+using System.Diagnostics.CodeAnalysis;
 using AppKeys.Credentials;
-using AppKeys.Operator.Apis;
 using AppKeys.Operator.Hosting;
-using AppKeys.Runtime.Client;
-using k8s.Models;
 
 namespace AppKeys.Operator.Signing;
 
 /// <summary>
-/// The JWT signing keys: kept in Secret <c>appkeys-signing-keys</c> in the operator's namespace (one PEM per
-/// algorithm, <c>es256.pem</c> / <c>rs256.pem</c>), created once and race-free (create, and on AlreadyExists or a
-/// conflict read what the other replica wrote). Every key in the Secret is published in the JWKS, so tokens signed
-/// before an algorithm switch stay verifiable.
+/// The signing keys this replica holds, read by everything that signs or publishes (token issuance, the token endpoint,
+/// the HTTP JWKS). Every replica follows the signing Secret through the informer (<see cref="Follow"/>); the leader's
+/// <see cref="SigningKeyReconciler"/> owns the key set and installs what it wrote (<see cref="Hold"/>), so an edited or
+/// deleted Secret never changes what the leader holds. A key signs only once the JWKS ConfigMap publishes it
+/// (<see cref="ObservePublished"/>): a key is Ready only if its token verifies against the published JWKS.
+/// Never blocks: <see cref="TryGetCurrent"/> answers at once.
 /// </summary>
-public sealed class SigningKeyStore(
-    IResourceClient<V1Secret> secrets,
-    OperatorOptions options,
-    TimeProvider time,
-    ILogger<SigningKeyStore> logger) : IDisposable
+public sealed class SigningKeyStore(OperatorOptions options, TimeProvider time) : IDisposable
 {
-    public const string SecretName = "appkeys-signing-keys";
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, SigningKeyMaterial> materials = new(StringComparer.Ordinal);
+    private volatile Snapshot? snapshot;
+    private IReadOnlySet<string> published = new HashSet<string>(StringComparer.Ordinal);
+    private bool writer;
 
-    private readonly TaskCompletionSource<Loaded> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Schedule and windows from the options.</summary>
+    public SigningKeySettings Settings { get; } = options.ToSigningKeySettings();
 
-    /// <summary>True once the keys are loaded.</summary>
-    public bool IsLoaded => loaded.Task.IsCompletedSuccessfully;
+    /// <summary>True once a current key is held and published (readiness depends on it).</summary>
+    public bool IsLoaded => TryGetCurrent(out _);
 
-    /// <summary>The JWKS of every signing key; null until loaded.</summary>
-    public string? Jwks => IsLoaded ? loaded.Task.Result.Jwks : null;
+    /// <summary>The key set held, or null.</summary>
+    public SigningKeySet? Held => snapshot?.Set;
 
-    /// <summary>The key that signs new tokens (waits until the keys are loaded).</summary>
-    public async Task<SigningKeyMaterial> GetCurrentAsync(CancellationToken cancellationToken) =>
-        (await loaded.Task.WaitAsync(cancellationToken)).Current;
+    /// <summary>The JWKS of the held keys (current first), or null when none are held.</summary>
+    public string? Jwks => snapshot?.Jwks;
 
-    /// <summary>Loads the signing keys, creating the one for the configured algorithm if it does not exist yet.</summary>
-    public async Task<string> EnsureAsync(CancellationToken cancellationToken)
+    /// <summary>For the issuance policy: null until keys are held.</summary>
+    public SigningKeyView? View => snapshot?.View;
+
+    /// <summary>The kids the JWKS ConfigMap publishes, as last seen.</summary>
+    public IReadOnlySet<string> PublishedKeyIds => Volatile.Read(ref published);
+
+    /// <summary>The key that signs new tokens, if it is held and published; never waits.</summary>
+    public bool TryGetCurrent([NotNullWhen(true)] out SigningKeyMaterial? key)
     {
-        if (IsLoaded)
+        var s = snapshot;
+        key = s is not null && s.Current is { } c && PublishedKeyIds.Contains(c.KeyId) ? c : null;
+        return key is not null;
+    }
+
+    /// <summary>The public (and private) key of <paramref name="keyId"/> if it is published (e.g. to verify a token); revoked and unknown keys give null.</summary>
+    public SigningKeyMaterial? FindPublished(string keyId)
+    {
+        var s = snapshot;
+        return s?.Set.Find(keyId) is { IsPublished: true } && s.Materials.TryGetValue(keyId, out var key) ? key : null;
+    }
+
+    /// <summary>Every private key held or generated, by kid (the reconciler writes the Secret from these).</summary>
+    public IReadOnlyDictionary<string, SigningKeyMaterial> Materials
+    {
+        get
         {
-            return loaded.Task.Result.Jwks;
-        }
-
-        var dataKey = options.SigningAlgorithm.ToString().ToLowerInvariant() + ".pem";
-        for (var attempt = 1; ; attempt++)
-        {
-            var secret = await secrets.GetAsync(SecretName, options.Namespace, cancellationToken);
-            if (secret?.Data?.ContainsKey(dataKey) == true)
+            lock (gate)
             {
-                var result = Load(secret, dataKey);
-                loaded.TrySetResult(result);
-                logger.LogInformation("Signing keys loaded from Secret {Namespace}/{Name}; signing with {Algorithm} kid {KeyId}", options.Namespace, SecretName, result.Current.AlgorithmName, result.Current.KeyId);
-                return loaded.Task.Result.Jwks;
-            }
-
-            using var generated = SigningKeyMaterial.Generate(options.SigningAlgorithm, time);
-            var pem = Encoding.UTF8.GetBytes(generated.ExportPrivateKeyPem().Reveal());
-            try
-            {
-                if (secret is null)
-                {
-                    await secrets.CreateAsync(NewSecret(dataKey, pem), cancellationToken);
-                }
-                else
-                {
-                    secret.Data ??= new Dictionary<string, byte[]>();
-                    secret.Data[dataKey] = pem;
-                    await secrets.ReplaceAsync(secret, cancellationToken);
-                }
-
-                logger.LogInformation("Created {Algorithm} signing key kid {KeyId} in Secret {Namespace}/{Name}", generated.AlgorithmName, generated.KeyId, options.Namespace, SecretName);
-            }
-            catch (KubernetesApiException e) when ((e.IsAlreadyExists || e.IsConflict) && attempt < 10)
-            {
-                // Another replica won the race: read what it wrote.
+                return new Dictionary<string, SigningKeyMaterial>(materials, StringComparer.Ordinal);
             }
         }
     }
 
+    /// <summary>Whether this replica writes the key set (its leader reconciler has run).</summary>
+    public bool IsWriter
+    {
+        get
+        {
+            lock (gate)
+            {
+                return writer;
+            }
+        }
+    }
+
+    /// <summary>Adds a freshly generated key (the planner's <c>Generate</c>) and returns its kid.</summary>
+    public string Generate(SigningKeyAlgorithm algorithm)
+    {
+        var key = SigningKeyMaterial.Generate(algorithm, time);
+        lock (gate)
+        {
+            materials[key.KeyId] = key;
+        }
+
+        return key.KeyId;
+    }
+
+    /// <summary>The leader installs the key set it wrote (or holds): from now on the Secret is an output.</summary>
+    public void Hold(SigningKeySet set, IReadOnlyDictionary<string, SigningKeyMaterial>? loaded = null)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        lock (gate)
+        {
+            writer = true;
+            Install(set, loaded);
+        }
+    }
+
+    /// <summary>A replica that does not write follows the Secret: a readable key set replaces the held one; anything else is ignored.</summary>
+    public bool Follow(SigningKeySecret.Contents? contents)
+    {
+        lock (gate)
+        {
+            if (writer || contents is null)
+            {
+                return false;
+            }
+
+            Install(contents.Set, contents.Materials);
+            return true;
+        }
+    }
+
+    /// <summary>The kids the JWKS ConfigMap publishes now (from its informer, or after the leader wrote it).</summary>
+    public void ObservePublished(IReadOnlySet<string> keyIds) => Volatile.Write(ref published, keyIds);
+
     public void Dispose()
     {
-        if (IsLoaded)
+        lock (gate)
         {
-            foreach (var key in loaded.Task.Result.All)
+            foreach (var key in materials.Values)
+            {
+                key.Dispose();
+            }
+
+            materials.Clear();
+            snapshot = null;
+        }
+    }
+
+    private void Install(SigningKeySet set, IReadOnlyDictionary<string, SigningKeyMaterial>? loaded)
+    {
+        foreach (var (kid, key) in loaded ?? new Dictionary<string, SigningKeyMaterial>())
+        {
+            if (!materials.TryAdd(kid, key) && !ReferenceEquals(materials[kid], key))
             {
                 key.Dispose();
             }
         }
+
+        // Keys that left the set are not disposed: a token may be being signed with one right now; a rotation leaves one
+        // small object per period to the finalizer.
+        var held = set.Keys.Where(k => materials.ContainsKey(k.KeyId)).ToDictionary(k => k.KeyId, k => materials[k.KeyId], StringComparer.Ordinal);
+        var publishedKeys = set.Published.Where(k => held.ContainsKey(k.KeyId)).Select(k => held[k.KeyId]).ToList();
+        var current = set.Current is { } c && held.TryGetValue(c.KeyId, out var currentKey) ? currentKey : null;
+        snapshot = new Snapshot(set, held, current, JwksDocument.Build(publishedKeys), new SigningKeyView(set, Settings));
     }
 
-    private V1Secret NewSecret(string dataKey, byte[] pem) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Secret",
-        Type = "Opaque",
-        Metadata = new V1ObjectMeta
-        {
-            Name = SecretName,
-            NamespaceProperty = options.Namespace,
-            Labels = new Dictionary<string, string> { [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName },
-        },
-        Data = new Dictionary<string, byte[]> { [dataKey] = pem },
-    };
-
-    private static Loaded Load(V1Secret secret, string currentDataKey)
-    {
-        var createdAt = secret.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
-        var all = new List<SigningKeyMaterial>();
-        SigningKeyMaterial? current = null;
-        foreach (var (name, pem) in secret.Data.Where(e => e.Key.EndsWith(".pem", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            var key = SigningKeyMaterial.FromPem(Encoding.UTF8.GetString(pem), createdAt);
-            all.Add(key);
-            if (name == currentDataKey)
-            {
-                current = key;
-            }
-        }
-
-        // The current key first: validators that try keys in order find it quickest.
-        var ordered = all.OrderBy(k => k == current ? 0 : 1).ToList();
-        return new Loaded(current!, ordered, JwksDocument.Build(ordered));
-    }
-
-    private sealed record Loaded(SigningKeyMaterial Current, IReadOnlyList<SigningKeyMaterial> All, string Jwks);
+    private sealed record Snapshot(
+        SigningKeySet Set,
+        IReadOnlyDictionary<string, SigningKeyMaterial> Materials,
+        SigningKeyMaterial? Current,
+        string Jwks,
+        SigningKeyView View);
 }

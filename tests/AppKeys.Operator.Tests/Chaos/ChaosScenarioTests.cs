@@ -468,7 +468,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task<string> ReadSigningKeysDigestAsync()
     {
-        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeyStore.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
+        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
         Assert.True(secret?.Data is { Count: > 0 }, "the signing keys Secret is missing");
         seen.Add(secret);
         var all = string.Join("\n", secret.Data.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + Convert.ToBase64String(e.Value)));

@@ -22,7 +22,56 @@ public class OperatorCommandLineTests
         Assert.Equal((50, 100, 2), (o.Qps, o.Burst, o.Workers));
         Assert.Null(o.Kubeconfig);
         Assert.Null(o.Identity);
+        Assert.Equal((TimeSpan.FromDays(30), TimeSpan.FromHours(1)), (o.SigningKeyRotationPeriod, o.SigningKeyPrepublish));
+        Assert.Null(o.SigningKeyNeverExpiringOverlap);
+        Assert.Equal(TimeSpan.FromDays(30), o.ToSigningKeySettings().NeverExpiringOverlap);
     }
+
+    [Fact]
+    public void Signing_key_schedule()
+    {
+        var o = Parse(["--signing-key-rotation-period", "7d", "--signing-key-prepublish=1h30m", "--signing-key-never-expiring-overlap", "48h", "--signing-algorithm", "RS256"]);
+        var s = o.ToSigningKeySettings();
+        Assert.Equal(TimeSpan.FromDays(7), s.RotationPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(90), s.Prepublish);
+        Assert.Equal(TimeSpan.FromHours(48), s.NeverExpiringOverlap);
+        Assert.Equal(SigningKeyAlgorithm.RS256, s.Algorithm);
+        Assert.Equal(TimeSpan.FromDays(7), Parse(["--signing-key-rotation-period", "168h"]).ToSigningKeySettings().NeverExpiringOverlap);
+    }
+
+    [Theory]
+    [InlineData("--signing-key-rotation-period", "30m", "--signing-key-rotation-period")]
+    [InlineData("--signing-key-rotation-period", "month", "--signing-key-rotation-period")]
+    [InlineData("--signing-key-prepublish", "30s", "--signing-key-prepublish")]
+    [InlineData("--signing-key-prepublish", "-1h", "--signing-key-prepublish")]
+    [InlineData("--signing-key-prepublish", "31d", "--signing-key-prepublish must be shorter than --signing-key-rotation-period")]
+    [InlineData("--signing-key-never-expiring-overlap", "1m", "--signing-key-never-expiring-overlap")]
+    [InlineData("--signing-key-never-expiring-overlap", "1h2", "--signing-key-never-expiring-overlap")]
+    public void Bad_signing_key_schedule_names_the_flag(string flag, string value, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => Parse([flag, value])).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("20m", 1200)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("720h", 2592000)]
+    [InlineData("30d", 2592000)]
+    [InlineData("1.5h", 5400)]
+    public void Durations(string text, int seconds)
+    {
+        Assert.True(DurationSyntax.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
+        Assert.True(DurationSyntax.TryParse(DurationSyntax.Format(value), out var again));
+        Assert.Equal(value, again);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("h")]
+    [InlineData("10")]
+    [InlineData("10x")]
+    [InlineData("1e3s")]
+    public void Bad_durations(string text) => Assert.False(DurationSyntax.TryParse(text, out _));
 
     [Fact]
     public void Flags_override_environment()

@@ -14,7 +14,7 @@ internal static class ManagedSecretChecks
     /// <summary>The Secrets the operator keeps for itself in its namespace (no Application, no owner).</summary>
     private static readonly HashSet<string> OperatorSecrets =
     [
-        SigningKeyStore.SecretName,
+        SigningKeySecret.SecretName,
         Operator.KeyManager.TokenKeyStore.SecretName,
         Operator.KeyManager.RevocationStore.SecretName,
         Operator.KeyManager.EndpointCertificates.CaSecretName,

@@ -3,6 +3,7 @@ using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Metrics;
+using AppKeys.Operator.Signing;
 using AppKeys.Runtime;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Controllers;
@@ -31,6 +32,9 @@ public sealed class ApplicationKeyReconciler(
 {
     /// <summary>Longest scheduled requeue (long lifetimes are re-checked at least this often).</summary>
     public static readonly TimeSpan MaxRequeue = TimeSpan.FromHours(12);
+
+    /// <summary>How soon a key that needs a token looks again when no signing key is loaded.</summary>
+    public static readonly TimeSpan SigningKeysRecheck = TimeSpan.FromSeconds(5);
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest<V1Alpha1ApplicationKey> request, CancellationToken cancellationToken)
     {
@@ -93,7 +97,16 @@ public sealed class ApplicationKeyReconciler(
             owned is not null && ConsumerSecretMatches(owned, credentials.ConsumerSecret),
             key.Metadata.Annotation(AppKeysAnnotations.Renew),
             spec.RenewBeforeSpan,
-            time.GetUtcNow()));
+            time.GetUtcNow(),
+            SignedTokens.KeyIdOf(owned),
+            issuance.SigningKeys));
+
+        // Never wait for signing keys: say so and look again shortly (or when the signing Secret changes).
+        if (decision is not null && !issuance.CanIssue(inputs.TokenType))
+        {
+            var unavailable = new NotReady(ConditionReasons.SigningKeysUnavailable, $"A new token is needed ({decision.Reason}) but no published signing key is loaded yet");
+            return await FinishAsync(key, spec, owned, unavailable, cancellationToken, SigningKeysRecheck);
+        }
 
         var previousSecret = ApplicationCredentialsReader.PreviousConsumerSecret(appSecret!, spec.KeyType);
         if (decision is not null)

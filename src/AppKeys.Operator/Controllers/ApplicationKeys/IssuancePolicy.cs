@@ -15,6 +15,7 @@ public static class IssuancePolicy
         SpecChanged,
         ConsumerSecretRegenerated,
         RenewRequested,
+        SigningKeyReplaced,
         Expiring,
     ];
 
@@ -45,6 +46,12 @@ public static class IssuancePolicy
     private static IssuanceDecision? RenewRequested(IssuanceState s) =>
         RequestHash(s.RenewRequest) is { } requested && !Hashes.Equal(requested, s.Secret!.ObservedRenewRequest)
             ? new IssuanceDecision(IssuanceReasons.RenewRequested, "Renewal was requested with the appkeys.io/renew annotation")
+            : null;
+
+    /// <summary>The token's signing key is gone, revoked, or retiring while the token outlives it: re-mint with the current key.</summary>
+    private static IssuanceDecision? SigningKeyReplaced(IssuanceState s) =>
+        s.SigningKeys?.Remint(s.TokenSigningKeyId, s.Secret!.ExpiresAt) is { } remint
+            ? new IssuanceDecision(remint.Lost ? IssuanceReasons.SigningKeyLost : IssuanceReasons.SigningKeyRotated, remint.Message)
             : null;
 
     private static IssuanceDecision? Expiring(IssuanceState s) =>

@@ -10,4 +10,6 @@ public static class IssuanceReasons
     public const string ConsumerSecretRegenerated = "ConsumerSecretRegenerated";
     public const string RenewRequested = "RenewRequested";
     public const string Expiring = "Expiring";
+    public const string SigningKeyRotated = "SigningKeyRotated";
+    public const string SigningKeyLost = "SigningKeyLost";
 }

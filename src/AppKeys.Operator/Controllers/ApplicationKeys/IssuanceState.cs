@@ -8,6 +8,8 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 /// <param name="RenewRequest">Current value of the <c>appkeys.io/renew</c> annotation.</param>
 /// <param name="RenewBefore">The key's renewBefore (null: one third of the lifetime).</param>
 /// <param name="Now">The current time.</param>
+/// <param name="TokenSigningKeyId">The <c>kid</c> of the Secret's JWT (null: opaque or none).</param>
+/// <param name="SigningKeys">The signing key set (null until loaded: then nothing is decided about keys).</param>
 public sealed record IssuanceState(
     KeySecretRecord? Secret,
     long PreviousRevision,
@@ -15,4 +17,6 @@ public sealed record IssuanceState(
     bool SecretConsumerSecretMatches,
     string? RenewRequest,
     TimeSpan? RenewBefore,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    string? TokenSigningKeyId = null,
+    Signing.SigningKeyView? SigningKeys = null);

@@ -32,7 +32,13 @@ public sealed class TokenIssuance(SigningKeyStore signingKeys, OperatorOptions o
             jwt ? options.SigningAlgorithm.ToString() : "");
     }
 
-    public async Task<IssuedToken> IssueAsync(IssuanceInputs inputs, CancellationToken cancellationToken)
+    /// <summary>The signing key set for the issuance policy; null until loaded.</summary>
+    public SigningKeyView? SigningKeys => signingKeys.View;
+
+    /// <summary>Whether a token of <paramref name="tokenType"/> can be issued now (a JWT needs a published signing key; never waits).</summary>
+    public bool CanIssue(string tokenType) => tokenType != TokenTypes.Jwt || signingKeys.TryGetCurrent(out _);
+
+    public Task<IssuedToken> IssueAsync(IssuanceInputs inputs, CancellationToken cancellationToken)
     {
         var jwt = inputs.TokenType == TokenTypes.Jwt;
         var request = new TokenRequest
@@ -44,8 +50,10 @@ public sealed class TokenIssuance(SigningKeyStore signingKeys, OperatorOptions o
             Scopes = inputs.Scopes,
             ValidityPeriodSeconds = inputs.ValidityPeriod,
             Application = new ApplicationInfo(inputs.ApplicationName, inputs.ApplicationNamespace, inputs.ApplicationId, inputs.Owner, inputs.Tier),
-            SigningKey = jwt ? await signingKeys.GetCurrentAsync(cancellationToken) : null,
+            SigningKey = !jwt ? null
+                : signingKeys.TryGetCurrent(out var key) ? key
+                : throw new InvalidOperationException("No published signing key yet (SigningKeysUnavailable)"),
         };
-        return issuers.Issue(jwt ? AccessTokenType.Jwt : AccessTokenType.Opaque, request);
+        return Task.FromResult(issuers.Issue(jwt ? AccessTokenType.Jwt : AccessTokenType.Opaque, request));
     }
 }
