@@ -14,6 +14,7 @@ public static class ConditionReasons
     public const string ScopeNotAllowed = "ScopeNotAllowed";
     public const string SecretConflict = "SecretConflict";
     public const string IssuanceFailed = "IssuanceFailed";
+    public const string IssuanceRateLimited = "IssuanceRateLimited";
 
     // Application
     public const string CredentialsReady = "CredentialsReady";

@@ -56,4 +56,17 @@ public sealed class V1Alpha1ApplicationKeyStatus
     [JsonPropertyName("revision")]
     [Description("How many tokens have been issued for this key.")]
     public long? Revision { get; set; }
+
+    [JsonPropertyName("issuanceHash")]
+    [Description("SHA-256 digest of what the current token was issued from (spec, Application, issuer settings); a different digest issues a new token.")]
+    public string? IssuanceHash { get; set; }
+
+    [JsonPropertyName("observedRenewRequest")]
+    [Description("SHA-256 digest of the last honoured appkeys.io/renew annotation value.")]
+    public string? ObservedRenewRequest { get; set; }
+
+    [JsonPropertyName("secrets")]
+    [Description("The Secrets the operator wrote for this key and has not deleted yet (the current one, and during a rename or conflict the previous ones).")]
+    [SchemaListType("map", MapKeys = ["name"])]
+    public IList<V1Alpha1WrittenSecret>? Secrets { get; set; }
 }

@@ -29,4 +29,13 @@ public sealed class V1Alpha1ApplicationStatus
     [JsonPropertyName("secretName")]
     [Description("Name of the Secret that holds the consumer keys and secrets.")]
     public string? SecretName { get; set; }
+
+    [JsonPropertyName("secrets")]
+    [Description("The credentials Secret as the operator last wrote it (uid, resourceVersion): a different version was changed by someone else.")]
+    [SchemaListType("map", MapKeys = ["name"])]
+    public IList<V1Alpha1WrittenSecret>? Secrets { get; set; }
+
+    [JsonPropertyName("observedRegenerateRequest")]
+    [Description("SHA-256 digest of the last honoured appkeys.io/regenerate-secret annotation value.")]
+    public string? ObservedRegenerateRequest { get; set; }
 }

@@ -1,4 +1,5 @@
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Metrics;
@@ -45,6 +46,9 @@ public static class OperatorHost
         services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<TokenIssuance>();
+        services.AddSingleton(IssuerSettings.From(options));
+        services.AddSingleton<SecretReads>();
+        services.AddSingleton<RecentWrites>();
         services.AddHostedService<JwksPublisher>();
 
         services.AddControllerRuntime(runtime =>
@@ -63,6 +67,7 @@ public static class OperatorHost
         {
             o.Namespaces = watched;
             o.Transform = InformerTransforms.StripManagedFields;
+            o.Indexers[ConsumerKeyIndex.Name] = ConsumerKeyIndex.Values;
         });
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {

@@ -32,6 +32,7 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
         yield return ("validityPeriod not an integer", Keys, "r-validity-float", KeySpec(new() { ["validityPeriod"] = 1e30 }));
         yield return ("renewBefore 0", Keys, "r-renew-zero", KeySpec(new() { ["renewBefore"] = 0 }));
         yield return ("renewBefore negative", Keys, "r-renew-negative", KeySpec(new() { ["renewBefore"] = -5 }));
+        yield return ("renewBefore under 5 minutes", Keys, "r-renew-short", KeySpec(new() { ["renewBefore"] = 299 }));
         yield return ("129 scopes", Keys, "r-scopes-many", KeySpec(new() { ["scopes"] = new JsonArray([.. Enumerable.Range(0, 129).Select(i => (JsonNode)$"s{i}")]) }));
         yield return ("a 257-character scope", Keys, "r-scope-long", KeySpec(new() { ["scopes"] = new JsonArray(new string('s', 257)) }));
         yield return ("a scope with a space", Keys, "r-scope-space", KeySpec(new() { ["scopes"] = new JsonArray("a b") }));
@@ -157,6 +158,8 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
         {
             ("validityPeriod 0", Keys, "n-validity-zero", ConditionReasons.InvalidSpec, "validityPeriod"),
             ("renewBefore equal to validityPeriod", Keys, "n-renew-equal", ConditionReasons.InvalidSpec, "renewBefore"),
+            ("validityPeriod 1 s, a renewal storm (CEL)", Keys, "n-validity-storm", ConditionReasons.InvalidSpec, "spec.validityPeriod must be at least 600 seconds"),
+            ("renewBefore 3599 of 3600 s, a renewal storm (CEL)", Keys, "n-renew-storm", ConditionReasons.InvalidSpec, "spec.renewBefore must be at most spec.validityPeriod - 300"),
             ("a template label the operator owns", Keys, "n-label-key", ConditionReasons.InvalidSpec, AppKeysLabels.Key),
             ("a template managed-by label", Keys, "n-label-managed", ConditionReasons.InvalidSpec, AppKeysLabels.ManagedBy),
             ("a template annotation the operator owns", Keys, "n-annotation-revision", ConditionReasons.InvalidSpec, AppKeysAnnotations.Revision),
@@ -181,6 +184,8 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
         {
             ["n-validity-zero"] = (KeySpec(new() { ["validityPeriod"] = 0 }), null),
             ["n-renew-equal"] = (KeySpec(new() { ["validityPeriod"] = 3600, ["renewBefore"] = 3600 }), null),
+            ["n-validity-storm"] = (KeySpec(new() { ["validityPeriod"] = 1 }), null),
+            ["n-renew-storm"] = (KeySpec(new() { ["validityPeriod"] = 3600, ["renewBefore"] = 3599 }), null),
             ["n-label-key"] = (KeySpec(new() { ["secretTemplate"] = new JsonObject { ["labels"] = new JsonObject { [AppKeysLabels.Key] = "other" } } }), null),
             ["n-label-managed"] = (KeySpec(new() { ["secretTemplate"] = new JsonObject { ["labels"] = new JsonObject { [AppKeysLabels.ManagedBy] = "helm" } } }), null),
             ["n-annotation-revision"] = (KeySpec(new() { ["secretTemplate"] = new JsonObject { ["annotations"] = new JsonObject { [AppKeysAnnotations.Revision] = "999" } } }), null),

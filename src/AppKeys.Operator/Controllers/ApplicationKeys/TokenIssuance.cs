@@ -1,50 +1,38 @@
 using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers.Applications;
-using AppKeys.Operator.Hosting;
 using AppKeys.Operator.Signing;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
-/// <summary>Turns a key, its Application and consumer credentials into token requests and tokens.</summary>
-public sealed class TokenIssuance(SigningKeyStore signingKeys, OperatorOptions options, TimeProvider time)
+/// <summary>The token source of a key's plan: turns <see cref="IssuanceInputs"/> into a token, signed with the current key.</summary>
+public sealed class TokenIssuance(SigningKeyStore signingKeys, TimeProvider time)
 {
     private readonly TokenIssuerSelector issuers = new(time);
 
-    /// <summary>What the token would be issued from (its digest decides whether the current token is still right).</summary>
-    public IssuanceInputs Inputs(EffectiveKeySpec key, EffectiveApplicationSpec application, string applicationUid, string applicationId, string consumerKey)
+    /// <summary>
+    /// A minting function for one plan. For JWT applications the current signing key is fetched first (waiting until
+    /// the keys are loaded), so the plan itself stays synchronous and pure apart from the token's own randomness.
+    /// </summary>
+    public async Task<Func<IssuanceInputs, IssuedToken>> MinterAsync(V1Alpha1Application? application, CancellationToken cancellationToken)
     {
-        var jwt = application.TokenType == TokenTypes.Jwt;
-        return new IssuanceInputs(
-            applicationUid,
-            applicationId,
-            application.DisplayName,
-            application.Namespace,
-            application.Owner,
-            application.ThrottlingPolicy,
-            application.TokenType,
-            key.KeyType,
-            key.Scopes,
-            key.ValidityPeriod,
-            consumerKey,
-            jwt ? options.Issuer : "",
-            jwt ? [.. options.Audiences] : [],
-            jwt ? options.SigningAlgorithm.ToString() : "");
+        var jwt = application is not null && Applications.EffectiveApplicationSpec.From(application).TokenType == TokenTypes.Jwt;
+        var signingKey = jwt ? await signingKeys.GetCurrentAsync(cancellationToken) : null;
+        return inputs => Mint(inputs, signingKey);
     }
 
-    public async Task<IssuedToken> IssueAsync(IssuanceInputs inputs, CancellationToken cancellationToken)
+    private IssuedToken Mint(IssuanceInputs inputs, SigningKeyMaterial? signingKey)
     {
         var jwt = inputs.TokenType == TokenTypes.Jwt;
         var request = new TokenRequest
         {
-            Issuer = options.Issuer,
+            Issuer = inputs.Issuer,
             Audiences = inputs.Audiences,
             ConsumerKey = inputs.ConsumerKey,
-            KeyType = inputs.KeyType == KeyTypes.Sandbox ? ApplicationKeyType.Sandbox : ApplicationKeyType.Production,
+            KeyType = KeyTypes.ToCredentials(inputs.KeyType),
             Scopes = inputs.Scopes,
             ValidityPeriodSeconds = inputs.ValidityPeriod,
             Application = new ApplicationInfo(inputs.ApplicationName, inputs.ApplicationNamespace, inputs.ApplicationId, inputs.Owner, inputs.Tier),
-            SigningKey = jwt ? await signingKeys.GetCurrentAsync(cancellationToken) : null,
+            SigningKey = jwt ? signingKey ?? throw new InvalidOperationException("A JWT application needs the signing key") : null,
         };
         return issuers.Issue(jwt ? AccessTokenType.Jwt : AccessTokenType.Opaque, request);
     }
