@@ -86,9 +86,13 @@ internal sealed class ReconcilerWorld : IDisposable
     }
 
     /// <summary>Reconciles the key (from the cache) and returns the actions it made.</summary>
-    public async Task<(ReconcileResult Result, IReadOnlyList<string> Actions)> ReconcileKeyAsync(string name = "shop-prod")
+    public async Task<(ReconcileResult Result, IReadOnlyList<string> Actions)> ReconcileKeyAsync(string name = "shop-prod", bool sync = true)
     {
-        Sync();
+        if (sync)
+        {
+            Sync();
+        }
+
         Actions.Clear();
         var key = Keys.Peek(name, Ns);
         var result = await KeyReconciler.ReconcileAsync(new ReconcileRequest<V1Alpha1ApplicationKey>(new ObjectKey(Ns, name), key), CancellationToken.None);

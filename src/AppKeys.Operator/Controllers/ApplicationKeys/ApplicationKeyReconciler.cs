@@ -47,9 +47,15 @@ public sealed class ApplicationKeyReconciler(
             await events.RecordAsync(key, e.Type, e.Reason, e.Message, cancellationToken);
         }
 
-        Count(key, plan, status);
         var result = plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
-        return status is null ? result : await StatusUpdate.ApplyAsync(keys, key, status, result, mustLand: written is not null, recent, cancellationToken);
+        if (status is not null)
+        {
+            result = await StatusUpdate.ApplyAsync(keys, key, status, result, mustLand: written is not null, recent, cancellationToken);
+        }
+
+        // A token counts once its record is in status: one whose record was lost is superseded by the next reconcile.
+        Count(key, plan, result.Backoff ? null : status);
+        return result;
     }
 
     private async Task<KeyObservation> ObserveAsync(V1Alpha1ApplicationKey key, CancellationToken cancellationToken)
@@ -72,7 +78,7 @@ public sealed class ApplicationKeyReconciler(
     private void Count(V1Alpha1ApplicationKey key, KeyPlan plan, V1Alpha1ApplicationKeyStatus? status)
     {
         var ns = key.Metadata.NamespaceProperty;
-        if (plan.Issued is { } reason)
+        if (plan.Issued is { } reason && status is not null)
         {
             metrics.Issued(ns, reason);
         }
