@@ -16,7 +16,7 @@ public sealed class SecretReads(IInformer<V1Secret> managedSecrets, IResourceCli
 {
     public async Task<V1Secret?> ReadAsync(string @namespace, string? name, IEnumerable<V1Alpha1WrittenSecret>? written, CancellationToken cancellationToken)
     {
-        if (!ObjectNames.IsValid(name))
+        if (name is null || !ObjectNames.IsValid(name))
         {
             return null;
         }
@@ -25,7 +25,7 @@ public sealed class SecretReads(IInformer<V1Secret> managedSecrets, IResourceCli
         var recorded = written?.FirstOrDefault(w => w.Name == name)?.ResourceVersion;
         return cached is not null && (recorded is null || recorded == cached.Metadata.ResourceVersion)
             ? cached
-            : await secrets.GetAsync(name!, @namespace, cancellationToken);
+            : await secrets.GetAsync(name, @namespace, cancellationToken);
     }
 
     /// <summary>The cached Secret (only managed ones are cached); null when there is none.</summary>

@@ -19,9 +19,10 @@ public static class ApplicationKeyStatusBuilder
     {
         var previous = key.Status;
         var revision = Math.Max(record?.Revision ?? 0, previous?.Revision ?? 0);
+        var conditions = ConditionCopies.Of(previous?.Conditions);
         var status = new V1Alpha1ApplicationKeyStatus
         {
-            Conditions = ConditionCopies.Of(previous?.Conditions),
+            Conditions = conditions,
             ObservedGeneration = key.Metadata.Generation,
             Revision = revision > 0 ? revision : null,
             Secrets = secrets.Count == 0 ? null : [.. secrets.Select(s => new V1Alpha1WrittenSecret { Name = s.Name, Uid = s.Uid, ResourceVersion = s.ResourceVersion })],
@@ -45,7 +46,7 @@ public static class ApplicationKeyStatusBuilder
         var (ready, reason, message) = problem is null
             ? (true, ConditionReasons.Issued, ReadyMessage(record, status))
             : (false, problem.Reason, problem.Message);
-        Conditions.Set(status.Conditions!, ConditionTypes.Ready, ready, reason, message, key.Metadata.Generation, now);
+        Conditions.Set(conditions, ConditionTypes.Ready, ready, reason, message, key.Metadata.Generation, now);
         return status;
     }
 
