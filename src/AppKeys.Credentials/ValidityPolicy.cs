@@ -103,7 +103,7 @@ public static class ValidityPolicy
         // Compare in whole seconds (TimeSpan cannot hold every long number of seconds): before >= validity exactly
         // when its whole-second part is >= validity.
         return before.Ticks / TimeSpan.TicksPerSecond >= validitySeconds
-            ? $"renewBefore ({before}) must be shorter than validityPeriod ({validitySeconds}s)."
+            ? $"renewBefore ({before.Ticks / TimeSpan.TicksPerSecond}s) must be shorter than validityPeriod ({validitySeconds}s)."
             : null;
     }
 }

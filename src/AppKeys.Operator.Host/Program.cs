@@ -21,6 +21,20 @@ return await commandLine.InvokeAsync(args, async (parsed, cancellationToken) =>
     var config = options.Kubeconfig is { } kubeconfig
         ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
         : KubernetesClientConfiguration.BuildDefaultConfig();
-    await OperatorHost.Build(options, config).RunAsync(cancellationToken);
-    return 0;
+    if (StartupErrors.CheckPort(options) is { } taken)
+    {
+        await Console.Error.WriteLineAsync($"appkeys-operator: {taken}");
+        return 1;
+    }
+
+    try
+    {
+        await OperatorHost.Build(options, config).RunAsync(cancellationToken);
+        return 0;
+    }
+    catch (Exception e) when (StartupErrors.Describe(e, options) is { } line)
+    {
+        await Console.Error.WriteLineAsync($"appkeys-operator: {line}");
+        return 1;
+    }
 }, stop.Token);

@@ -21,18 +21,4 @@ public static class KubernetesObjects
         return obj.Metadata?.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
     }
 
-    /// <summary>A controller ownerReference pointing at <paramref name="owner"/> (blockOwnerDeletion on).</summary>
-    public static V1OwnerReference ControllerReference(IKubernetesObject<V1ObjectMeta> owner)
-    {
-        ArgumentNullException.ThrowIfNull(owner);
-        return new V1OwnerReference
-        {
-            ApiVersion = owner.ApiVersion,
-            Kind = owner.Kind,
-            Name = owner.Metadata.Name,
-            Uid = owner.Metadata.Uid,
-            Controller = true,
-            BlockOwnerDeletion = true,
-        };
-    }
 }

@@ -112,4 +112,10 @@ public class ValidityPolicyTests
             Assert.Contains(expectedError, error, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void The_renewBefore_error_states_both_values_in_seconds() =>
+        Assert.Equal(
+            "renewBefore (3600s) must be shorter than validityPeriod (3600s).",
+            ValidityPolicy.Validate(3600, TimeSpan.FromHours(1)));
 }

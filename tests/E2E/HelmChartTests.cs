@@ -1,59 +1,18 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AppKeys.E2E.Tests.Support;
-using NJsonSchema;
 
 namespace AppKeys.E2E.Tests;
 
 /// <summary>
-/// helm cannot be installed here, so the chart is held to every check that needs no helm: the values against
-/// their schema, the non-template YAML, CRDs and RBAC identical to config/, and templates that only reference
-/// values and helpers that exist. `make helm-lint` adds `helm lint`/`helm template` where helm exists.
+/// The chart checks Helm itself cannot make: CRDs and RBAC rules identical to config/ (the chart's copies are
+/// generated), and defaults that match the kustomize Deployment. Helm's own checks (lint --strict, template, the
+/// values schema, install/upgrade/rollback/uninstall) are in <see cref="HelmInstallTests"/>.
 /// </summary>
-public sealed partial class HelmChartTests
+public sealed class HelmChartTests
 {
     private static readonly string Chart = RepoPaths.Combine("charts", "appkeys-operator");
 
     private static JsonNode Values => Yaml.Load(File.ReadAllText(Path.Combine(Chart, "values.yaml")))!;
-
-    private static Task<JsonSchema> SchemaAsync() => JsonSchema.FromFileAsync(Path.Combine(Chart, "values.schema.json"));
-
-    [Fact]
-    public async Task Values_yaml_satisfies_values_schema_json()
-    {
-        var errors = (await SchemaAsync()).Validate(Values.ToJsonString());
-        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Path}: {e.Kind}")));
-    }
-
-    [Theory]
-    [InlineData("replicaCount", "\"two\"")]
-    [InlineData("image.pullPolicy", "\"Sometimes\"")]
-    [InlineData("leaderElection.enabled", "\"yes\"")]
-    [InlineData("metrics.port", "70000")]
-    [InlineData("extraArgs", "[\"leader-elect\"]")]
-    [InlineData("watchNamespaces", "[\"Team_A\"]")]
-    [InlineData("watchNamespaces", "\"team-a\"")]
-    [InlineData("unknownTopLevel", "1")]
-    [InlineData("metrics.serviceMonitor.unknown", "true")]
-    public async Task Values_schema_rejects_mistakes(string path, string json)
-    {
-        var values = Values.DeepClone();
-        var segments = path.Split('.');
-        var parent = segments[..^1].Aggregate(values, (node, key) => node[key]!);
-        parent[segments[^1]] = JsonNode.Parse(json);
-        Assert.NotEmpty((await SchemaAsync()).Validate(values.ToJsonString()));
-    }
-
-    [Fact]
-    public void Chart_yaml_is_a_helm_v2_chart_with_semantic_versions()
-    {
-        var chart = Yaml.Load(File.ReadAllText(Path.Combine(Chart, "Chart.yaml")))!;
-        Assert.Equal("v2", (string?)chart["apiVersion"]);
-        Assert.Equal("appkeys-operator", (string?)chart["name"]);
-        Assert.Equal("application", (string?)chart["type"]);
-        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", (string)chart["version"]!);
-        Assert.False(string.IsNullOrWhiteSpace((string?)chart["appVersion"]));
-    }
 
     [Fact]
     public void Chart_crds_are_exactly_config_crd_bases()
@@ -104,46 +63,6 @@ public sealed partial class HelmChartTests
     }
 
     [Fact]
-    public void Non_template_files_are_well_formed_yaml()
-    {
-        var files = new[] { "Chart.yaml", "values.yaml" }.Select(f => Path.Combine(Chart, f))
-            .Concat(Directory.GetFiles(Path.Combine(Chart, "crds"), "*.yaml"));
-        foreach (var file in files)
-        {
-            var documents = Yaml.LoadAll(File.ReadAllText(file));
-            Assert.True(documents.Count > 0 && documents.All(d => d is JsonObject), $"{file} is not a YAML mapping");
-        }
-
-        Assert.NotNull(JsonNode.Parse(File.ReadAllText(Path.Combine(Chart, "values.schema.json"))));
-    }
-
-    [Fact]
-    public void Templates_reference_only_defined_helpers_and_existing_values()
-    {
-        var templates = Directory.GetFiles(Path.Combine(Chart, "templates"), "*", SearchOption.AllDirectories);
-        var defined = templates.SelectMany(t => Define().Matches(File.ReadAllText(t)).Select(m => m.Groups[1].Value)).ToHashSet();
-        var values = Values;
-        foreach (var template in templates)
-        {
-            var text = File.ReadAllText(template);
-            foreach (Match include in Include().Matches(text))
-            {
-                Assert.True(defined.Contains(include.Groups[1].Value), $"{Path.GetFileName(template)} includes undefined '{include.Groups[1].Value}'");
-            }
-
-            foreach (Match reference in ValuesReference().Matches(text))
-            {
-                JsonNode? node = values;
-                foreach (var key in reference.Groups[1].Value.Split('.'))
-                {
-                    Assert.True(node is JsonObject obj && obj.ContainsKey(key), $"{Path.GetFileName(template)} uses .Values.{reference.Groups[1].Value}, which values.yaml does not define");
-                    node = node![key];
-                }
-            }
-        }
-    }
-
-    [Fact]
     public async Task Chart_defaults_match_the_kustomize_deployment()
     {
         var objects = await Manifests.KustomizeAsync("config/default");
@@ -166,13 +85,4 @@ public sealed partial class HelmChartTests
             Assert.Contains($"name: {(string)env!["name"]!}", deployment, StringComparison.Ordinal);
         }
     }
-
-    [GeneratedRegex(@"define\s+""([^""]+)""")]
-    private static partial Regex Define();
-
-    [GeneratedRegex(@"include\s+""([^""]+)""")]
-    private static partial Regex Include();
-
-    [GeneratedRegex(@"\.Values\.([A-Za-z0-9_.]+)")]
-    private static partial Regex ValuesReference();
 }

@@ -1,6 +1,7 @@
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Hosting;
+using AppKeys.Runtime.LeaderElection;
 using k8s;
 
 namespace AppKeys.Operator.Dev;
@@ -26,12 +27,12 @@ public static class LocalMode
               kubeconfig:  {local.KubeconfigPath}
               state:       {(local.Server.DataDirectory is null ? "in memory, lost at exit (--local-data-dir DIR or make run DATA_DIR=DIR keeps it)" : $"{local.Server.DataDirectory} (kept across runs)")}
               RBAC:        {(options.LocalRbac ? $"on: the operator runs as {ServiceAccountUser} under config/rbac" : "off: the operator runs as the admin (--local-rbac or make run RBAC=1 turns it on)")}
-              samples:     {local.Samples.Count} objects from {options.SamplesDirectory} in namespace default
+              samples:     {(local.Server.Recovery is { FoundState: true } ? $"not applied: {local.Server.DataDirectory} already held state" : $"{local.Samples.Count} objects from {options.SamplesDirectory} in namespace default")}
               JWKS:        http://{options.Operator.HttpAddress}:{options.Operator.HttpPort}{OperatorHost.JwksPath}
 
             In another shell:
               export KUBECONFIG={local.KubeconfigPath}
-              kubectl get applicationkeys -A          # or: kubectl get appkeys -A
+              kubectl get applications,applicationkeys -A   # both kinds; the category: kubectl get appkeys -A
               kubectl get applicationkeys -o wide
               kubectl describe applicationkey storefront-production
               kubectl get secret storefront-production -o jsonpath='{"{.data.accessToken}"}' | base64 -d
@@ -81,12 +82,19 @@ public static class LocalMode
                     await ManifestInstaller.ApplyRbacAsync(client, ManifestFiles.ReadKustomization(options.RbacDirectory), cancellationToken);
                 }
 
-                samples = await ManifestInstaller.ApplySamplesAsync(client, options.SamplesDirectory, "default", cancellationToken);
+                // Samples seed a new world only: a kept data directory already holds what the user made of them
+                // (a deleted sample stays deleted).
+                samples = server.Recovery is { FoundState: true }
+                    ? []
+                    : await ManifestInstaller.ApplySamplesAsync(client, options.SamplesDirectory, "default", cancellationToken);
             }
 
             var config = options.LocalRbac
                 ? new KubernetesClientConfiguration { Host = admin.Host, SslCaCerts = admin.SslCaCerts, AccessToken = server.IssueToken(ServiceAccountUser) }
                 : admin;
+            // A lost lease (someone edited it) must not take the in-process API server and its state down with it:
+            // the operator stops writing at once, as everywhere, then campaigns again instead of exiting.
+            options.Operator.OnLostLeadership = LostLeadershipAction.Campaign;
             var app = OperatorHost.Build(options.Operator, config);
             await app.StartAsync(cancellationToken);
             return new LocalEnvironment(server, app, kubeconfigPath, samples);

@@ -32,11 +32,19 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-return await commandLine.InvokeAsync(args, (parsed, cancellationToken) =>
+return await commandLine.InvokeAsync(args, async (parsed, cancellationToken) =>
 {
     var operatorOptions = commandLine.Bind(parsed);
     operatorOptions.HttpAddress = "127.0.0.1";
-    return LocalMode.RunAsync(
+    if (StartupErrors.CheckPort(operatorOptions) is { } taken)
+    {
+        await Console.Error.WriteLineAsync($"appkeys-operator-dev: {taken}");
+        return 1;
+    }
+
+    try
+    {
+        return await LocalMode.RunAsync(
         new DevOptions
         {
             Operator = operatorOptions,
@@ -47,4 +55,10 @@ return await commandLine.InvokeAsync(args, (parsed, cancellationToken) =>
             RbacDirectory = parsed.GetValue(rbacDir)!,
         },
         cancellationToken);
+    }
+    catch (Exception e) when (StartupErrors.Describe(e, operatorOptions) is { } line)
+    {
+        await Console.Error.WriteLineAsync($"appkeys-operator-dev: {line}");
+        return 1;
+    }
 }, stop.Token);

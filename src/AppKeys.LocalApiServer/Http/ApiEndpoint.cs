@@ -227,7 +227,9 @@ internal sealed partial class ApiEndpoint
         var orphan = Query(ctx, "orphanDependents");
         if (body.Length > 0)
         {
-            var o = JsonText.ParseObject(body);
+            var o = HttpIo.MediaType(ctx.Request.ContentType) == "application/vnd.kubernetes.protobuf"
+                ? Protobuf.KubeProtobuf.DecodeDeleteOptions(body)
+                : JsonText.ParseObject(body);
             policy = JsonText.GetString(o, "propagationPolicy") ?? policy;
             uid = JsonText.GetString(o, "preconditions", "uid");
             rv = JsonText.GetString(o, "preconditions", "resourceVersion");

@@ -58,6 +58,7 @@ public static class OperatorHost
             runtime.RateLimit.Burst = options.Burst;
             runtime.LeaderElection.Enabled = options.LeaderElect;
             runtime.LeaderElection.LeaseNamespace = options.Namespace;
+            runtime.LeaderElection.OnLostLeadership = options.OnLostLeadership;
             runtime.LeaderElection.Identity = options.Identity ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
         });
 

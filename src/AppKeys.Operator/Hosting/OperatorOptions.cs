@@ -1,4 +1,5 @@
 using AppKeys.Credentials;
+using AppKeys.Runtime.LeaderElection;
 
 namespace AppKeys.Operator.Hosting;
 
@@ -18,6 +19,12 @@ public sealed class OperatorOptions
     public IList<string> WatchNamespaces { get; set; } = [];
 
     public bool LeaderElect { get; set; } = true;
+
+    /// <summary>
+    /// What a replica does when it loses the lease (no flag): stop the process, as controller-runtime does, so the
+    /// kubelet restarts it; the dev host (make run) campaigns again instead, so its in-process API server survives.
+    /// </summary>
+    public LostLeadershipAction OnLostLeadership { get; set; } = LostLeadershipAction.StopApplication;
 
     /// <summary>Port of /healthz, /readyz, /metrics and /.well-known/jwks.json; 0 picks a free port.</summary>
     public int HttpPort { get; set; } = 8080;

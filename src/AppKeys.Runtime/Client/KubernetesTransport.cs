@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using AppKeys.Runtime.LeaderElection;
 using k8s;
 using k8s.Models;
 
@@ -14,12 +15,17 @@ namespace AppKeys.Runtime.Client;
 public sealed class KubernetesTransport
 {
     private readonly Kubernetes kubernetes;
+    private readonly LeadershipFence? fence;
 
-    /// <summary>Wraps <paramref name="kubernetes"/> (not disposed by this type).</summary>
-    public KubernetesTransport(Kubernetes kubernetes)
+    /// <summary>
+    /// Wraps <paramref name="kubernetes"/> (not disposed by this type). With <paramref name="fence"/>, writes are
+    /// refused before they are sent once leadership is lost.
+    /// </summary>
+    public KubernetesTransport(Kubernetes kubernetes, LeadershipFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         this.kubernetes = kubernetes;
+        this.fence = fence;
     }
 
     /// <summary>The typed client this transport wraps.</summary>
@@ -38,6 +44,7 @@ public sealed class KubernetesTransport
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(relativePathAndQuery);
+        fence?.ThrowIfFenced(method, relativePathAndQuery);
         using var request = new HttpRequestMessage(method, new Uri(kubernetes.BaseUri, relativePathAndQuery))
         {
             Content = content,

@@ -58,6 +58,25 @@ public sealed class TokenBucket
         }
     }
 
+    /// <summary>
+    /// Takes one token only if one is available now and says whether it did (Go's <c>rate.Limiter.Allow</c>, client-go's
+    /// <c>TryAccept</c>); never borrows from the future.
+    /// </summary>
+    public bool TryTake()
+    {
+        lock (gate)
+        {
+            Refill();
+            if (tokens < 1)
+            {
+                return false;
+            }
+
+            tokens -= 1;
+            return true;
+        }
+    }
+
     private void Refill()
     {
         var now = timeProvider.GetTimestamp();

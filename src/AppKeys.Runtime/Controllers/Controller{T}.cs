@@ -1,5 +1,6 @@
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Informers;
+using AppKeys.Runtime.LeaderElection;
 using AppKeys.Runtime.Metrics;
 using AppKeys.Runtime.Queue;
 using k8s;
@@ -77,10 +78,12 @@ public sealed class Controller<T> : IController
     public int ActiveReconciles => Volatile.Read(ref activeReconciles);
 
     /// <inheritdoc />
-    public async Task RunAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stoppingToken, CancellationToken abortToken = default)
     {
         using var queue = new WorkQueue(queueOptions, timeProvider, metrics);
-        using var abort = new CancellationTokenSource();
+
+        // Every reconcile gets this token: cancelled at once by abortToken (lost leadership), or after the drain.
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(abortToken);
         Queue = queue;
         var subscriptions = new List<IDisposable>();
         try
@@ -109,6 +112,13 @@ public sealed class Controller<T> : IController
 
             subscriptions.Clear();
             queue.ShutDown();
+            if (abortToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Controller {Controller}: aborted; in-flight reconciles were cancelled without a drain", Name);
+                await running;
+                return;
+            }
+
             using var grace = new CancellationTokenSource();
             var finishedInTime = await Task.WhenAny(running, Task.Delay(shutdownTimeout, timeProvider, grace.Token)) == running;
             grace.Cancel();
@@ -142,8 +152,8 @@ public sealed class Controller<T> : IController
             using var logScope = logger.BeginScope(new Dictionary<string, object> { ["Controller"] = Name, ["ObjectKey"] = key.ToString() });
             try
             {
-                var cached = informer.Store.Get(key);
-                var request = new ReconcileRequest<T>(key, cached is null ? null : KubernetesObjects.Clone(cached));
+                // The store copies on read: the request's object is the reconcile's own.
+                var request = new ReconcileRequest<T>(key, informer.Store.Get(key));
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var result = await reconcilerFactory(scope.ServiceProvider).ReconcileAsync(request, abort);
                 if (result.Backoff)
@@ -168,6 +178,11 @@ public sealed class Controller<T> : IController
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
                 logger.LogWarning("Reconcile of {ObjectKey} cancelled by shutdown", key);
+            }
+            catch (LeadershipLostException)
+            {
+                // A write refused by the fence: the reconcile is being aborted anyway.
+                logger.LogWarning("Reconcile of {ObjectKey} stopped: leadership lost", key);
             }
             catch (KubernetesApiException e) when (e.IsConflict)
             {

@@ -4,9 +4,10 @@ using k8s.Models;
 namespace AppKeys.Runtime.Events;
 
 /// <summary>
-/// Records Kubernetes Events about objects, best effort: never throws (failures are logged), so it can never fail a
-/// reconcile. Repeats of the same (object, type, reason, message) bump <c>count</c> and <c>lastTimestamp</c> of one
-/// Event. Never pass secret material in a message.
+/// Records Kubernetes Events about objects, best effort and off the reconcile path: recording only queues (never blocks,
+/// never throws, so it can never fail or slow a reconcile); events are correlated as client-go's EventCorrelator does
+/// (repeats bump <c>count</c>, similar events are aggregated, a spam filter bounds each object) and written in the
+/// background. Never pass secret material in a message.
 /// </summary>
 public interface IEventRecorder
 {

@@ -8,10 +8,11 @@ namespace AppKeys.Runtime.Hosting;
 
 /// <summary>
 /// The hosted service that runs everything: starts all informers (on every replica, so standbys have warm caches),
-/// campaigns for the lease, and while leading waits for the caches and runs the controllers. When leadership is lost
-/// it stops the application (Kubernetes restarts the pod) rather than trying to continue half-stopped. On shutdown,
-/// controllers stop first (in-flight reconciles get <see cref="ControllerRuntimeOptions.ShutdownTimeout"/>), then
-/// the informers and the lease is released.
+/// campaigns for the lease, and while leading waits for the caches and runs the controllers. When leadership is lost,
+/// in-flight reconciles are cancelled at once (no drain: a new leader may already be writing) and, by default, the
+/// application stops (Kubernetes restarts the pod; <see cref="LeaderElectionOptions.OnLostLeadership"/> can make it
+/// campaign again instead). On a voluntary shutdown, controllers stop first (in-flight reconciles get
+/// <see cref="ControllerRuntimeOptions.ShutdownTimeout"/>), then the informers, and the lease is released.
 /// </summary>
 public sealed class ControllerManager : BackgroundService
 {
@@ -21,6 +22,7 @@ public sealed class ControllerManager : BackgroundService
     private readonly RuntimeHealth health;
     private readonly IHostApplicationLifetime lifetime;
     private readonly ILogger<ControllerManager> logger;
+    private readonly LeaderElectionOptions leaderElection;
 
     /// <summary>Creates the manager.</summary>
     public ControllerManager(
@@ -29,8 +31,10 @@ public sealed class ControllerManager : BackgroundService
         RuntimeHealth health,
         IHostApplicationLifetime lifetime,
         ILogger<ControllerManager> logger,
-        LeaderElector? elector = null)
+        LeaderElector? elector = null,
+        LeaderElectionOptions? leaderElection = null)
     {
+        this.leaderElection = leaderElection ?? new LeaderElectionOptions();
         this.informers = informers;
         this.controllers = controllers;
         this.elector = elector;
@@ -49,11 +53,24 @@ public sealed class ControllerManager : BackgroundService
         {
             if (elector is null)
             {
-                await RunControllersAsync(stoppingToken);
+                await RunControllersAsync(stoppingToken, CancellationToken.None);
             }
             else
             {
-                await elector.RunAsync(RunControllersAsync, OnLostLeadership, stoppingToken);
+                var campaignAgain = true;
+                while (campaignAgain && !stoppingToken.IsCancellationRequested)
+                {
+                    var lost = false;
+                    await elector.RunAsync(
+                        (leading, lostLease) => RunControllersAsync(leading, lostLease),
+                        () =>
+                        {
+                            lost = true;
+                            OnLostLeadership();
+                        },
+                        stoppingToken);
+                    campaignAgain = lost && leaderElection.OnLostLeadership == LostLeadershipAction.Campaign;
+                }
             }
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -76,14 +93,14 @@ public sealed class ControllerManager : BackgroundService
         }
     }
 
-    private async Task RunControllersAsync(CancellationToken leading)
+    private async Task RunControllersAsync(CancellationToken leading, CancellationToken lost)
     {
         logger.LogInformation("Waiting for informer caches to sync");
         await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(leading)));
         health.SetControllersRunning(true);
         try
         {
-            await Task.WhenAll(controllers.Select(c => Task.Run(() => c.RunAsync(leading), CancellationToken.None)));
+            await Task.WhenAll(controllers.Select(c => Task.Run(() => c.RunAsync(leading, lost), CancellationToken.None)));
         }
         finally
         {
@@ -93,7 +110,14 @@ public sealed class ControllerManager : BackgroundService
 
     private void OnLostLeadership()
     {
-        // Never continue as a standby after losing the lease mid-flight: restart from a clean state.
+        leaderElection.OnStoppedLeading?.Invoke();
+        if (leaderElection.OnLostLeadership == LostLeadershipAction.Campaign)
+        {
+            logger.LogWarning("Lost leadership: in-flight reconciles cancelled; campaigning again");
+            return;
+        }
+
+        // Never continue as a standby after losing the lease mid-flight: restart from a clean state, without a drain.
         health.Failed("LostLeadership");
         lifetime.StopApplication();
     }

@@ -18,6 +18,9 @@ namespace AppKeys.Runtime.Hosting;
 /// <summary>DI registration of the controller runtime, informers and controllers.</summary>
 public static class ServiceCollectionExtensions
 {
+    /// <summary>DI key of the <see cref="Kubernetes"/> client the event recorder writes through.</summary>
+    public const string EventsClientKey = "appkeys-runtime-events";
+
     /// <summary>
     /// Registers the runtime: <see cref="TimeProvider"/> (system, unless registered before), <see cref="RuntimeMetrics"/>,
     /// a rate-limited <see cref="Kubernetes"/> client (also as <see cref="IKubernetes"/>), <see cref="KubernetesTransport"/>,
@@ -48,19 +51,31 @@ public static class ServiceCollectionExtensions
             return new Kubernetes(config, new RateLimitingHandler(o.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
         });
         services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
-        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<Kubernetes>()));
+        services.TryAddSingleton(_ => new LeadershipFence());
+        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<Kubernetes>(), sp.GetRequiredService<LeadershipFence>()));
         services.TryAddSingleton(typeof(IResourceClient<>), typeof(ResourceClient<>));
-        services.TryAddSingleton<IEventRecorder>(sp => new EventRecorder(
-            sp.GetRequiredService<IResourceClient<Corev1Event>>(),
+        // Events get their own client (own connection pool and rate limit, the same write fence), so the background
+        // event writer never spends the budget reconciles share.
+        services.TryAddKeyedSingleton(EventsClientKey, (sp, _) =>
+        {
+            var o = sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value;
+            var config = o.Kubernetes ?? KubernetesClientConfiguration.BuildDefaultConfig();
+            return new Kubernetes(config, new RateLimitingHandler(o.Events.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
+        });
+        services.TryAddSingleton(sp => new EventRecorder(
+            new ResourceClient<Corev1Event>(new KubernetesTransport(sp.GetRequiredKeyedService<Kubernetes>(EventsClientKey), sp.GetRequiredService<LeadershipFence>())),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.Events,
-            sp.GetService<ILogger<EventRecorder>>()));
+            sp.GetService<ILogger<EventRecorder>>(),
+            sp.GetRequiredService<RuntimeMetrics>()));
+        services.TryAddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
         services.TryAddSingleton(sp => new LeaderElector(
             sp.GetRequiredService<IResourceClient<V1Lease>>(),
             sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.LeaderElection,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RuntimeMetrics>(),
-            sp.GetService<ILogger<LeaderElector>>()));
+            sp.GetService<ILogger<LeaderElector>>(),
+            sp.GetRequiredService<LeadershipFence>()));
         services.TryAddSingleton(sp => new RuntimeHealth(sp.GetServices<IInformer>(), Elector(sp)));
         services.AddSingleton(sp => new ControllerManager(
             sp.GetServices<IInformer>(),
@@ -68,7 +83,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<RuntimeHealth>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<ControllerManager>>(),
-            Elector(sp)));
+            Elector(sp),
+            sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.LeaderElection));
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
 
         // The host must wait for the controllers' graceful stop (plus the informers and the lease release).

@@ -1,8 +1,9 @@
 namespace AppKeys.Runtime.Informers;
 
 /// <summary>
-/// Read access to an informer's in-memory cache. Returned objects are shared: never mutate them (clone with
-/// <see cref="KubernetesObjects.Clone{T}"/> first).
+/// Read access to an informer's in-memory cache. Every returned object is a private deep copy (copy on read): a
+/// caller may mutate it freely without touching the cache. Copying costs a JSON round trip per object (measured in
+/// docs/runtime.md), so ask for keys (<see cref="IndexKeys"/>) when the objects themselves are not needed.
 /// </summary>
 /// <typeparam name="T">Object type.</typeparam>
 public interface IObjectStore<T>
@@ -17,13 +18,11 @@ public interface IObjectStore<T>
     /// <summary>All cached objects.</summary>
     IReadOnlyList<T> List();
 
-    /// <summary>Cached objects in <paramref name="namespace"/>.</summary>
-    IReadOnlyList<T> ByNamespace(string @namespace);
-
-    /// <summary>Cached objects that have an ownerReference with <paramref name="ownerUid"/>.</summary>
-    IReadOnlyList<T> ByOwnerUid(string ownerUid);
-
     /// <summary>Cached objects for which the indexer <paramref name="indexName"/> (see <see cref="InformerOptions{T}.Indexers"/>) returned <paramref name="value"/>.</summary>
     /// <exception cref="ArgumentException">No indexer with that name.</exception>
     IReadOnlyList<T> ByIndex(string indexName, string value);
+
+    /// <summary>Keys of the cached objects for which the indexer <paramref name="indexName"/> returned <paramref name="value"/> (no copies).</summary>
+    /// <exception cref="ArgumentException">No indexer with that name.</exception>
+    IReadOnlyList<ObjectKey> IndexKeys(string indexName, string value);
 }

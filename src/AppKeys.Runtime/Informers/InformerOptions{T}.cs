@@ -36,6 +36,14 @@ public sealed class InformerOptions<T>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// First retry delay of an event a handler threw on; doubles while retries keep failing, per handler. Default 100 ms.
+    /// </summary>
+    public TimeSpan HandlerRetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Largest retry delay of a failed handler event. Default 30 s.</summary>
+    public TimeSpan HandlerRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Applied to every listed or watched object before it is cached and handed to handlers (client-go's
     /// <c>SetTransform</c>), e.g. <see cref="InformerTransforms.StripManagedFields{T}"/> to keep the cache small.
     /// Must return an object with the same key; may modify and return its argument.

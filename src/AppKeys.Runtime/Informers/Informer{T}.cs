@@ -28,7 +28,7 @@ public sealed class Informer<T> : IInformer<T>
     private readonly ILogger logger;
     private readonly ObjectStore<T> store;
     private readonly Lock dispatchGate = new();
-    private readonly List<Action<InformerEvent<T>>> handlers = [];
+    private readonly List<HandlerEntry> handlers = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string?[] scopes;
     private int syncedScopes;
@@ -81,6 +81,21 @@ public sealed class Informer<T> : IInformer<T>
         }
     }
 
+    /// <summary>
+    /// Events that a handler failed on and that wait for their retry, over all handlers (diagnostics: at most one per
+    /// object per handler).
+    /// </summary>
+    public int PendingHandlerRetries
+    {
+        get
+        {
+            lock (dispatchGate)
+            {
+                return handlers.Sum(h => h.Pending.Count);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
 
@@ -88,16 +103,18 @@ public sealed class Informer<T> : IInformer<T>
     public IDisposable AddHandler(Action<InformerEvent<T>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        var entry = new HandlerEntry(handler);
+        entry.RetryTimer = timeProvider.CreateTimer(static state => ((RetryState)state!).Informer.RetryFailed(((RetryState)state).Entry), new RetryState(this, entry), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (dispatchGate)
         {
-            handlers.Add(handler);
-            foreach (var obj in store.List())
+            handlers.Add(entry);
+            foreach (var obj in store.Shared())
             {
-                Invoke(handler, new InformerEvent<T>(InformerEventType.Added, obj, null));
+                Invoke(entry, new InformerEvent<T>(InformerEventType.Added, obj, null));
             }
         }
 
-        return new Registration(this, handler);
+        return new Registration(this, entry);
     }
 
     /// <inheritdoc />
@@ -297,7 +314,7 @@ public sealed class Informer<T> : IInformer<T>
                 await Task.Delay(options.ResyncPeriod, timeProvider, cancellationToken);
                 lock (dispatchGate)
                 {
-                    foreach (var obj in store.List())
+                    foreach (var obj in store.Shared())
                     {
                         Dispatch(new InformerEvent<T>(InformerEventType.Resync, obj, null));
                     }
@@ -327,25 +344,97 @@ public sealed class Informer<T> : IInformer<T>
         }
     }
 
-    private void Invoke(Action<InformerEvent<T>> handler, InformerEvent<T> e)
+    /// <summary>
+    /// Delivers <paramref name="e"/>; a failure keeps the event for a retry with per-handler exponential backoff instead
+    /// of dropping it until the next resync. Memory stays bounded: a handler keeps at most one pending event per object,
+    /// the newest (a later event about the same object supersedes an older one, delivered or not).
+    /// </summary>
+    private void Invoke(HandlerEntry entry, InformerEvent<T> e)
     {
+        var key = ObjectKey.From(e.Object);
         try
         {
-            handler(e);
+            entry.Handler(e);
+            entry.Pending.Remove(key);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "An event handler of the {Resource} informer failed", ResourceName);
+            entry.Pending[key] = e;
+            logger.LogError(ex, "An event handler of the {Resource} informer failed on {Type} {ObjectKey}; retrying with backoff", ResourceName, e.Type, key);
+            ArmRetry(entry);
         }
     }
 
-    private void RemoveHandler(Action<InformerEvent<T>> handler)
+    private void ArmRetry(HandlerEntry entry)
+    {
+        if (entry.RetryArmed || entry.Removed)
+        {
+            return;
+        }
+
+        var delay = options.HandlerRetryInitialDelay * Math.Pow(2, Math.Min(entry.Failures, 30));
+        entry.RetryArmed = true;
+        entry.RetryTimer!.Change(delay < options.HandlerRetryMaxDelay ? delay : options.HandlerRetryMaxDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void RetryFailed(HandlerEntry entry)
     {
         lock (dispatchGate)
         {
-            handlers.Remove(handler);
+            entry.RetryArmed = false;
+            if (entry.Removed || entry.Pending.Count == 0)
+            {
+                entry.Failures = 0;
+                return;
+            }
+
+            // Suppress arming from inside the round; the next delay is decided once, below.
+            entry.RetryArmed = true;
+            var before = entry.Pending.Count;
+            foreach (var e in entry.Pending.Values.ToList())
+            {
+                Invoke(entry, e);
+            }
+
+            // Back off further only while nothing gets through; progress starts the next round at the base delay.
+            entry.Failures = entry.Pending.Count < before ? 0 : entry.Failures + 1;
+            entry.RetryArmed = false;
+            if (entry.Pending.Count > 0)
+            {
+                ArmRetry(entry);
+            }
         }
     }
+
+    private void RemoveHandler(HandlerEntry entry)
+    {
+        lock (dispatchGate)
+        {
+            handlers.Remove(entry);
+            entry.Removed = true;
+            entry.Pending.Clear();
+        }
+
+        entry.RetryTimer?.Dispose();
+    }
+
+    /// <summary>One registered handler and the events it failed on.</summary>
+    private sealed class HandlerEntry(Action<InformerEvent<T>> handler)
+    {
+        public Action<InformerEvent<T>> Handler { get; } = handler;
+
+        public Dictionary<ObjectKey, InformerEvent<T>> Pending { get; } = [];
+
+        public ITimer? RetryTimer { get; set; }
+
+        public int Failures { get; set; }
+
+        public bool RetryArmed { get; set; }
+
+        public bool Removed { get; set; }
+    }
+
+    private sealed record RetryState(Informer<T> Informer, HandlerEntry Entry);
 
     /// <summary>Where one namespace's list/watch stands; survives failed connections so a resume misses nothing.</summary>
     private sealed class ScopeState
@@ -355,7 +444,7 @@ public sealed class Informer<T> : IInformer<T>
         public int Events { get; set; }
     }
 
-    private sealed class Registration(Informer<T> informer, Action<InformerEvent<T>> handler) : IDisposable
+    private sealed class Registration(Informer<T> informer, HandlerEntry handler) : IDisposable
     {
         private int disposed;
 

@@ -4,16 +4,14 @@ using k8s.Models;
 namespace AppKeys.Runtime.Informers;
 
 /// <summary>
-/// Thread-safe in-memory cache of one kind, keyed by namespace/name, with indexes by namespace, by owner uid and by
-/// caller-defined indexers. Mutated only by its informer.
+/// Thread-safe in-memory cache of one kind, keyed by namespace/name, with caller-defined indexes. Mutated only by its
+/// informer. Reads copy: <see cref="Get"/>, <see cref="List"/> and <see cref="ByIndex"/> return deep copies (see
+/// <see cref="IObjectStore{T}"/>), so no caller can corrupt the cache; the informer keeps one instance per object.
 /// </summary>
 /// <typeparam name="T">Object type.</typeparam>
 public sealed class ObjectStore<T> : IObjectStore<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private const string NamespaceIndex = "\0namespace";
-    private const string OwnerIndex = "\0owner";
-
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, T> items = [];
     private readonly Dictionary<string, Func<T, IEnumerable<string>>> indexers;
@@ -22,11 +20,7 @@ public sealed class ObjectStore<T> : IObjectStore<T>
     /// <summary>Creates an empty store with the given extra indexers.</summary>
     public ObjectStore(IEnumerable<KeyValuePair<string, Func<T, IEnumerable<string>>>>? indexers = null)
     {
-        this.indexers = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal)
-        {
-            [NamespaceIndex] = o => o.Metadata?.NamespaceProperty is { Length: > 0 } ns ? [ns] : [],
-            [OwnerIndex] = o => o.Metadata?.OwnerReferences?.Where(r => !string.IsNullOrEmpty(r.Uid)).Select(r => r.Uid) ?? [],
-        };
+        this.indexers = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal);
         foreach (var (name, indexer) in indexers ?? [])
         {
             this.indexers.Add(name, indexer);
@@ -53,36 +47,43 @@ public sealed class ObjectStore<T> : IObjectStore<T>
     /// <inheritdoc />
     public T? Get(ObjectKey key)
     {
+        T? cached;
         lock (gate)
         {
-            return items.GetValueOrDefault(key);
+            cached = items.GetValueOrDefault(key);
         }
+
+        // Clone outside the lock: cached instances are never mutated (Upsert replaces them), so this is safe.
+        return cached is null ? null : KubernetesObjects.Clone(cached);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<T> List()
+    public IReadOnlyList<T> List() => [.. Shared().Select(KubernetesObjects.Clone)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<T> ByIndex(string indexName, string value) => [.. IndexKeys(indexName, value).Select(Get).OfType<T>()];
+
+    /// <inheritdoc />
+    public IReadOnlyList<ObjectKey> IndexKeys(string indexName, string value)
+    {
+        if (!indexers.ContainsKey(indexName))
+        {
+            throw new ArgumentException($"No indexer named '{indexName}'.", nameof(indexName));
+        }
+
+        lock (gate)
+        {
+            return indexes[indexName].TryGetValue(value, out var keys) ? [.. keys] : [];
+        }
+    }
+
+    /// <summary>The cached instances themselves (no copy), for the informer's own dispatch and resync.</summary>
+    internal IReadOnlyList<T> Shared()
     {
         lock (gate)
         {
             return [.. items.Values];
         }
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<T> ByNamespace(string @namespace) => Lookup(NamespaceIndex, @namespace);
-
-    /// <inheritdoc />
-    public IReadOnlyList<T> ByOwnerUid(string ownerUid) => Lookup(OwnerIndex, ownerUid);
-
-    /// <inheritdoc />
-    public IReadOnlyList<T> ByIndex(string indexName, string value)
-    {
-        if (!indexers.ContainsKey(indexName) || indexName.StartsWith('\0'))
-        {
-            throw new ArgumentException($"No indexer named '{indexName}'.", nameof(indexName));
-        }
-
-        return Lookup(indexName, value);
     }
 
     /// <summary>Adds or replaces the object; returns the previous state.</summary>
@@ -155,14 +156,6 @@ public sealed class ObjectStore<T> : IObjectStore<T>
         }
 
         return events;
-    }
-
-    private IReadOnlyList<T> Lookup(string index, string value)
-    {
-        lock (gate)
-        {
-            return indexes[index].TryGetValue(value, out var keys) ? [.. keys.Select(k => items[k])] : [];
-        }
     }
 
     private void Index(ObjectKey key, T obj)

@@ -24,6 +24,18 @@ public sealed class LeaderElectionOptions
     /// <summary>Interval between acquire/renew attempts. Default 2 s.</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// What to do after losing the lease (in-flight reconciles are cancelled first in every case). Default
+    /// <see cref="LostLeadershipAction.StopApplication"/>: stop the process without a graceful drain.
+    /// </summary>
+    public LostLeadershipAction OnLostLeadership { get; set; } = LostLeadershipAction.StopApplication;
+
+    /// <summary>
+    /// Called when the lease was lost, right after in-flight reconciles were cancelled and writes fenced, before
+    /// <see cref="OnLostLeadership"/> is carried out (client-go's <c>OnStoppedLeading</c>). Must not block.
+    /// </summary>
+    public Action? OnStoppedLeading { get; set; }
+
     /// <summary>Give the lease up (empty holder) when stopping, so a standby takes over at once. Default true.</summary>
     public bool ReleaseOnCancel { get; set; } = true;
 }

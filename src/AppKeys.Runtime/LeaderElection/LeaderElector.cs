@@ -21,6 +21,7 @@ public sealed class LeaderElector
     private readonly TimeProvider timeProvider;
     private readonly RuntimeMetrics? metrics;
     private readonly ILogger logger;
+    private readonly LeadershipFence? fence;
     private V1Lease? observed;
     private string? observedRecord;
     private long observedAt;
@@ -28,7 +29,7 @@ public sealed class LeaderElector
     private volatile bool running;
 
     /// <summary>Creates the elector.</summary>
-    public LeaderElector(IResourceClient<V1Lease> leases, LeaderElectionOptions options, TimeProvider timeProvider, RuntimeMetrics? metrics = null, ILogger<LeaderElector>? logger = null)
+    public LeaderElector(IResourceClient<V1Lease> leases, LeaderElectionOptions options, TimeProvider timeProvider, RuntimeMetrics? metrics = null, ILogger<LeaderElector>? logger = null, LeadershipFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(leases);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,6 +44,7 @@ public sealed class LeaderElector
         this.timeProvider = timeProvider;
         this.metrics = metrics;
         this.logger = logger ?? NullLogger<LeaderElector>.Instance;
+        this.fence = fence;
         Identity = options.Identity ?? DefaultIdentity();
         Namespace = options.LeaseNamespace ?? DefaultNamespace();
     }
@@ -56,7 +58,7 @@ public sealed class LeaderElector
     /// <summary>True while this process holds the lease.</summary>
     public bool IsLeader => isLeader;
 
-    /// <summary>True while <see cref="RunAsync"/> runs (leading or standing by).</summary>
+    /// <summary>True while <c>RunAsync</c> runs (leading or standing by).</summary>
     public bool IsRunning => running;
 
     /// <summary>The holder identity last seen on the Lease.</summary>
@@ -67,7 +69,21 @@ public sealed class LeaderElector
     /// leadership is lost or <paramref name="cancellationToken"/> is cancelled, and waits for it to return. Calls
     /// <paramref name="onStoppedLeading"/> when leadership was lost (not when stopping); returns after either.
     /// </summary>
-    public async Task RunAsync(Func<CancellationToken, Task> onStartedLeading, Action onStoppedLeading, CancellationToken cancellationToken)
+    public Task RunAsync(Func<CancellationToken, Task> onStartedLeading, Action onStoppedLeading, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onStartedLeading);
+        return RunAsync((stopping, _) => onStartedLeading(stopping), onStoppedLeading, cancellationToken);
+    }
+
+    /// <summary>
+    /// Campaigns until elected, then runs <paramref name="onStartedLeading"/> with two tokens: <c>stopping</c>,
+    /// cancelled when leadership ends for any reason (stop taking work), and <c>lost</c>, cancelled the instant
+    /// leadership is lost (abort in-flight work now: a new leader may already be writing). On a loss the fence closes
+    /// and <c>lost</c> is cancelled before <c>stopping</c>, then <paramref name="onStoppedLeading"/> is called at once,
+    /// without waiting for the work (client-go); the work is awaited afterwards. On a voluntary stop the work is
+    /// awaited (it may drain) and the lease released.
+    /// </summary>
+    public async Task RunAsync(Func<CancellationToken, CancellationToken, Task> onStartedLeading, Action onStoppedLeading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onStartedLeading);
         ArgumentNullException.ThrowIfNull(onStoppedLeading);
@@ -80,35 +96,52 @@ public sealed class LeaderElector
             }
 
             SetLeader(true);
+            fence?.Open();
             logger.LogInformation("Became leader ({Identity}) of lease {Namespace}/{Lease}", Identity, Namespace, options.LeaseName);
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var work = Task.Run(() => onStartedLeading(leading.Token), CancellationToken.None);
+            using var lostLease = new CancellationTokenSource();
+            var work = Task.Run(() => onStartedLeading(leading.Token, lostLease.Token), CancellationToken.None);
             var lost = await RenewLoopAsync(work, cancellationToken);
-            await leading.CancelAsync();
-            try
-            {
-                await work;
-            }
-            catch (OperationCanceledException)
-            {
-                // The leading work stops by cancellation.
-            }
-
-            SetLeader(false);
             if (lost)
             {
-                logger.LogError("Lost leadership of lease {Namespace}/{Lease}", Namespace, options.LeaseName);
+                // No drain: fence writes, abort in-flight work and report, all before waiting for anything.
+                SetLeader(false);
+                fence?.Close();
+                await lostLease.CancelAsync();
+                await leading.CancelAsync();
+                logger.LogError("Lost leadership of lease {Namespace}/{Lease}; in-flight work cancelled", Namespace, options.LeaseName);
                 onStoppedLeading();
+                await AwaitWorkAsync(work);
+                return;
             }
-            else if (options.ReleaseOnCancel)
+
+            await leading.CancelAsync();
+            await AwaitWorkAsync(work);
+            SetLeader(false);
+            if (options.ReleaseOnCancel)
             {
                 await ReleaseAsync();
             }
+
+            // Released (or left to expire) on a stop: a standby may lead from now on.
+            fence?.Close();
         }
         finally
         {
             SetLeader(false);
             running = false;
+        }
+    }
+
+    private static async Task AwaitWorkAsync(Task work)
+    {
+        try
+        {
+            await work;
+        }
+        catch (OperationCanceledException)
+        {
+            // The leading work stops by cancellation.
         }
     }
 
@@ -146,7 +179,10 @@ public sealed class LeaderElector
         lease.Spec ??= new V1LeaseSpec();
         var holder = lease.Spec.HolderIdentity;
         var heldByOther = !string.IsNullOrEmpty(holder) && holder != Identity;
-        if (heldByOther && timeProvider.GetElapsedTime(observedAt) < options.LeaseDuration)
+        // Expiry is judged with the holder's own leaseDurationSeconds (it may run with other options than ours), timed
+        // on our monotonic clock from when we saw the record change.
+        var holderDuration = lease.Spec.LeaseDurationSeconds is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : options.LeaseDuration;
+        if (heldByOther && timeProvider.GetElapsedTime(observedAt) < holderDuration)
         {
             return false;
         }

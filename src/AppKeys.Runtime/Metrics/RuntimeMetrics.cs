@@ -26,6 +26,7 @@ public sealed class RuntimeMetrics
     private readonly Counter restRequests;
     private readonly Counter restRetries;
     private readonly Histogram rateLimiterWait;
+    private readonly Counter eventsDropped;
 
     /// <summary>Creates the metrics in <paramref name="registry"/> (null: the prometheus-net default registry).</summary>
     public RuntimeMetrics(CollectorRegistry? registry = null)
@@ -51,6 +52,7 @@ public sealed class RuntimeMetrics
         restRetries = factory.CreateCounter("rest_client_retries_total", "Requests retried after 429 Too Many Requests.");
         rateLimiterWait = factory.CreateHistogram("rest_client_rate_limiter_duration_seconds", "Time requests waited for the client-side rate limiter.",
             new HistogramConfiguration { Buckets = DurationBuckets });
+        eventsDropped = factory.CreateCounter("appkeys_events_dropped_total", "Events not written: queue full, spam filter, or the write failed.", "reason");
     }
 
     /// <summary>The registry these metrics live in.</summary>
@@ -88,6 +90,8 @@ public sealed class RuntimeMetrics
 
     internal void RateLimiterWait(TimeSpan wait) => rateLimiterWait.Observe(wait.TotalSeconds);
 
+    internal void EventDropped(string reason) => eventsDropped.WithLabels(reason).Inc();
+
     /// <summary>Reads a counter or gauge value (for tests and diagnostics); 0 when never set.</summary>
     public double Value(string metric, params string[] labels)
     {
@@ -103,6 +107,7 @@ public sealed class RuntimeMetrics
             "appkeys_informer_relists_total" => relists.WithLabels(labels).Value,
             "appkeys_informer_store_objects" => storeObjects.WithLabels(labels).Value,
             "leader_election_master_status" => leader.WithLabels(labels).Value,
+            "appkeys_events_dropped_total" => eventsDropped.WithLabels(labels).Value,
             _ => throw new ArgumentException($"Unknown metric {metric}.", nameof(metric)),
         };
     }

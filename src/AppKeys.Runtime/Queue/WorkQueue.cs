@@ -66,8 +66,14 @@ public sealed class WorkQueue : IDisposable
         }
     }
 
-    /// <summary>When a delayed add of <paramref name="key"/> is due, if one is pending.</summary>
-    public DateTimeOffset? DueTime(ObjectKey key) => scheduler.DueTime(key);
+    /// <summary>
+    /// Time left (monotonic) until the delayed add of <paramref name="key"/> is due, if one is pending; zero when it is
+    /// overdue.
+    /// </summary>
+    public TimeSpan? DueIn(ObjectKey key) => scheduler.DueIn(key);
+
+    /// <summary>Entries in the delay heap (diagnostics: one per delayed key, superseded entries never linger).</summary>
+    internal int DelayHeapCount => scheduler.HeapCount;
 
     /// <summary>Queues <paramref name="key"/> now (no-op if already queued; deferred if being processed).</summary>
     public void Add(ObjectKey key)

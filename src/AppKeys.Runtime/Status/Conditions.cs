@@ -12,9 +12,6 @@ public static class Conditions
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal));
 
-    /// <summary>True when the condition of <paramref name="type"/> has status True.</summary>
-    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) => Find(conditions, type)?.Status == ConditionStatus.True;
-
     /// <summary>
     /// Sets the condition of <paramref name="type"/>; returns true when anything changed (so the caller knows whether
     /// a status write is needed).
@@ -80,15 +77,31 @@ public static class Conditions
         return changed;
     }
 
+    /// <summary>
+    /// Sets the condition of <paramref name="type"/> on <paramref name="status"/> (creating its list if needed) and
+    /// always records <paramref name="observedGeneration"/> in the status and the condition; keeps
+    /// <c>lastTransitionTime</c> unless the status flips. Returns true when anything changed.
+    /// </summary>
+    public static bool Set(IConditionedStatus status, string type, string conditionStatus, string reason, string message, long? observedGeneration, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var changed = status.ObservedGeneration != observedGeneration;
+        status.ObservedGeneration = observedGeneration;
+        if (status.Conditions is null)
+        {
+            status.Conditions = [];
+            changed = true;
+        }
+
+        return Set(status.Conditions, type, conditionStatus, reason, message, observedGeneration, now) | changed;
+    }
+
+    /// <summary>Sets a True/False condition on <paramref name="status"/>; see <see cref="Set(IConditionedStatus, string, string, string, string, long?, DateTimeOffset)"/>.</summary>
+    public static bool Set(IConditionedStatus status, string type, bool conditionStatus, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
+        Set(status, type, conditionStatus ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
+
     /// <summary>Sets a True/False condition; see <see cref="Set(IList{V1Condition}, string, string, string, string, long?, DateTimeOffset)"/>.</summary>
     public static bool Set(IList<V1Condition> conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTimeOffset now) =>
         Set(conditions, type, status ? ConditionStatus.True : ConditionStatus.False, reason, message, observedGeneration, now);
 
-    /// <summary>Removes the condition of <paramref name="type"/>; returns true when one was removed.</summary>
-    public static bool Remove(IList<V1Condition> conditions, string type)
-    {
-        ArgumentNullException.ThrowIfNull(conditions);
-        var existing = Find(conditions, type);
-        return existing is not null && conditions.Remove(existing);
-    }
 }

@@ -5,8 +5,8 @@ using k8s.Models;
 namespace AppKeys.Runtime.Status;
 
 /// <summary>
-/// Status writes through <c>/status</c> where a 409 Conflict is an expected outcome, not a failure: the Try methods
-/// return null on conflict so the reconciler can return <c>ReconcileResult.Retry</c> (letting the exception escape
+/// Status writes through <c>/status</c> where a 409 Conflict is an expected outcome, not a failure: TryReplaceStatusAsync
+/// returns null on conflict so the reconciler can return <c>ReconcileResult.Retry</c> (letting the exception escape
 /// works too: the controller turns a conflict into a backoff requeue without logging an error).
 /// </summary>
 public static class StatusWrites
@@ -19,30 +19,6 @@ public static class StatusWrites
         try
         {
             return await client.ReplaceStatusAsync(obj, cancellationToken);
-        }
-        catch (KubernetesApiException e) when (e.IsConflict)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Merge-patches the status with <paramref name="status"/> (serialized as <c>{"status": ...}</c>, plus
-    /// <c>metadata.resourceVersion</c> as precondition when given); null on 409 Conflict.
-    /// </summary>
-    public static async Task<T?> TryPatchStatusAsync<T>(this IResourceClient<T> client, string name, string? @namespace, object status, string? resourceVersion = null, CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var body = new Dictionary<string, object?> { ["status"] = status };
-        if (resourceVersion is not null)
-        {
-            body["metadata"] = new Dictionary<string, object?> { ["resourceVersion"] = resourceVersion };
-        }
-
-        try
-        {
-            return await client.PatchStatusAsync(name, @namespace, new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.MergePatch), cancellationToken);
         }
         catch (KubernetesApiException e) when (e.IsConflict)
         {

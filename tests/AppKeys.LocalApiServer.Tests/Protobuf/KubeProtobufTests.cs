@@ -66,6 +66,19 @@ public sealed class KubeProtobufTests
         Assert.Equal(415, ex.Code);
     }
 
+    [Fact]
+    public void Delete_options_decode_as_client_go_sends_them()
+    {
+        // What Helm's Secrets driver sends on uninstall: a protobuf DeleteOptions (meta/v1 field numbers).
+        var options = KubeProtobuf.DecodeDeleteOptions(Envelope("v1", "DeleteOptions",
+            Varint(1, 30), Msg(2, Str(1, "uid-1"), Str(2, "42")), Varint(3, 0), Str(4, "Foreground"), Str(5, "All")));
+
+        Assert.Equal(
+            """{"gracePeriodSeconds":30,"preconditions":{"uid":"uid-1","resourceVersion":"42"},"orphanDependents":false,"propagationPolicy":"Foreground","dryRun":["All"]}""",
+            options.ToJsonString());
+        Assert.Equal(400, Assert.Throws<ApiException>(() => KubeProtobuf.DecodeDeleteOptions("{}"u8)).Code);
+    }
+
     private static byte[] Envelope(string apiVersion, string kind, params byte[][] fields)
     {
         var raw = fields.SelectMany(f => f).ToArray();

@@ -104,7 +104,8 @@ internal sealed class OperatorReplica : IAsyncDisposable
                     sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.LeaderElection,
                     TimeProvider.System,
                     metrics,
-                    sp.GetService<ILogger<LeaderElector>>()));
+                    sp.GetService<ILogger<LeaderElector>>(),
+                    sp.GetRequiredService<LeadershipFence>()));
             },
             logging =>
             {

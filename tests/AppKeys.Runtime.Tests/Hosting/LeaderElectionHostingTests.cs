@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Controllers;
+using AppKeys.Runtime.LeaderElection;
 using AppKeys.Runtime.Tests.TestSupport;
 using k8s;
 using k8s.Models;
@@ -63,14 +64,14 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
     }
 
     /// <summary>A reconciler that writes who reconciled into an annotation (idempotent: no write when already so).</summary>
-    private static ReconcileProbe Writer(string identity, Func<ReconcileRequest<V1ConfigMap>, CancellationToken, Task>? before = null)
+    private static ReconcileProbe Writer(string identity, Func<ReconcileRequest<V1ConfigMap>, ProbeReconciler, ReconcileProbe, CancellationToken, Task>? before = null)
     {
         var probe = new ReconcileProbe();
         probe.Body = async (request, reconciler, ct) =>
         {
             if (before is not null)
             {
-                await before(request, ct);
+                await before(request, reconciler, probe, ct);
             }
 
             if (request.Object is null || AnnotationOf(request.Object) == identity)
@@ -167,18 +168,39 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
     }
 
     [Fact]
-    public async Task A_leader_that_cannot_renew_finishes_its_in_flight_reconcile_stops_cleanly_and_the_standby_takes_over()
+    public async Task A_leader_that_cannot_renew_cancels_its_in_flight_reconcile_at_once_writes_nothing_more_and_stops_without_a_drain()
     {
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Func<ReconcileRequest<V1ConfigMap>, CancellationToken, Task> slow = async (request, ct) =>
+        var first = 0;
+        Func<ReconcileRequest<V1ConfigMap>, ProbeReconciler, ReconcileProbe, CancellationToken, Task> slow = async (request, reconciler, probe, ct) =>
         {
-            if (request.Key.Name == "slow" && AnnotationOf(request.Object) is null)
+            // Only the first leader's first reconcile of "slow" hangs; the next leader's goes through.
+            if (request.Key.Name == "slow" && AnnotationOf(request.Object) is null && Interlocked.Exchange(ref first, 1) == 0)
             {
                 inFlight.TrySetResult();
+                try
+                {
+                    // Far longer than the renew deadline and the 10 s shutdown timeout: only an abort ends it in time.
+                    await Task.Delay(TimeSpan.FromSeconds(60), ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    probe.Notes.Enqueue("cancelled");
+                }
 
-                // Longer than the renew deadline (the leader loses the lease meanwhile), far shorter than the 10 s
-                // shutdown timeout: the reconcile must be allowed to finish.
-                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                // A reconcile that ignores its cancellation and writes anyway: the fence refuses it before it is sent.
+                var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotation] = "after-loss" } } });
+                try
+                {
+                    await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), CancellationToken.None);
+                    probe.Notes.Enqueue("wrote after the loss");
+                }
+                catch (LeadershipLostException)
+                {
+                    probe.Notes.Enqueue("write refused");
+                }
+
+                ct.ThrowIfCancellationRequested();
             }
         };
         var faultsA = new FaultInjectionHandler();
@@ -209,12 +231,19 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
         var faulted = Stopwatch.StartNew();
 
         await leader.Run.WaitAsync(TimeSpan.FromSeconds(30));
+        var stoppedAfter = faulted.Elapsed;
+        output.WriteLine($"the leader stopped {stoppedAfter.TotalMilliseconds:F0} ms after its renewals started failing");
         Assert.True(leader.Run.IsCompletedSuccessfully, "the host stops cleanly (StopApplication), without an exception");
+
+        // Renew deadline 2 s, then no drain: far sooner than the 10 s shutdown timeout a drain would have waited.
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(8), $"stopped without a drain (took {stoppedAfter})");
         Assert.Equal(HttpStatusCode.InternalServerError, await healthWhenStopping.Task.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.False(leader.Health.IsHealthy);
         Assert.Contains("fault=LostLeadership", leader.Health.Describe(), StringComparison.Ordinal);
-        Assert.Equal(0, leader.Probe.Cancelled);
-        Assert.Contains("wrote slow", leader.Probe.Notes);
+        Assert.Equal(1, leader.Probe.Cancelled);
+        Assert.Equal(["cancelled", "write refused"], leader.Probe.Notes);
+        Assert.NotEqual("after-loss", await WriterOfAsync("slow"));
+        Assert.NotEqual(leader.Identity, await WriterOfAsync("slow"));
 
         await Eventually.TrueAsync(() => standby.Health.ControllersRunning, "the standby takes over");
         var handOver = faulted.Elapsed;
@@ -225,6 +254,36 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
         Assert.True(handOver < LeaseDuration + TimeSpan.FromSeconds(3), $"the standby takes over within the lease duration (took {handOver})");
         Assert.Equal(standby.Identity, await HolderAsync());
         await CreateAsync("after");
-        await Eventually.TrueAsync(() => AllWrittenByAsync(standby.Identity, "after"), "the new leader reconciles");
+        await Eventually.TrueAsync(() => AllWrittenByAsync(standby.Identity, "slow", "after"), "the new leader reconciles, the interrupted object too");
+    }
+
+    [Fact]
+    public async Task With_the_campaign_option_a_host_that_lost_the_lease_keeps_running_and_leads_again_when_it_can()
+    {
+        var stoppedLeading = 0;
+        var faults = new FaultInjectionHandler();
+        var host = await RuntimeHost.StartAsync(local, "solo", Writer("solo"), o =>
+        {
+            o.LeaderElection.OnLostLeadership = AppKeys.Runtime.LeaderElection.LostLeadershipAction.Campaign;
+            o.LeaderElection.OnStoppedLeading = () => Interlocked.Increment(ref stoppedLeading);
+        }, faults);
+        hosts.Add(host);
+        await using (host)
+        {
+            await Eventually.TrueAsync(() => host.Health.ControllersRunning, "the host leads");
+            await CreateAsync("before");
+            await Eventually.TrueAsync(() => AllWrittenByAsync("solo", "before"), "it reconciles");
+
+            faults.FailWhen = request => request.RequestUri?.AbsolutePath.Contains("/leases", StringComparison.Ordinal) == true;
+            await Eventually.TrueAsync(() => Volatile.Read(ref stoppedLeading) == 1, "it loses the lease");
+            Assert.False(host.Run.IsCompleted, "the process keeps running");
+            Assert.True(host.Health.IsHealthy, host.Health.Describe());
+
+            faults.FailWhen = null;
+            await Eventually.TrueAsync(() => host.Health.IsLeader && host.Health.ControllersRunning, "it campaigns and leads again");
+            await CreateAsync("after");
+            await Eventually.TrueAsync(() => AllWrittenByAsync("solo", "after"), "writes work again once it leads");
+            Assert.Equal(1, Volatile.Read(ref stoppedLeading));
+        }
     }
 }

@@ -219,4 +219,87 @@ public sealed class InformerTests : IDisposable
         stop.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task A_handler_that_throws_gets_the_event_again_with_backoff_and_other_handlers_are_unaffected()
+    {
+        client.Put("a");
+        var options = new InformerOptions<V1ConfigMap> { HandlerRetryInitialDelay = TimeSpan.FromMilliseconds(100), HandlerRetryMaxDelay = TimeSpan.FromSeconds(1) };
+        var flaky = new Informer<V1ConfigMap>(client, options, time);
+        var failuresLeft = 3;
+        var delivered = new List<string>();
+        var attempts = 0;
+        flaky.AddHandler(e =>
+        {
+            lock (delivered)
+            {
+                attempts++;
+                if (e.Object.Metadata.Name == "b" && failuresLeft-- > 0)
+                {
+                    throw new InvalidOperationException("handler failed");
+                }
+
+                delivered.Add($"{e.Type} {e.Object.Metadata.Name}@{e.Object.Metadata.ResourceVersion}");
+            }
+        });
+        var healthy = new List<string>();
+        flaky.AddHandler(e =>
+        {
+            lock (healthy)
+            {
+                healthy.Add(e.Object.Metadata.Name);
+            }
+        });
+        var run = flaky.RunAsync(stop.Token);
+        await flaky.WaitForSyncAsync(stop.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => client.WatchResourceVersions.Count == 1, "the watch starts");
+
+        client.Send(WatchEventType.Added, FakeResourceClient.Object("b", "3"));
+        await Eventually.TrueAsync(() => flaky.PendingHandlerRetries == 1, "the failed event waits for its retry");
+        lock (healthy)
+        {
+            Assert.Equal(["a", "b"], healthy);
+        }
+
+        // A newer event about the same object replaces the pending one: one pending event per object, never a backlog.
+        client.Send(WatchEventType.Modified, FakeResourceClient.Object("b", "4"));
+        await Eventually.TrueAsync(() => { lock (delivered) { return attempts == 3; } }, "the newer event is tried");
+        Assert.Equal(1, flaky.PendingHandlerRetries);
+
+        // Retries back off: 100 ms, then 200 ms (the third failure), then the event gets through.
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        lock (delivered)
+        {
+            Assert.Equal(3, attempts);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        lock (delivered)
+        {
+            Assert.Equal(4, attempts);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        lock (delivered)
+        {
+            Assert.Equal(4, attempts);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        lock (delivered)
+        {
+            Assert.Equal(5, attempts);
+            Assert.Equal(["Added a@2", "Modified b@4"], delivered);
+        }
+
+        Assert.Equal(0, flaky.PendingHandlerRetries);
+        time.Advance(TimeSpan.FromSeconds(10));
+        lock (delivered)
+        {
+            Assert.Equal(5, attempts);
+        }
+
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
 }

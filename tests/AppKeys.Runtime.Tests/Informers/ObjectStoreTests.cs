@@ -20,25 +20,53 @@ public class ObjectStoreTests
     private static ObjectStore<V1Secret> NewStore() => new([new("app", s => s.Metadata.Labels?.TryGetValue("app", out var v) == true ? [v] : [])]);
 
     [Fact]
-    public void Indexes_by_namespace_owner_and_custom_indexer_and_updates_indexes_on_change()
+    public void Indexes_by_custom_indexer_and_updates_indexes_on_change()
     {
         var store = NewStore();
         store.Upsert(Secret("a", "s1", owner: "u1", app: "x"));
         store.Upsert(Secret("a", "s2", owner: "u2", app: "x"));
         store.Upsert(Secret("b", "s1", owner: "u1"));
-        Assert.Equal(2, store.ByNamespace("a").Count);
-        Assert.Equal(2, store.ByOwnerUid("u1").Count);
         Assert.Equal(2, store.ByIndex("app", "x").Count);
+        Assert.Equal([new ObjectKey("a", "s1"), new ObjectKey("a", "s2")], store.IndexKeys("app", "x").OrderBy(k => k.Name, StringComparer.Ordinal));
 
         store.Upsert(Secret("a", "s1", rv: "2", owner: "u2", app: "y"));
-        Assert.Single(store.ByOwnerUid("u1"));
-        Assert.Equal(2, store.ByOwnerUid("u2").Count);
-        Assert.Single(store.ByIndex("app", "y"));
+        Assert.Equal("2", Assert.Single(store.ByIndex("app", "y")).Metadata.ResourceVersion);
+        Assert.Equal([new ObjectKey("a", "s2")], store.IndexKeys("app", "x"));
 
         store.Remove(new ObjectKey("a", "s2"));
         Assert.Empty(store.ByIndex("app", "x"));
         Assert.Equal(2, store.Count);
         Assert.Throws<ArgumentException>(() => store.ByIndex("nope", "x"));
+        Assert.Throws<ArgumentException>(() => store.IndexKeys("nope", "x"));
+    }
+
+    [Fact]
+    public void Reads_are_copies_so_a_caller_that_mutates_them_leaves_the_cache_unchanged()
+    {
+        var store = NewStore();
+        store.Upsert(Secret("a", "s1", owner: "u1", app: "x"));
+        var key = new ObjectKey("a", "s1");
+
+        static void Vandalize(V1Secret s)
+        {
+            s.Metadata.ResourceVersion = "999";
+            s.Metadata.Labels["app"] = "vandalized";
+            s.Metadata.OwnerReferences[0].Uid = "stolen";
+            s.Data = new Dictionary<string, byte[]> { ["k"] = [1] };
+        }
+
+        Vandalize(store.Get(key)!);
+        Vandalize(store.List()[0]);
+        Vandalize(store.ByIndex("app", "x")[0]);
+
+        var cached = store.Get(key)!;
+        Assert.NotSame(cached, store.Get(key));
+        Assert.Equal("1", cached.Metadata.ResourceVersion);
+        Assert.Equal("x", cached.Metadata.Labels["app"]);
+        Assert.Equal("u1", cached.Metadata.OwnerReferences[0].Uid);
+        Assert.Null(cached.Data);
+        Assert.Equal([key], store.IndexKeys("app", "x"));
+        Assert.Empty(store.IndexKeys("app", "vandalized"));
     }
 
     [Fact]

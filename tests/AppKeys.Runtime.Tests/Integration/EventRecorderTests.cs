@@ -13,7 +13,7 @@ public class EventRecorderTests
         await using var local = await LocalServer.StartAsync();
         var transport = local.Connect().Transport;
         var events = new ResourceClient<Corev1Event>(transport);
-        var recorder = new EventRecorder(events, TimeProvider.System);
+        await using var recorder = new EventRecorder(events, TimeProvider.System);
         var regarding = new V1ConfigMap
         {
             ApiVersion = "v1",
@@ -24,6 +24,7 @@ public class EventRecorderTests
         await recorder.RecordAsync(regarding, EventTypes.Normal, "Issued", "first");
         await recorder.RecordAsync(regarding, EventTypes.Warning, "Failed", "again");
         await recorder.RecordAsync(regarding, EventTypes.Warning, "Failed", "again");
+        await recorder.FlushAsync();
 
         var first = await events.GetAsync(EventRecorder.EventName(regarding, EventTypes.Normal, "Issued", "first"), "default");
         var repeated = await events.GetAsync(EventRecorder.EventName(regarding, EventTypes.Warning, "Failed", "again"), "default");

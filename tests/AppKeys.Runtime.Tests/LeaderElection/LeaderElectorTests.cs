@@ -121,6 +121,87 @@ public sealed class LeaderElectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Losing_the_lease_cancels_in_flight_work_at_that_instant_fences_writes_and_reports_without_waiting_for_the_work()
+    {
+        var client = new FakeLeaseClient(store);
+        var fence = new LeadershipFence();
+        var elector = new LeaderElector(client, new LeaderElectionOptions { Identity = "a", LeaseNamespace = "ns" }, time, fence: fence);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        DateTimeOffset? cancelledAt = null;
+        DateTimeOffset? stoppedLeadingAt = null;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = elector.RunAsync(
+            async (stopping, lost) =>
+            {
+                // An in-flight reconcile: blocked until its token is cancelled.
+                using var registration = lost.Register(() =>
+                {
+                    cancelledAt = time.GetUtcNow();
+                    log.Enqueue($"cancelled leader={elector.IsLeader} writes={fence.WritesAllowed} stopping={stopping.IsCancellationRequested}");
+                });
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, lost);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Slow to wind down: the elector must report the loss without waiting for this.
+                    await release.Task;
+                    log.Enqueue("work ended");
+                }
+            },
+            () =>
+            {
+                stoppedLeadingAt = time.GetUtcNow();
+                log.Enqueue("stopped leading");
+            },
+            stop.Token);
+        await AdvanceUntilAsync(() => elector.IsLeader, "a leads", TimeSpan.FromSeconds(10));
+        Assert.True(fence.WritesAllowed);
+
+        client.Broken = true;
+        await AdvanceUntilAsync(() => stoppedLeadingAt is not null, "a gives up", TimeSpan.FromSeconds(20));
+        Assert.False(run.IsCompleted);
+        release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Cancelled at the very instant of the loss (no fake time passed), before anything else was reported, with
+        // writes already fenced; onStoppedLeading did not wait for the work.
+        Assert.Equal(stoppedLeadingAt, cancelledAt);
+        Assert.Equal(["cancelled leader=False writes=False stopping=False", "stopped leading", "work ended"], log);
+        Assert.False(fence.WritesAllowed);
+        Assert.Throws<LeadershipLostException>(() => fence.ThrowIfFenced(HttpMethod.Patch, "/api/v1/namespaces/ns/configmaps/x"));
+        Assert.Throws<LeadershipLostException>(() => fence.ThrowIfFenced(HttpMethod.Post, "/api/v1/namespaces/ns/events"));
+        fence.ThrowIfFenced(HttpMethod.Get, "/api/v1/namespaces/ns/configmaps/x");
+        fence.ThrowIfFenced(HttpMethod.Put, "/apis/coordination.k8s.io/v1/namespaces/ns/leases/appkeys-operator-leader");
+        fence.ThrowIfFenced(HttpMethod.Put, "apis/coordination.k8s.io/v1/namespaces/ns/leases/appkeys-operator-leader");
+        Assert.Throws<LeadershipLostException>(() => fence.ThrowIfFenced(HttpMethod.Put, "api/v1/namespaces/ns/configmaps/coordination.k8s.io"));
+
+        // The lease is not released after a loss (it was not ours to release any more).
+        Assert.Equal("a", store.Lease!.Spec.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task Expiry_is_judged_with_the_holders_lease_duration_not_the_local_option()
+    {
+        // Another replica holds the lease with a 60 s duration; ours is configured with 15 s.
+        store.Lease = new k8s.Models.V1Lease
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "appkeys-operator-leader", NamespaceProperty = "ns", ResourceVersion = "1" },
+            Spec = new k8s.Models.V1LeaseSpec { HolderIdentity = "other", LeaseDurationSeconds = 60, RenewTime = time.GetUtcNow().UtcDateTime, AcquireTime = time.GetUtcNow().UtcDateTime },
+        };
+        store.Version = 1;
+        var b = Candidate("b");
+        await AdvanceUntilAsync(() => b.Elector.ObservedHolder == "other", "b sees the holder", TimeSpan.FromSeconds(10));
+        var seen = time.GetUtcNow();
+        await AdvanceUntilAsync(() => time.GetUtcNow() - seen >= TimeSpan.FromSeconds(58), "58 s passed", TimeSpan.FromMinutes(2));
+        Assert.False(b.Elector.IsLeader);
+        var waited = await AdvanceUntilAsync(() => b.Elector.IsLeader, "b takes over", TimeSpan.FromSeconds(10)) + TimeSpan.FromSeconds(58);
+        Assert.InRange(waited, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60) + TimeSpan.FromSeconds(2.4) + (2 * Step));
+        Assert.Equal(15, store.Lease!.Spec.LeaseDurationSeconds);
+    }
+
+    [Fact]
     public void Rejects_timings_that_cannot_work() =>
         Assert.Throws<ArgumentException>(() => new LeaderElector(new FakeLeaseClient(store), new LeaderElectionOptions { RenewDeadline = TimeSpan.FromSeconds(20) }, time));
 

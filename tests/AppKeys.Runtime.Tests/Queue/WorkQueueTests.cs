@@ -50,7 +50,8 @@ public class WorkQueueTests
         queue.AddAfter(A, TimeSpan.FromMinutes(5));
         queue.AddAfter(A, TimeSpan.FromMinutes(20));
         queue.AddAfter(B, TimeSpan.FromMinutes(7));
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(5), queue.DueTime(A));
+        Assert.Equal(TimeSpan.FromMinutes(5), queue.DueIn(A));
+        Assert.Equal(2, queue.DelayHeapCount);
         time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
         Assert.Equal(0, queue.Count);
         time.Advance(TimeSpan.FromTicks(1));
@@ -64,6 +65,74 @@ public class WorkQueueTests
         time.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(0, queue.Count);
         Assert.Equal(0, queue.DelayedCount);
+        Assert.Equal(0, queue.DelayHeapCount);
+    }
+
+    [Fact]
+    public void An_earlier_due_time_replaces_the_heap_entry_instead_of_adding_one()
+    {
+        using var queue = NewQueue();
+        for (var i = 0; i < 100; i++)
+        {
+            // Each re-add is earlier than the last: with lazy deletion the heap would hold 100 entries per key.
+            queue.AddAfter(A, TimeSpan.FromMinutes(200 - i));
+            queue.AddAfter(B, TimeSpan.FromMinutes(300 - i));
+            queue.AddAfter(A, TimeSpan.FromMinutes(500));
+        }
+
+        Assert.Equal(2, queue.DelayedCount);
+        Assert.Equal(2, queue.DelayHeapCount);
+        Assert.Equal(TimeSpan.FromMinutes(101), queue.DueIn(A));
+        time.Advance(TimeSpan.FromMinutes(101));
+        Assert.Equal(1, queue.Count);
+        Assert.Equal(1, queue.DelayHeapCount);
+        time.Advance(TimeSpan.FromMinutes(100));
+        Assert.Equal(2, queue.Count);
+        Assert.Equal(0, queue.DelayHeapCount);
+    }
+
+    [Fact]
+    public void A_wall_clock_step_back_does_not_delay_a_scheduled_key()
+    {
+        // NTP steps the wall clock back an hour right after the key was scheduled; monotonic time keeps going.
+        var stepped = new SteppingTimeProvider(time);
+        using var queue = new WorkQueue(new WorkQueueOptions { Name = "test" }, stepped, metrics);
+        queue.AddAfter(A, TimeSpan.FromMinutes(5));
+        stepped.WallClockOffset = TimeSpan.FromHours(-1);
+        time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        Assert.Equal(0, queue.Count);
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, queue.Count);
+    }
+
+    [Fact]
+    public void A_wall_clock_step_forward_does_not_hasten_a_scheduled_key()
+    {
+        var stepped = new SteppingTimeProvider(time);
+        using var queue = new WorkQueue(new WorkQueueOptions { Name = "test" }, stepped, metrics);
+        queue.AddAfter(A, TimeSpan.FromMinutes(5));
+        stepped.WallClockOffset = TimeSpan.FromHours(1);
+        time.Advance(TimeSpan.FromMinutes(1));
+        queue.AddAfter(B, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(TimeSpan.FromMinutes(4), queue.DueIn(A));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, queue.Count);
+    }
+
+    /// <summary>Monotonic time and timers from a fake clock whose wall clock can be stepped independently.</summary>
+    private sealed class SteppingTimeProvider(FakeTimeProvider inner) : TimeProvider
+    {
+        public TimeSpan WallClockOffset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + WallClockOffset;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
     }
 
     [Fact]
@@ -86,14 +155,13 @@ public class WorkQueueTests
     public async Task Rate_limited_adds_back_off_exponentially_per_key()
     {
         using var queue = NewQueue();
-        var start = time.GetUtcNow();
         queue.AddRateLimited(A);
-        Assert.Equal(start + TimeSpan.FromMilliseconds(5), queue.DueTime(A));
+        Assert.Equal(TimeSpan.FromMilliseconds(5), queue.DueIn(A));
         time.Advance(TimeSpan.FromMilliseconds(5));
         Assert.Equal(A, await queue.GetAsync(CancellationToken.None));
         queue.AddRateLimited(A);
         queue.Done(A);
-        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMilliseconds(10), queue.DueTime(A));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), queue.DueIn(A));
         Assert.Equal(2, queue.NumRequeues(A));
         queue.Forget(A);
         Assert.Equal(0, queue.NumRequeues(A));

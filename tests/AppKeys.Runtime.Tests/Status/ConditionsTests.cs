@@ -38,16 +38,48 @@ public class ConditionsTests
     }
 
     [Fact]
-    public void Finds_removes_and_keeps_other_types()
+    public void Finds_by_type_and_keeps_other_types()
     {
         var conditions = new List<V1Condition>();
         Conditions.Set(conditions, "Ready", true, "Ready", "ok", 3, T0);
         Conditions.Set(conditions, "SecretSynced", false, "Pending", "waiting", 3, T0);
-        Assert.True(Conditions.IsTrue(conditions, "Ready"));
-        Assert.False(Conditions.IsTrue(conditions, "SecretSynced"));
-        Assert.False(Conditions.IsTrue(conditions, "Missing"));
-        Assert.True(Conditions.Remove(conditions, "Ready"));
-        Assert.False(Conditions.Remove(conditions, "Ready"));
-        Assert.Equal("SecretSynced", Assert.Single(conditions).Type);
+        Assert.Equal(ConditionStatus.True, Conditions.Find(conditions, "Ready")!.Status);
+        Assert.Equal(ConditionStatus.False, Conditions.Find(conditions, "SecretSynced")!.Status);
+        Assert.Null(Conditions.Find(conditions, "Missing"));
+        Assert.Equal(2, conditions.Count);
+    }
+
+    [Fact]
+    public void On_a_conditioned_status_sets_observed_generation_always_and_keeps_the_transition_time_unless_the_status_flips()
+    {
+        var status = new TestStatus();
+        Assert.True(Conditions.Set(status, "Ready", true, "Issued", "ok", 1, T0));
+        Assert.Equal(1, status.ObservedGeneration);
+        var ready = Assert.Single(status.Conditions!);
+        Assert.Equal((ConditionStatus.True, 1L, T0.UtcDateTime), (ready.Status, ready.ObservedGeneration!.Value, ready.LastTransitionTime));
+
+        // Nothing new: no change to write.
+        Assert.False(Conditions.Set(status, "Ready", true, "Issued", "ok", 1, T1));
+
+        // Only the generation moved (a spec edit that changed nothing else): still a change, recorded in both places.
+        Assert.True(Conditions.Set(status, "Ready", true, "Issued", "ok", 2, T1));
+        Assert.Equal(2, status.ObservedGeneration);
+        Assert.Equal((2L, T0.UtcDateTime), (ready.ObservedGeneration!.Value, ready.LastTransitionTime));
+
+        // The status flips: new transition time (whole seconds).
+        Assert.True(Conditions.Set(status, "Ready", false, "Expired", "token expired", 2, T1));
+        Assert.Equal(T0.AddMinutes(5).UtcDateTime, ready.LastTransitionTime);
+
+        // A status whose generation was stale is brought up to date even when the condition is unchanged.
+        status.ObservedGeneration = 1;
+        Assert.True(Conditions.Set(status, "Ready", false, "Expired", "token expired", 2, T1));
+        Assert.Equal(2, status.ObservedGeneration);
+    }
+
+    private sealed class TestStatus : IConditionedStatus
+    {
+        public IList<V1Condition>? Conditions { get; set; }
+
+        public long? ObservedGeneration { get; set; }
     }
 }

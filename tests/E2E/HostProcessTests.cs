@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using AppKeys.E2E.Tests.Support;
+
+namespace AppKeys.E2E.Tests;
+
+/// <summary>The shipped executable as a user meets it: help, a bad flag, a port already taken — one clear line each, never a stack trace.</summary>
+public sealed class HostProcessTests
+{
+    [Fact]
+    public async Task Help_lists_every_documented_flag()
+    {
+        var help = (await RunAsync("--help")).EnsureSuccess().StdOut;
+        var readme = File.ReadAllText(RepoPaths.Combine("README.md"));
+        var section = readme[readme.IndexOf("## Operator flags", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var documented = System.Text.RegularExpressions.Regex.Matches(section, @"^\| `(--[a-z-]+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(documented);
+        foreach (var flag in documented)
+        {
+            Assert.Contains(flag, help, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_flag_is_one_line_naming_it_and_exit_2()
+    {
+        var result = await RunAsync("--workers", "zero");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--workers", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_taken_port_is_one_line_naming_the_flag()
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var scratch = Directory.CreateTempSubdirectory("appkeys-host-");
+        try
+        {
+            // A kubeconfig is read before the port is bound; nothing listens at its server.
+            var kubeconfig = Path.Combine(scratch.FullName, "kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+            var result = await RunAsync("--kubeconfig", kubeconfig, "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--leader-elect=false");
+            Assert.Equal(1, result.ExitCode);
+            var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(lines, l => l.StartsWith("appkeys-operator: port ", StringComparison.Ordinal) && l.Contains("--http-port", StringComparison.Ordinal));
+            Assert.DoesNotContain("   at ", result.StdErr + result.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static Task<ProcessResult> RunAsync(params string[] args)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = RepoPaths.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
+        return ProcessRunner.RunAsync("dotnet", [dll, .. args], timeout: TimeSpan.FromSeconds(60));
+    }
+}

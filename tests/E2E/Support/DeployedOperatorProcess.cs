@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer;
+
+namespace AppKeys.E2E.Tests.Support;
+
+/// <summary>
+/// What the kubelet would run for an installed operator Deployment, minus the container: the published
+/// <c>appkeys-operator</c> (built by the solution build) started as a separate process with exactly the manager
+/// container's args and env (downward-API fields resolved as the kubelet would), authenticated as the pod's
+/// ServiceAccount through a kubeconfig that stands in for the mounted ServiceAccount token.
+/// </summary>
+internal sealed class DeployedOperatorProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly DirectoryInfo scratch;
+
+    private DeployedOperatorProcess(Process process, DirectoryInfo scratch, IReadOnlyList<string> arguments, string serviceAccountUser)
+    {
+        this.process = process;
+        this.scratch = scratch;
+        Arguments = arguments;
+        ServiceAccountUser = serviceAccountUser;
+    }
+
+    /// <summary>The container args the process was started with.</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary><c>system:serviceaccount:NS:NAME</c> of the pod.</summary>
+    public string ServiceAccountUser { get; }
+
+    /// <summary>Everything the process printed so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts the manager container of <paramref name="deployment"/> (a Deployment as stored by the API server).</summary>
+    public static DeployedOperatorProcess Start(LocalKubernetesApiServer server, JsonNode deployment, string podName)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(deployment);
+        var ns = (string)deployment["metadata"]!["namespace"]!;
+        var pod = deployment["spec"]!["template"]!["spec"]!;
+        var serviceAccount = (string?)pod["serviceAccountName"] ?? "default";
+        var container = pod["containers"]!.AsArray().Single(c => (string?)c!["name"] == "manager")!;
+        var user = $"system:serviceaccount:{ns}:{serviceAccount}";
+        var scratch = Directory.CreateTempSubdirectory("appkeys-deployed-operator-");
+        var kubeconfig = Path.Combine(scratch.FullName, "kubeconfig");
+        File.WriteAllText(kubeconfig, ServiceAccountKubeconfig(server, server.IssueToken(user, ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"])));
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = scratch.FullName,
+        };
+        psi.ArgumentList.Add(HostAssembly());
+        var args = container["args"]?.AsArray().Select(a => (string)a!).ToList() ?? [];
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        foreach (var env in container["env"]?.AsArray() ?? [])
+        {
+            var name = (string)env!["name"]!;
+            psi.Environment[name] = env["value"] is { } value
+                ? (string)value!
+                : (string?)env["valueFrom"]?["fieldRef"]?["fieldPath"] switch
+                {
+                    "metadata.name" => podName,
+                    "metadata.namespace" => ns,
+                    var other => throw new NotSupportedException($"env {name}: valueFrom {env["valueFrom"]!.ToJsonString()} ({other}) is not simulated: extend this harness"),
+                };
+        }
+
+        // In a pod the client finds the mounted token; here the kubeconfig carries the same identity.
+        psi.Environment["KUBECONFIG"] = kubeconfig;
+        psi.Environment["HOME"] = scratch.FullName;
+        var process = new Process { StartInfo = psi };
+        var harness = new DeployedOperatorProcess(process, scratch, args, user);
+        process.OutputDataReceived += (_, e) => harness.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => harness.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return harness;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        process.Dispose();
+        scratch.Delete(recursive: true);
+    }
+
+    /// <summary>The host assembly of the same configuration as this test assembly (the solution build makes it).</summary>
+    private static string HostAssembly()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = RepoPaths.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{path} is missing: build the solution first (make build)");
+    }
+
+    private static string ServiceAccountKubeconfig(LocalKubernetesApiServer server, string token) => $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: {{server.BaseAddress.ToString().TrimEnd('/')}}
+            certificate-authority-data: {{Convert.ToBase64String(Encoding.UTF8.GetBytes(server.CertificateAuthorityPem!))}}
+        users:
+        - name: pod
+          user:
+            token: {{token}}
+        contexts:
+        - name: pod
+          context:
+            cluster: local
+            user: pod
+        current-context: pod
+        """;
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+}
