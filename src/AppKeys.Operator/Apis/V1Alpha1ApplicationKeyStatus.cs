@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Status;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>Observed state of an <see cref="V1Alpha1ApplicationKey"/>. Never holds secret material.</summary>
-public sealed class V1Alpha1ApplicationKeyStatus
+public sealed class V1Alpha1ApplicationKeyStatus : IConditionedStatus
 {
     [JsonPropertyName("conditions")]
     [Description("Conditions of the key; 'Ready' is True when a valid token is in the Secret, otherwise its reason says why not.")]

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Status;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>Observed state of an <see cref="V1Alpha1Application"/>. Never holds secret material.</summary>
-public sealed class V1Alpha1ApplicationStatus
+public sealed class V1Alpha1ApplicationStatus : IConditionedStatus
 {
     [JsonPropertyName("conditions")]
     [Description("Conditions of the application; 'Ready' is True when every enabled key type has credentials.")]

@@ -37,7 +37,7 @@ public static class ManagedSecrets
                 NamespaceProperty = @namespace,
                 Labels = labels,
                 Annotations = annotations,
-                OwnerReferences = [KubernetesObjects.ControllerReference(owner)],
+                OwnerReferences = [Ownership.ControllerReference(owner)],
             },
             Data = data,
         };

@@ -12,4 +12,15 @@ public static class Ownership
         && r.Uid == owner.Metadata.Uid
         && r.Kind == owner.Kind
         && r.ApiVersion == owner.ApiVersion;
+
+    /// <summary>The controller owner reference the operator puts on a Secret: deleting the owner deletes the Secret.</summary>
+    public static V1OwnerReference ControllerReference(IKubernetesObject<V1ObjectMeta> owner) => new()
+    {
+        ApiVersion = owner.ApiVersion,
+        Kind = owner.Kind,
+        Name = owner.Metadata.Name,
+        Uid = owner.Metadata.Uid,
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
 }

@@ -51,7 +51,7 @@ public class KeyPlannerTests
 
     private static V1Secret ApplicationSecret(string consumerSecret = ConsumerSecret) => new()
     {
-        Metadata = new V1ObjectMeta { Name = "shop-credentials", NamespaceProperty = "default", OwnerReferences = [KubernetesObjects.ControllerReference(Application())] },
+        Metadata = new V1ObjectMeta { Name = "shop-credentials", NamespaceProperty = "default", OwnerReferences = [Controllers.Ownership.ControllerReference(Application())] },
         Data = new Dictionary<string, byte[]>
         {
             ["applicationId"] = Encoding.UTF8.GetBytes(Guid.Empty.ToString()),

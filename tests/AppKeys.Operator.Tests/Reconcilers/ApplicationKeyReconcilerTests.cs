@@ -148,7 +148,7 @@ public sealed class ApplicationKeyReconcilerTests : IDisposable
 
         var (result, first) = await world.ReconcileKeyAsync();
         Assert.Equal(["get secrets/shop-prod", $"update applicationkeys/status/shop-prod rv={rv}"], first);
-        Assert.Equal(TimeSpan.FromSeconds(30), result.RequeueAfter);
+        Assert.InRange(result.RequeueAfter!.Value, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31));
         var (_, recheck) = await world.ReconcileKeyAsync();
         Assert.Equal(["get secrets/shop-prod"], recheck);
         Assert.Single(world.Events.Recorded, e => e.Reason == ConditionReasons.SecretConflict);

@@ -127,7 +127,7 @@ public sealed class ApplicationReconcilerTests : IDisposable
                 Name = "late-credentials",
                 NamespaceProperty = ReconcilerWorld.Ns,
                 Labels = new Dictionary<string, string> { [AppKeysLabels.ManagedBy] = AppKeysApi.ManagerName },
-                OwnerReferences = [Runtime.KubernetesObjects.ControllerReference(App("late"))],
+                OwnerReferences = [Controllers.Ownership.ControllerReference(App("late"))],
             },
             Data = new Dictionary<string, byte[]> { ["production.consumerKey"] = Encoding.UTF8.GetBytes(taken) },
         });
@@ -148,7 +148,7 @@ public sealed class ApplicationReconcilerTests : IDisposable
         Assert.Equal(2, first.Count);
         Assert.Equal("get secrets/shop-credentials", first[0]);
         Assert.StartsWith("update applications/status/shop", first[1], StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(30), result.RequeueAfter);
+        Assert.InRange(result.RequeueAfter!.Value, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31));
         Assert.Equal(["get secrets/shop-credentials"], (await world.ReconcileApplicationAsync()).Actions);
         Assert.Single(world.Events.Recorded, e => e.Reason == "SecretConflict");
     }

@@ -37,7 +37,8 @@ public sealed class ApplicationKeyReconciler(
 
         var key = await recent.LatestAsync(cached, keys, cancellationToken);
         var observed = await ObserveAsync(key, cancellationToken);
-        var plan = KeyPlanner.Plan(observed, new KeyPlanContext(time.GetUtcNow(), issuer, await issuance.MinterAsync(observed.Application, cancellationToken)));
+        var now = time.GetUtcNow();
+        var plan = KeyPlanner.Plan(observed, new KeyPlanContext(now, issuer, await issuance.MinterAsync(observed.Application, cancellationToken)));
 
         var written = await SecretWriter.ApplyAsync(secrets, plan.Secret, plan.Deletes, key.Metadata.NamespaceProperty, logger, cancellationToken);
         var status = plan.Status;
@@ -47,7 +48,7 @@ public sealed class ApplicationKeyReconciler(
             await events.RecordAsync(key, e.Type, e.Reason, e.Message, cancellationToken);
         }
 
-        var result = plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+        var result = Rechecks.For(plan.Next, now);
         if (status is not null)
         {
             result = await StatusUpdate.ApplyAsync(keys, key, status, result, mustLand: written is not null, recent, cancellationToken);

@@ -19,10 +19,9 @@ public static class ApplicationKeyStatusBuilder
     {
         var previous = key.Status;
         var revision = Math.Max(record?.Revision ?? 0, previous?.Revision ?? 0);
-        var conditions = ConditionCopies.Of(previous?.Conditions);
         var status = new V1Alpha1ApplicationKeyStatus
         {
-            Conditions = conditions,
+            Conditions = ConditionCopies.Of(previous?.Conditions),
             ObservedGeneration = key.Metadata.Generation,
             Revision = revision > 0 ? revision : null,
             Secrets = secrets.Count == 0 ? null : [.. secrets.Select(s => new V1Alpha1WrittenSecret { Name = s.Name, Uid = s.Uid, ResourceVersion = s.ResourceVersion })],
@@ -46,7 +45,7 @@ public static class ApplicationKeyStatusBuilder
         var (ready, reason, message) = problem is null
             ? (true, ConditionReasons.Issued, ReadyMessage(record, status))
             : (false, problem.Reason, problem.Message);
-        Conditions.Set(conditions, ConditionTypes.Ready, ready, reason, message, key.Metadata.Generation, now);
+        Conditions.Set(status, ConditionTypes.Ready, ready, reason, message, key.Metadata.Generation, now);
         return status;
     }
 

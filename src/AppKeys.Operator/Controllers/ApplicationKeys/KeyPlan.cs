@@ -7,7 +7,7 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 /// <param name="Deletes">Secrets of the key's to delete (with preconditions).</param>
 /// <param name="Status">The status to write (through /status) when it differs; null: leave status alone (waiting).</param>
 /// <param name="Events">Events to record.</param>
-/// <param name="RequeueAfter">When to look again by time alone; null: on the next event.</param>
+/// <param name="Next">When to look again by time alone; null: on the next event.</param>
 /// <param name="Issued">The reason a token was issued, for the metric; null when none was.</param>
 /// <param name="Tampered">A Secret of the key's was changed by someone else and is being repaired (for the metric).</param>
 public sealed record KeyPlan(
@@ -15,7 +15,7 @@ public sealed record KeyPlan(
     IReadOnlyList<SecretDelete> Deletes,
     V1Alpha1ApplicationKeyStatus? Status,
     IReadOnlyList<PlannedEvent> Events,
-    TimeSpan? RequeueAfter,
+    DateTimeOffset? Next,
     string? Issued,
     bool Tampered)
 {

@@ -40,7 +40,7 @@ public static class KeyPlanner
         if (observed.Secret is not null && own is null)
         {
             var conflict = new NotReady(ConditionReasons.SecretConflict, $"Secret {spec.SecretName} exists and is not owned by this ApplicationKey; it is left untouched");
-            return Keep(key, spec, null, null, deletes, conflict, context.Now) with { RequeueAfter = Requeue.ConflictRecheck };
+            return Keep(key, spec, null, null, deletes, conflict, context.Now) with { Next = context.Now + Rechecks.Conflict };
         }
 
         if (Entitlement.Check(spec, observed.Application) is { } denied)
@@ -88,7 +88,7 @@ public static class KeyPlanner
         if (decision is not null && IssuanceRate.Earliest(key.Status?.IssuedAt is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : null, decision.Reason) is { } earliest && context.Now < earliest)
         {
             var limited = held is null ? new NotReady(ConditionReasons.IssuanceRateLimited, $"{decision.Message}; the next token may be issued at {Rfc3339.ToString(earliest)}") : null;
-            return Keep(key, spec, own, held, deletes, limited, context.Now) with { RequeueAfter = Requeue.Until(earliest, context.Now) };
+            return Keep(key, spec, own, held, deletes, limited, context.Now) with { Next = earliest };
         }
 
         var (token, next, issued) = decision is null && held is not null && TokenIdentity.AccessToken(carrier) is { } accessToken
@@ -119,7 +119,7 @@ public static class KeyPlanner
             deletes,
             status,
             plannedEvents,
-            IssuancePolicy.RenewalTime(next, spec.RenewBeforeSpan) is { } renewal ? Requeue.Until(renewal, context.Now) : null,
+            IssuancePolicy.RenewalTime(next, spec.RenewBeforeSpan),
             issued?.Reason,
             tampered || issued?.Reason is IssuanceReasons.SecretTampered);
     }

@@ -7,7 +7,7 @@ namespace AppKeys.Operator.Controllers.Applications;
 /// <param name="Deletes">The former Secret after a rename (with preconditions).</param>
 /// <param name="Status">The status to write (through /status) when it differs.</param>
 /// <param name="Events">Events to record.</param>
-/// <param name="RequeueAfter">When to look again by time alone; null: on the next event.</param>
+/// <param name="Next">When to look again by time alone; null: on the next event.</param>
 /// <param name="Regenerated">Consumer secrets regenerated, by reason (for the metric).</param>
 /// <param name="Tampered">The Secret disagreed with the record and is repaired (for the metric).</param>
 public sealed record ApplicationPlan(
@@ -15,6 +15,6 @@ public sealed record ApplicationPlan(
     IReadOnlyList<SecretDelete> Deletes,
     V1Alpha1ApplicationStatus Status,
     IReadOnlyList<PlannedEvent> Events,
-    TimeSpan? RequeueAfter,
+    DateTimeOffset? Next,
     IReadOnlyDictionary<string, string> Regenerated,
     bool Tampered);

@@ -24,7 +24,7 @@ public static class ApplicationPlanner
         if (observed.Secret is { } foreign && !Ownership.IsControlledBy(foreign, app))
         {
             var conflict = new NotReady(ConditionReasons.SecretConflict, $"Secret {spec.SecretName} exists and is not owned by this Application; it is left untouched");
-            return NotReady(app, conflict, context.Now, Requeue.ConflictRecheck);
+            return NotReady(app, conflict, context.Now, context.Now + Rechecks.Conflict);
         }
 
         var own = observed.Secret;
@@ -52,15 +52,15 @@ public static class ApplicationPlanner
             deletes,
             ApplicationStatusBuilder.Ready(app, spec, plan, new V1Alpha1WrittenSecret { Name = spec.SecretName, Uid = own?.Metadata.Uid, ResourceVersion = own?.Metadata.ResourceVersion }, context.Now),
             Events(spec, plan, own, former, hadRecord: recorded?.Keys is { Count: > 0 }),
-            plan.NextChange is { } next ? Requeue.Until(next, context.Now) : null,
+            plan.NextChange,
             plan.Regenerated,
             plan.Tampered.Count > 0);
     }
 
-    private static ApplicationPlan NotReady(V1Alpha1Application app, NotReady problem, DateTimeOffset now, TimeSpan? requeue)
+    private static ApplicationPlan NotReady(V1Alpha1Application app, NotReady problem, DateTimeOffset now, DateTimeOffset? next)
     {
         var warning = WarningEvents.OnTransition(app.Status?.Conditions, problem);
-        return new ApplicationPlan(null, [], ApplicationStatusBuilder.NotReady(app, problem, now), warning is null ? [] : [warning], requeue, new Dictionary<string, string>(), false);
+        return new ApplicationPlan(null, [], ApplicationStatusBuilder.NotReady(app, problem, now), warning is null ? [] : [warning], next, new Dictionary<string, string>(), false);
     }
 
     private static List<PlannedEvent> Events(EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan, V1Secret? own, V1Secret? former, bool hadRecord)

@@ -43,7 +43,8 @@ public sealed class ApplicationReconciler(
             await secretReads.ReadAsync(spec.Namespace, spec.SecretName, recorded, cancellationToken),
             app.Status?.SecretName is { } former && former != spec.SecretName ? await secretReads.ReadAsync(spec.Namespace, former, recorded, cancellationToken) : null,
             consumerKey => ConsumerKeyIndex.TakenElsewhere(cache.Store, app, consumerKey));
-        var plan = ApplicationPlanner.Plan(observed, new ApplicationPlanContext(time.GetUtcNow(), Csprng));
+        var now = time.GetUtcNow();
+        var plan = ApplicationPlanner.Plan(observed, new ApplicationPlanContext(now, Csprng));
 
         var written = await SecretWriter.ApplyAsync(secrets, plan.Secret, plan.Deletes, spec.Namespace, logger, cancellationToken);
         WrittenSecrets.Record(plan.Status.Secrets, written);
@@ -63,7 +64,7 @@ public sealed class ApplicationReconciler(
             metrics.Tampered(spec.Namespace, AppKeysApi.ApplicationKind);
         }
 
-        var result = plan.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+        var result = Rechecks.For(plan.Next, now);
         return await StatusUpdate.ApplyAsync(applications, app, plan.Status, result, mustLand: written is not null, recent, cancellationToken);
     }
 }

@@ -11,18 +11,9 @@ public static class ApplicationStatusBuilder
 {
     public static V1Alpha1ApplicationStatus Ready(V1Alpha1Application application, EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan, V1Alpha1WrittenSecret secret, DateTimeOffset now)
     {
-        var conditions = ConditionCopies.Of(application.Status?.Conditions);
-        Conditions.Set(
-            conditions,
-            ConditionTypes.Ready,
-            true,
-            ConditionReasons.CredentialsReady,
-            $"Consumer credentials for {string.Join(", ", spec.KeyTypes)} are in Secret {spec.SecretName}",
-            application.Metadata.Generation,
-            now);
-        return new V1Alpha1ApplicationStatus
+        var status = new V1Alpha1ApplicationStatus
         {
-            Conditions = conditions,
+            Conditions = ConditionCopies.Of(application.Status?.Conditions),
             ObservedGeneration = application.Metadata.Generation,
             ApplicationId = plan.ApplicationId,
             SecretName = spec.SecretName,
@@ -38,17 +29,24 @@ public static class ApplicationStatusBuilder
                 PreviousSecretExpiresAt = plan.PreviousSecretExpiresAt.TryGetValue(k, out var expiresAt) ? expiresAt.UtcDateTime : null,
             })],
         };
+        Conditions.Set(
+            status,
+            ConditionTypes.Ready,
+            true,
+            ConditionReasons.CredentialsReady,
+            $"Consumer credentials for {string.Join(", ", spec.KeyTypes)} are in Secret {spec.SecretName}",
+            application.Metadata.Generation,
+            now);
+        return status;
     }
 
     /// <summary>The recorded identity is kept as it is: a Not Ready Application keeps its record.</summary>
     public static V1Alpha1ApplicationStatus NotReady(V1Alpha1Application application, NotReady problem, DateTimeOffset now)
     {
         var status = application.Status;
-        var conditions = ConditionCopies.Of(status?.Conditions);
-        Conditions.Set(conditions, ConditionTypes.Ready, false, problem.Reason, problem.Message, application.Metadata.Generation, now);
-        return new V1Alpha1ApplicationStatus
+        var notReady = new V1Alpha1ApplicationStatus
         {
-            Conditions = conditions,
+            Conditions = ConditionCopies.Of(status?.Conditions),
             ObservedGeneration = application.Metadata.Generation,
             ApplicationId = status?.ApplicationId,
             Keys = status?.Keys is null ? null : [.. status.Keys.Select(Copy)],
@@ -56,6 +54,8 @@ public static class ApplicationStatusBuilder
             Secrets = status?.Secrets is null ? null : [.. status.Secrets.Select(s => new V1Alpha1WrittenSecret { Name = s.Name, Uid = s.Uid, ResourceVersion = s.ResourceVersion })],
             ObservedRegenerateRequest = status?.ObservedRegenerateRequest,
         };
+        Conditions.Set(notReady, ConditionTypes.Ready, false, problem.Reason, problem.Message, application.Metadata.Generation, now);
+        return notReady;
     }
 
     private static V1Alpha1ApplicationKeyEntry Copy(V1Alpha1ApplicationKeyEntry e) => new()
