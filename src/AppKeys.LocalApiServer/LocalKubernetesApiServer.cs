@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
+using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Security;

@@ -1,4 +1,5 @@
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
+using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.LocalApiServer.Security;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Controllers;
 using AppKeys.LocalApiServer.Http;
@@ -91,7 +90,8 @@ internal sealed class ServerInstance
                     throw;
                 }
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                var controllers = new BackgroundControllers(service, context.LoggerFactory.CreateLogger<BackgroundControllers>(), stopping.Token);
+                var controllers = new BackgroundControllers(service, context.LoggerFactory.CreateLogger<BackgroundControllers>(), stopping.Token,
+                    context.Options.Time, context.Options.GarbageCollectionDelay, context.Options.NamespaceCleanupDelay);
                 controllers.Start();
                 return new ServerInstance(app, service, controllers, stopping, persistence, new Uri(address).Port);
             }

@@ -5,7 +5,8 @@ namespace AppKeys.LocalApiServer.Authorization;
 /// <summary>
 /// The default roles and bindings kube-apiserver creates at start (plugin/pkg/auth/authorizer/rbac/bootstrappolicy
 /// policy.go), reduced to the API groups this server can serve: cluster-admin for <c>system:masters</c>; discovery,
-/// basic-user (SelfSubjectAccessReview) and public-info-viewer for every authenticated user; and the aggregated
+/// basic-user (SelfSubjectAccessReview) and public-info-viewer for every authenticated user; auth-delegator (TokenReview,
+/// SubjectAccessReview; bound to nobody, as in kube); and the aggregated
 /// admin/edit/view roles with their <c>system:aggregate-to-*</c> parts.
 /// </summary>
 public static class BootstrapPolicy
@@ -27,6 +28,9 @@ public static class BootstrapPolicy
         Role("system:basic-user", null, null,
             Rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             Rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"])),
+        Role("system:auth-delegator", null, null,
+            Rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            Rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"])),
         Role("admin", "admin", null),
         Role("edit", "edit", "admin"),
         Role("view", "view", "edit"),

@@ -1,4 +1,4 @@
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -68,7 +68,11 @@ internal static class Impersonation
             groups.Add("system:authenticated");
         }
 
-        return new UserInfo(userName, groups);
+        var extraValues = extras.Count == 0 ? null : extras.ToDictionary(
+            k => Uri.UnescapeDataString(k[ExtraPrefix.Length..]).ToLowerInvariant(),
+            k => (IReadOnlyList<string>)headers[k].Select(v => v ?? "").ToList(),
+            StringComparer.Ordinal);
+        return new UserInfo(userName, groups, uid.Length > 0 ? uid : null, extraValues);
     }
 
     private static void Check(IAuthorizer authorizer, UserInfo requester, string resource, string group, string? ns, string name, string path, string? subresource = null)

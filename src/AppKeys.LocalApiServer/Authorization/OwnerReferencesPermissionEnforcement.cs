@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Registry;

@@ -1,4 +1,3 @@
-using AppKeys.LocalApiServer.Auth;
 
 namespace AppKeys.LocalApiServer.Authorization;
 

@@ -1,4 +1,4 @@
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 
 namespace AppKeys.LocalApiServer.Authorization;
 

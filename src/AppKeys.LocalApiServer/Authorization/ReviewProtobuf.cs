@@ -6,8 +6,9 @@ namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>
 /// Decodes the protobuf bodies kubectl sends for reviews (<c>application/vnd.kubernetes.protobuf</c>): the
-/// <c>k8s\0</c> magic, a <c>runtime.Unknown</c> envelope, then SelfSubjectAccessReview / SelfSubjectRulesReview
-/// (k8s.io/api/authorization/v1/generated.proto) into the same JSON the JSON path reads. Unknown fields are skipped.
+/// <c>k8s\0</c> magic, a <c>runtime.Unknown</c> envelope, then SelfSubjectAccessReview, SelfSubjectRulesReview,
+/// SubjectAccessReview (k8s.io/api/authorization/v1/generated.proto), TokenReview or SelfSubjectReview
+/// (authentication/v1) into the same JSON the JSON path reads. Unknown fields are skipped.
 /// </summary>
 internal static class ReviewProtobuf
 {
@@ -25,7 +26,15 @@ internal static class ReviewProtobuf
             var raw = Field(body[Magic.Length..], 2);
             // Review: 1 metadata, 2 spec, 3 status.
             var spec = Field(raw, 2);
-            return new JsonObject { ["spec"] = kind == "SelfSubjectAccessReview" ? AccessSpec(spec) : RulesSpec(spec) };
+            return kind switch
+            {
+                "SelfSubjectAccessReview" => new JsonObject { ["spec"] = AccessSpec(spec) },
+                "SubjectAccessReview" => new JsonObject { ["spec"] = SubjectAccessSpec(spec) },
+                "SelfSubjectRulesReview" => new JsonObject { ["spec"] = RulesSpec(spec) },
+                // TokenReviewSpec: 1 token, 2 audiences.
+                "TokenReview" => new JsonObject { ["spec"] = TokenSpec(spec) },
+                _ => [],
+            };
         }
         catch (FormatException ex)
         {
@@ -47,7 +56,58 @@ internal static class ReviewProtobuf
         return o;
     }
 
+    /// <summary>SubjectAccessReviewSpec: 1 resourceAttributes, 2 nonResourceAttributes, 3 user, 4 groups, 5 extra (map of ExtraValue{1 items}), 6 uid.</summary>
+    private static JsonObject SubjectAccessSpec(ReadOnlySpan<byte> spec)
+    {
+        var o = AccessSpec(spec);
+        foreach (var (name, value) in Strings(spec, [(3, "user"), (6, "uid")]).ToList())
+        {
+            o[name] = value?.DeepClone();
+        }
+        var groups = All(spec, 4);
+        if (groups.Count > 0)
+        {
+            o["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)Encoding.UTF8.GetString(g))]);
+        }
+        var entries = All(spec, 5);
+        if (entries.Count > 0)
+        {
+            var extra = new JsonObject();
+            foreach (var entry in entries)
+            {
+                var key = Encoding.UTF8.GetString(Field(entry, 1));
+                extra[key] = new JsonArray([.. All(Field(entry, 2), 1).Select(v => (JsonNode)Encoding.UTF8.GetString(v))]);
+            }
+            o["extra"] = extra;
+        }
+        return o;
+    }
+
+    private static JsonObject TokenSpec(ReadOnlySpan<byte> spec)
+    {
+        var o = Strings(spec, [(1, "token")]);
+        var audiences = All(spec, 2);
+        if (audiences.Count > 0)
+        {
+            o["audiences"] = new JsonArray([.. audiences.Select(a => (JsonNode)Encoding.UTF8.GetString(a))]);
+        }
+        return o;
+    }
+
     private static JsonObject RulesSpec(ReadOnlySpan<byte> spec) => Strings(spec, [(1, "namespace")]);
+
+    /// <summary>Every occurrence of a length-delimited (repeated) field, in order.</summary>
+    private static List<byte[]> All(ReadOnlySpan<byte> message, int number)
+    {
+        var all = new List<byte[]>();
+        var rest = message;
+        while (Find(rest, number, out var start, out var length, first: true))
+        {
+            all.Add(rest.Slice(start, length).ToArray());
+            rest = rest[(start + length)..];
+        }
+        return all;
+    }
 
     private static JsonObject Strings(ReadOnlySpan<byte> message, (int Number, string Name)[] fields)
     {
@@ -68,7 +128,7 @@ internal static class ReviewProtobuf
     private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> message, int number) =>
         Find(message, number, out var start, out var length) ? message.Slice(start, length) : [];
 
-    private static bool Find(ReadOnlySpan<byte> message, int number, out int start, out int length)
+    private static bool Find(ReadOnlySpan<byte> message, int number, out int start, out int length, bool first = false)
     {
         start = 0;
         length = 0;
@@ -96,6 +156,10 @@ internal static class ReviewProtobuf
                     if (field == number)
                     {
                         (start, length, found) = (pos, len, true);
+                        if (first)
+                        {
+                            return true;
+                        }
                     }
                     pos += len;
                     break;

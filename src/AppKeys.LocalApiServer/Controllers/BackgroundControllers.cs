@@ -12,30 +12,44 @@ namespace AppKeys.LocalApiServer.Controllers;
 /// The kube-controller-manager parts the API contract depends on: the garbage collector (owner references by uid,
 /// Background/Foreground/Orphan), the namespace controller (delete contents of a terminating namespace, then the
 /// namespace) and the CRD finalizer (delete a CRD's objects, then the CRD). Each sweep runs under the store lock, so
-/// it sees and leaves a consistent state.
+/// it sees and leaves a consistent state. This file holds the shared loop; each controller is in its own file
+/// (<c>.GarbageCollector.cs</c>, <c>.Namespaces.cs</c>, <c>.CrdCleanup.cs</c>). With <see cref="LocalApiServerOptions.GarbageCollectionDelay"/> /
+/// <see cref="LocalApiServerOptions.NamespaceCleanupDelay"/> a dependent or a namespace is acted on only once its
+/// condition has held that long on the injected clock (a real controller manager is not instantaneous).
 /// </summary>
 /// <remarks>
 /// A sweep reads every stored object, so it only runs after a change it could act on (<see cref="NeedsSweep"/>):
 /// a removal, a write to a terminating object, or owner references naming an owner that is absent or terminating.
 /// Sweeping after every write made writes O(objects) under the store lock (quadratic in bulk creates).
 /// </remarks>
-internal sealed class BackgroundControllers
+internal sealed partial class BackgroundControllers
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
     private readonly ResourceService _service;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _gcDelay;
+    private readonly TimeSpan _namespaceDelay;
+    // When each pending item (dependent uid, namespace uid) first became due for action; only touched under the store lock.
+    private Dictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset> _seenThisPass = new(StringComparer.Ordinal);
+    private DateTimeOffset? _nextDue;
     private readonly SemaphoreSlim _signal = new(0);
     private Task? _loop;
 
     // Set under the store lock by a relevant change, cleared by the sweep pass that starts after it.
     private volatile bool _dirty = true;
 
-    public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping)
+    public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping,
+        TimeProvider? time = null, TimeSpan gcDelay = default, TimeSpan namespaceDelay = default)
     {
         _service = service;
         _logger = logger;
         _stopping = stopping;
+        _time = time ?? TimeProvider.System;
+        _gcDelay = gcDelay;
+        _namespaceDelay = namespaceDelay;
     }
 
     public void Start()
@@ -79,13 +93,23 @@ internal sealed class BackgroundControllers
     {
         while (!_stopping.IsCancellationRequested)
         {
-            try
+            var wait = Period;
+            if (_nextDue is { } due)
             {
-                await _signal.WaitAsync(Period, _stopping);
+                var untilDue = due - _time.GetUtcNow();
+                wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
-            catch (OperationCanceledException)
+            using (var cycle = CancellationTokenSource.CreateLinkedTokenSource(_stopping))
             {
-                return;
+                // Woken by a relevant write, or by the injected clock (the periodic pass, or a delay coming due).
+                var signalled = _signal.WaitAsync(cycle.Token);
+                var tick = Task.Delay(wait, _time, cycle.Token);
+                await Task.WhenAny(signalled, tick);
+                await cycle.CancelAsync();
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
             }
             if (!_dirty)
             {
@@ -112,7 +136,16 @@ internal sealed class BackgroundControllers
             for (var pass = 0; pass < 20; pass++)
             {
                 _dirty = false;
-                if (!Pass())
+                _seenThisPass = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                _nextDue = null;
+                var changed = Pass();
+                // Items no longer waiting are forgotten; those still waiting keep the sweep alive until they come due.
+                _pendingSince = _seenThisPass;
+                if (_nextDue is not null)
+                {
+                    _dirty = true;
+                }
+                if (!changed)
                 {
                     return;
                 }
@@ -192,6 +225,28 @@ internal sealed class BackgroundControllers
 
     private sealed record Entry(ApiResourceInfo Resource, string Storage, JsonObject Object);
 
+    /// <summary>
+    /// Whether an item that is due for action (<paramref name="key"/>) has been so for <paramref name="delay"/>;
+    /// remembers when it was first seen and when the sweep must look again.
+    /// </summary>
+    private bool Waited(string key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+        var now = _time.GetUtcNow();
+        var since = _pendingSince.TryGetValue(key, out var first) ? first : now;
+        _seenThisPass[key] = since;
+        var due = since + delay;
+        if (now >= due)
+        {
+            return true;
+        }
+        _nextDue = _nextDue is { } next && next < due ? next : due;
+        return false;
+    }
+
     private bool Pass()
     {
         var store = _service.Store;
@@ -218,207 +273,6 @@ internal sealed class BackgroundControllers
             byUid.TryAdd(ObjectMeta.Uid(e.Object), e);
         }
         return CollectGarbage(all, byUid) || FinishOwners(all) || TerminateNamespaces(all) || CleanUpCrds(all);
-    }
-
-    /// <summary>kube GC attemptToDeleteItem: dependents of absent owners go; orphaned ones lose the reference.</summary>
-    private bool CollectGarbage(List<Entry> all, Dictionary<string, Entry> byUid)
-    {
-        var changed = false;
-        foreach (var dep in all)
-        {
-            if (JsonText.GetObject(dep.Object, "metadata")?["ownerReferences"] is not JsonArray { Count: > 0 } refs)
-            {
-                continue;
-            }
-            if (_service.Store.Get(dep.Storage, NullIfEmpty(ObjectMeta.Namespace(dep.Object)), ObjectMeta.Name(dep.Object)) != dep.Object)
-            {
-                continue; // changed earlier in this pass
-            }
-            var depNs = ObjectMeta.Namespace(dep.Object);
-            var solid = 0;
-            var remove = new List<string>();
-            var foregroundOwner = false;
-            foreach (var owner in refs.OfType<JsonObject>())
-            {
-                var uid = JsonText.GetString(owner, "uid") ?? "";
-                if (!byUid.TryGetValue(uid, out var o) || (o.Resource.Namespaced && ObjectMeta.Namespace(o.Object) != depNs))
-                {
-                    remove.Add(uid); // absent (a cross-namespace owner counts as absent)
-                    continue;
-                }
-                var finalizers = ObjectMeta.Finalizers(o.Object);
-                if (ObjectMeta.IsTerminating(o.Object) && finalizers.Contains("orphan"))
-                {
-                    remove.Add(uid);
-                    continue;
-                }
-                if (ObjectMeta.IsTerminating(o.Object) && finalizers.Contains("foregroundDeletion"))
-                {
-                    foregroundOwner = true;
-                    remove.Add(uid);
-                    continue;
-                }
-                solid++;
-            }
-            if (remove.Count == 0)
-            {
-                continue;
-            }
-            var orphanedOnly = remove.All(uid => byUid.TryGetValue(uid, out var o) && ObjectMeta.Finalizers(o.Object).Contains("orphan")
-                && ObjectMeta.IsTerminating(o.Object));
-            if (solid == 0 && !orphanedOnly)
-            {
-                if (!ObjectMeta.IsTerminating(dep.Object))
-                {
-                    _service.DeleteLocked(dep.Resource, NullIfEmpty(depNs), ObjectMeta.Name(dep.Object),
-                        new DeleteOptions { PropagationPolicy = foregroundOwner ? "Foreground" : "Background" });
-                    changed = true;
-                }
-                continue;
-            }
-            // Solid owners remain (or only orphaning owners): drop the references to the others.
-            _service.SystemUpdateLocked(dep.Resource, dep.Object, obj =>
-            {
-                var meta = ObjectMeta.Meta(obj);
-                var kept = new JsonArray();
-                foreach (var owner in refs.OfType<JsonObject>())
-                {
-                    if (!remove.Contains(JsonText.GetString(owner, "uid") ?? ""))
-                    {
-                        kept.Add(owner.DeepClone());
-                    }
-                }
-                if (kept.Count == 0)
-                {
-                    meta.Remove("ownerReferences");
-                }
-                else
-                {
-                    meta["ownerReferences"] = kept;
-                }
-            });
-            changed = true;
-        }
-        return changed;
-    }
-
-    /// <summary>Removes the orphan / foregroundDeletion finalizers once their condition holds.</summary>
-    private bool FinishOwners(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var owner in all)
-        {
-            if (!ObjectMeta.IsTerminating(owner.Object))
-            {
-                continue;
-            }
-            var finalizers = ObjectMeta.Finalizers(owner.Object);
-            var uid = ObjectMeta.Uid(owner.Object);
-            string? done = null;
-            if (finalizers.Contains("orphan") && !all.Any(d => References(d.Object, uid, blockingOnly: false)))
-            {
-                done = "orphan";
-            }
-            else if (finalizers.Contains("foregroundDeletion") && !all.Any(d => References(d.Object, uid, blockingOnly: true)))
-            {
-                done = "foregroundDeletion";
-            }
-            if (done is null)
-            {
-                continue;
-            }
-            _service.SystemUpdateLocked(owner.Resource, owner.Object, obj =>
-                ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != done).ToList()));
-            changed = true;
-        }
-        return changed;
-    }
-
-    private static bool References(JsonObject dependent, string uid, bool blockingOnly)
-    {
-        if (JsonText.GetObject(dependent, "metadata")?["ownerReferences"] is not JsonArray refs)
-        {
-            return false;
-        }
-        return refs.OfType<JsonObject>().Any(r => JsonText.GetString(r, "uid") == uid
-            && (!blockingOnly || (r["blockOwnerDeletion"] is JsonValue b && b.TryGetValue<bool>(out var block) && block)));
-    }
-
-    /// <summary>kube namespace controller: delete everything in a terminating namespace, then the namespace.</summary>
-    private bool TerminateNamespaces(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var ns in all.Where(e => KindRules.IsNamespace(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
-        {
-            var name = ObjectMeta.Name(ns.Object);
-            var contents = all.Where(e => e.Resource.Namespaced && ObjectMeta.Namespace(e.Object) == name).ToList();
-            foreach (var item in contents.Where(e => !ObjectMeta.IsTerminating(e.Object)))
-            {
-                _service.DeleteLocked(item.Resource, name, ObjectMeta.Name(item.Object), new DeleteOptions());
-                changed = true;
-            }
-            if (contents.Count > 0)
-            {
-                continue;
-            }
-            var specFinalizers = JsonText.GetObject(ns.Object, "spec")?["finalizers"] as JsonArray;
-            if (specFinalizers is { Count: > 0 })
-            {
-                _service.SystemUpdateLocked(ns.Resource, ns.Object, obj =>
-                {
-                    var spec = JsonText.EnsureObject(obj, "spec");
-                    var kept = new JsonArray();
-                    foreach (var f in specFinalizers.Select(JsonText.ScalarString).Where(f => f != "kubernetes"))
-                    {
-                        kept.Add(f);
-                    }
-                    if (kept.Count == 0)
-                    {
-                        spec.Remove("finalizers");
-                    }
-                    else
-                    {
-                        spec["finalizers"] = kept;
-                    }
-                });
-                changed = true;
-            }
-            else if (ObjectMeta.Finalizers(ns.Object).Count == 0)
-            {
-                _service.RemoveLocked(ns.Storage, ns.Object);
-                changed = true;
-            }
-        }
-        return changed;
-    }
-
-    /// <summary>apiextensions finalizer controller: delete a terminating CRD's objects, then release the CRD.</summary>
-    private bool CleanUpCrds(List<Entry> all)
-    {
-        var changed = false;
-        foreach (var crd in all.Where(e => KindRules.IsCrd(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
-        {
-            if (!ObjectMeta.Finalizers(crd.Object).Contains(CrdLifecycle.CleanupFinalizer))
-            {
-                continue;
-            }
-            var served = CrdResources.FromCrd(crd.Object);
-            var storage = served.Count > 0 ? BuiltInResources.StorageKey(served[0]) : null;
-            var objects = storage is null ? [] : all.Where(e => e.Storage == storage).ToList();
-            foreach (var item in objects.Where(e => !ObjectMeta.IsTerminating(e.Object)))
-            {
-                _service.DeleteLocked(item.Resource, NullIfEmpty(ObjectMeta.Namespace(item.Object)), ObjectMeta.Name(item.Object), new DeleteOptions());
-                changed = true;
-            }
-            if (objects.Count > 0)
-            {
-                continue;
-            }
-            _service.SystemUpdateLocked(crd.Resource, crd.Object, obj =>
-                ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != CrdLifecycle.CleanupFinalizer).ToList()));
-            changed = true;
-        }
-        return changed;
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

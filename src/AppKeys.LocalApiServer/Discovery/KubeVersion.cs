@@ -9,6 +9,9 @@ namespace AppKeys.LocalApiServer.Discovery;
 /// </summary>
 public static partial class KubeVersion
 {
+    /// <summary>The kube-apiserver release this server answers as (<c>/version</c>, <c>/openapi/v2</c> info).</summary>
+    public const string GitVersion = "v1.32.4";
+
     [GeneratedRegex("^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 

@@ -32,5 +32,5 @@ public sealed record FieldCause(string Type, string Field, string Body)
         new("FieldValueTooLong", field, $"Too long: may not be more than {maxBytes} bytes");
 
     /// <summary>Go's <c>%q</c> (<c>strconv.Quote</c>): control and non-printable characters escaped.</summary>
-    public static string Quote(string value) => Schema.GoText.Quote(value);
+    public static string Quote(string value) => GoCompat.GoText.Quote(value);
 }

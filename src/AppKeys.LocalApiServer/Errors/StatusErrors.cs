@@ -129,7 +129,7 @@ public static class StatusErrors
     /// meta.go Interpret): Go's own error text, then a summary of the body.
     /// </summary>
     public static ApiException UndecodableObject(string kind, string goError, ReadOnlySpan<byte> body) =>
-        BadRequest($"the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {goError} ({Objects.GoJsonSyntax.Summarize(body)})");
+        BadRequest($"the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {goError} ({GoCompat.GoJsonSyntax.Summarize(body)})");
 
     public static ApiException Internal(string message) =>
         new(500, "InternalError", $"Internal error occurred: {message}",

@@ -49,6 +49,21 @@ internal sealed partial class ApiEndpoint
                 await HttpIo.WriteJsonAsync(ctx, 200,
                     DiscoveryDocuments.LegacyResourceList($"{group}/{version}", resources.Where(r => r.Group == group && r.Version == version).ToList()));
                 return;
+            case ["openapi", "v2"]:
+                {
+                    var v2 = OpenApi.OpenApiV2.Build(resources);
+                    if (ctx.Request.Headers.Accept.ToString().Contains("protobuf", StringComparison.Ordinal))
+                    {
+                        var bytes = OpenApi.OpenApiV2.ToProtobuf(v2);
+                        ctx.Response.StatusCode = 200;
+                        ctx.Response.ContentType = OpenApi.OpenApiV2.ProtobufMediaType;
+                        ctx.Response.ContentLength = bytes.Length;
+                        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+                        return;
+                    }
+                    await HttpIo.WriteJsonAsync(ctx, 200, v2);
+                    return;
+                }
             case ["openapi", "v3"]:
                 await HttpIo.WriteJsonAsync(ctx, 200, OpenApi.OpenApiBuilder.BuildRoot(OpenApiDocuments().ToDictionary(kv => kv.Key, kv => kv.Value.Hash)));
                 return;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;

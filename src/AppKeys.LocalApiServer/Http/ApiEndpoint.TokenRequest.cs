@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
@@ -37,7 +37,7 @@ internal sealed partial class ApiEndpoint
         {
             throw StatusErrors.Invalid(TokenRequestResource, name, [FieldCause.Invalid("metadata.namespace", bodyNs, "must match the service account namespace if specified")]);
         }
-        _service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
+        var serviceAccount = _service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
         var spec = request["spec"] as JsonObject ?? [];
         if (spec["boundObjectRef"] is JsonObject)
         {
@@ -70,7 +70,7 @@ internal sealed partial class ApiEndpoint
         var now = _options.Time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var expires = now.AddSeconds(seconds);
-        var token = _authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences));
+        var token = _authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences), ObjectMeta.Uid(serviceAccount));
         var response = new JsonObject
         {
             ["kind"] = "TokenRequest",

@@ -80,8 +80,9 @@ internal sealed partial class ApiEndpoint
                 await writer.WriteRawAsync(WatchEvent.Error, status);
                 return;
             }
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
-            lifetime.CancelAfter(timeout);
+            // timeoutSeconds runs on the injected clock, like every other server-side time.
+            using var expiry = new CancellationTokenSource(timeout, _options.Time);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping, expiry.Token);
             var token = lifetime.Token;
 
             foreach (var e in initial)
@@ -100,7 +101,7 @@ internal sealed partial class ApiEndpoint
                 var waitTask = reader.WaitToReadAsync(token).AsTask();
                 if (bookmarks)
                 {
-                    var delay = Task.Delay(_options.WatchBookmarkInterval, token);
+                    var delay = Task.Delay(_options.WatchBookmarkInterval, _options.Time, token);
                     var done = await Task.WhenAny(waitTask, delay);
                     if (done == delay && !token.IsCancellationRequested)
                     {

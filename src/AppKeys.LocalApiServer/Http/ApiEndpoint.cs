@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Objects;
@@ -125,7 +125,7 @@ internal sealed partial class ApiEndpoint
     {
         ["major"] = "1",
         ["minor"] = "32",
-        ["gitVersion"] = "v1.32.4",
+        ["gitVersion"] = Discovery.KubeVersion.GitVersion,
         ["gitCommit"] = "0000000000000000000000000000000000000000",
         ["gitTreeState"] = "clean",
         ["buildDate"] = "2025-04-22T00:00:00Z",
@@ -136,7 +136,7 @@ internal sealed partial class ApiEndpoint
 
     private JsonObject RootPaths()
     {
-        var paths = new SortedSet<string>(StringComparer.Ordinal) { "/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version", "/openapi/v3" };
+        var paths = new SortedSet<string>(StringComparer.Ordinal) { "/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version", "/openapi/v2", "/openapi/v3" };
         foreach (var r in _service.Registry.All)
         {
             if (r.Group.Length > 0)

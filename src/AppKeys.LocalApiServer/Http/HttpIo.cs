@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Objects;
 using Microsoft.AspNetCore.Http;
 

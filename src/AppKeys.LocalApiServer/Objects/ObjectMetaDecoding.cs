@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
-using AppKeys.LocalApiServer.Schema;
 
 namespace AppKeys.LocalApiServer.Objects;
 

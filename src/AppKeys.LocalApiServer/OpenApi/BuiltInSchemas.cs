@@ -154,10 +154,124 @@ internal static class BuiltInSchemas
             }),
         }),
         ("apiextensions.k8s.io", "CustomResourceDefinition") => CustomResourceDefinition(),
+        ("authorization.k8s.io", "SelfSubjectAccessReview") => Obj("SelfSubjectAccessReview checks whether or the current user can perform an action.", new()
+        {
+            ["spec"] = Obj("SelfSubjectAccessReviewSpec is a description of the access request.", new()
+            {
+                ["resourceAttributes"] = ResourceAttributes(),
+                ["nonResourceAttributes"] = NonResourceAttributes(),
+            }),
+            ["status"] = AccessReviewStatus(),
+        }, ["spec"]),
+        ("authorization.k8s.io", "SubjectAccessReview") => Obj("SubjectAccessReview checks whether or not a user or group can perform an action.", new()
+        {
+            ["spec"] = Obj("SubjectAccessReviewSpec is a description of the access request.", new()
+            {
+                ["resourceAttributes"] = ResourceAttributes(),
+                ["nonResourceAttributes"] = NonResourceAttributes(),
+                ["user"] = Str("User is the user you're testing for."),
+                ["groups"] = Atomic(Str(null), "Groups is the groups you're testing for."),
+                ["extra"] = Described(new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = Str(null) } }, "Extra corresponds to the user.Info.GetExtra() method from the authenticator."),
+                ["uid"] = Str("UID information about the requesting user."),
+            }),
+            ["status"] = AccessReviewStatus(),
+        }, ["spec"]),
+        ("authorization.k8s.io", "SelfSubjectRulesReview") => Obj("SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace.", new()
+        {
+            ["spec"] = Obj("SelfSubjectRulesReviewSpec defines the specification for SelfSubjectRulesReview.", new()
+            {
+                ["namespace"] = Str("Namespace to evaluate rules for. Required."),
+            }),
+            ["status"] = Obj("SubjectRulesReviewStatus contains the result of a rules check.", new()
+            {
+                ["resourceRules"] = Atomic(Obj("ResourceRule is the list of actions the subject is allowed to perform on resources.", new()
+                {
+                    ["verbs"] = Atomic(Str(null), "Verb is a list of kubernetes resource API verbs."),
+                    ["apiGroups"] = Atomic(Str(null), "APIGroups is the name of the APIGroup that contains the resources."),
+                    ["resources"] = Atomic(Str(null), "Resources is a list of resources this rule applies to."),
+                    ["resourceNames"] = Atomic(Str(null), "ResourceNames is an optional white list of names that the rule applies to."),
+                }, ["verbs"]), "ResourceRules is the list of actions the subject is allowed to perform on resources."),
+                ["nonResourceRules"] = Atomic(Obj("NonResourceRule holds information that describes a rule for the non-resource", new()
+                {
+                    ["verbs"] = Atomic(Str(null), "Verb is a list of kubernetes non-resource API verbs."),
+                    ["nonResourceURLs"] = Atomic(Str(null), "NonResourceURLs is a set of partial urls that a user should have access to."),
+                }, ["verbs"]), "NonResourceRules is the list of actions the subject is allowed to perform on non-resources."),
+                ["incomplete"] = Bool("Incomplete is true when the rules returned by this call are incomplete."),
+                ["evaluationError"] = Str("EvaluationError can appear in combination with Rules."),
+            }, ["resourceRules", "nonResourceRules", "incomplete"]),
+        }, ["spec"]),
+        ("authentication.k8s.io", "TokenReview") => Obj("TokenReview attempts to authenticate a token to a known user.", new()
+        {
+            ["spec"] = Obj("TokenReviewSpec is a description of the token authentication request.", new()
+            {
+                ["token"] = Str("Token is the opaque bearer token."),
+                ["audiences"] = Atomic(Str(null), "Audiences is a list of the identifiers that the resource server presented with the token identifies as."),
+            }),
+            ["status"] = Obj("TokenReviewStatus is the result of the token authentication request.", new()
+            {
+                ["authenticated"] = Bool("Authenticated indicates that the token was associated with a known user."),
+                ["user"] = AuthenticatedUser(),
+                ["audiences"] = Atomic(Str(null), "Audiences are audience identifiers chosen by the authenticator that are compatible with both the TokenReview and token."),
+                ["error"] = Str("Error indicates that the token couldn't be checked"),
+            }),
+        }, ["spec"]),
+        ("authentication.k8s.io", "SelfSubjectReview") => Obj("SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request.", new()
+        {
+            ["status"] = Obj("SelfSubjectReviewStatus is filled by the kube-apiserver and sent back to a user.", new()
+            {
+                ["userInfo"] = AuthenticatedUser(),
+            }),
+        }),
         _ => null,
     };
 
     // ------------------------------------------------------------------ shared pieces
+
+    private static JsonObject ResourceAttributes() => Obj("ResourceAttributes includes the authorization attributes available for resource requests to the Authorizer interface", new()
+    {
+        ["namespace"] = Str("Namespace is the namespace of the action being requested."),
+        ["verb"] = Str("Verb is a kubernetes resource API verb, like: get, list, watch, create, update, delete, proxy.  \"*\" means all."),
+        ["group"] = Str("Group is the API Group of the Resource.  \"*\" means all."),
+        ["version"] = Str("Version is the API Version of the Resource.  \"*\" means all."),
+        ["resource"] = Str("Resource is one of the existing resource types.  \"*\" means all."),
+        ["subresource"] = Str("Subresource is one of the existing resource types.  \"\" means none."),
+        ["name"] = Str("Name is the name of the resource being requested for a \"get\" or deleted for a \"delete\". \"\" (empty) means all."),
+        ["fieldSelector"] = SelectorAttributes("fieldSelector describes the limitation on access based on field."),
+        ["labelSelector"] = SelectorAttributes("labelSelector describes the limitation on access based on labels."),
+    });
+
+    private static JsonObject SelectorAttributes(string description) => Obj(description, new()
+    {
+        ["rawSelector"] = Str("rawSelector is the serialization of a selector that would be included in a query parameter."),
+        ["requirements"] = Atomic(Obj(null, new()
+        {
+            ["key"] = Str(null),
+            ["operator"] = Str(null),
+            ["values"] = Atomic(Str(null), null),
+        }, ["key", "operator"]), "requirements is the parsed interpretation of a selector."),
+    });
+
+    private static JsonObject NonResourceAttributes() => Obj("NonResourceAttributes includes the authorization attributes available for non-resource requests to the Authorizer interface", new()
+    {
+        ["path"] = Str("Path is the URL path of the request"),
+        ["verb"] = Str("Verb is the standard HTTP verb"),
+    });
+
+    private static JsonObject AccessReviewStatus() => Obj("SubjectAccessReviewStatus", new()
+    {
+        ["allowed"] = Bool("Allowed is required. True if the action would be allowed, false otherwise."),
+        ["denied"] = Bool("Denied is optional. True if the action would be denied, otherwise false."),
+        ["reason"] = Str("Reason is optional.  It indicates why a request was allowed or denied."),
+        ["evaluationError"] = Str("EvaluationError is an indication that some error occurred during the authorization check."),
+    }, ["allowed"]);
+
+    private static JsonObject AuthenticatedUser() => Obj("UserInfo holds the information about the user needed to implement the user.Info interface.", new()
+    {
+        ["username"] = Str("The name that uniquely identifies this user among all active users."),
+        ["uid"] = Str("A unique value that identifies this user across time."),
+        ["groups"] = Atomic(Str(null), "The names of groups this user is a part of."),
+        ["extra"] = Described(new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = Str(null) } }, "Any additional information provided by the authenticator."),
+    });
 
     private static JsonObject CustomResourceDefinition() => Obj("CustomResourceDefinition represents a resource that should be exposed on the API server.", new()
     {

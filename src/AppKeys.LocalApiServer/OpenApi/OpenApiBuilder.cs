@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
-using AppKeys.LocalApiServer.Schema;
 
 namespace AppKeys.LocalApiServer.OpenApi;
 

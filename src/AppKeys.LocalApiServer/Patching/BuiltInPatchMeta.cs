@@ -9,7 +9,7 @@ namespace AppKeys.LocalApiServer.Patching;
 /// </summary>
 internal static class BuiltInPatchMeta
 {
-    private static readonly PatchMeta ObjectMeta = new PatchMeta()
+    internal static readonly PatchMeta ObjectMeta = new PatchMeta()
         .MergeList("finalizers", null)
         .MergeList("ownerReferences", "uid");
 

@@ -6,17 +6,17 @@ using AppKeys.LocalApiServer.Model;
 namespace AppKeys.LocalApiServer.Patching;
 
 /// <summary>
-/// An approximation of server-side apply (<c>application/apply-patch+yaml</c>): the applied configuration is
-/// merged into the live object (strategic merge for built-ins, JSON merge patch for custom resources) and the
-/// manager's <c>Apply</c> entry in <c>metadata.managedFields</c> is replaced by one describing the applied fields.
+/// Server-side apply (<c>application/apply-patch+yaml</c>) after structured-merge-diff's <c>Updater.Apply</c>: the
+/// applied configuration is merged into the live object (lists merged per element where the kind's list type says
+/// so: built-in <c>patchMergeKey</c>s, CRD <c>x-kubernetes-list-type: map/set</c>), the manager's <c>Apply</c> entry in
+/// <c>metadata.managedFields</c> is replaced by the applied field set, and the fields the manager applied before but
+/// omits now are removed unless another manager (Apply or Update) still owns them.
 /// </summary>
 /// <remarks>
-/// Conflicts (structured-merge-diff <c>merge.Updater.Apply</c>): an applied leaf whose live value differs and that
-/// another manager's entry lists is a conflict, answered 409 unless <c>force</c>, which takes the conflicting
-/// fields away from the other managers. Differences from kube: fields this manager applied before but omits now
-/// are NOT removed, list-type/map-type markers of CRD schemas are not consulted (custom resource lists are
-/// replaced whole, so atomic leaves), and <c>Update</c> entries record lists whole, so a field inside a list
-/// element owned only through such an entry is not seen as owned.
+/// Conflicts: an applied leaf whose live value differs and that another manager's entry lists is a conflict,
+/// answered 409 unless <c>force</c>, which takes the conflicting fields away from the other managers. Differences
+/// from kube: CRD map lists with a compound key are atomic; the merge of built-ins is a strategic merge (so a list
+/// kube types as atomic but whose struct tag says merge is merged).
 /// </remarks>
 public static class ServerSideApply
 {
@@ -43,7 +43,7 @@ public static class ServerSideApply
             configMeta.Remove("managedFields");
         }
 
-        var meta = BuiltInPatchMeta.For(resource);
+        var meta = ResourcePatchMeta.For(resource);
         var conflicts = existing is JsonObject current ? Conflicts(current, config, meta, fieldManager) : [];
         if (conflicts.Count > 0 && !force)
         {
@@ -57,7 +57,7 @@ public static class ServerSideApply
         }
         else if (resource.IsCustom)
         {
-            merged = (JsonObject)JsonMergePatch.Apply(live, config)!;
+            merged = MergeApplied(live, config, meta);
         }
         else
         {
@@ -99,6 +99,12 @@ public static class ServerSideApply
             }
             kept.Add(copy);
         }
+        var appliedFields = FieldSet(config, meta, root: true);
+        var previous = managed.OfType<JsonObject>().FirstOrDefault(e => IsApplier(e, fieldManager))?["fieldsV1"] as JsonObject;
+        if (previous is not null)
+        {
+            RemoveUnapplied(merged, previous, appliedFields, kept.OfType<JsonObject>().Select(e => e["fieldsV1"]).OfType<JsonObject>().ToList());
+        }
         kept.Add(new JsonObject
         {
             ["manager"] = fieldManager,
@@ -106,7 +112,7 @@ public static class ServerSideApply
             ["apiVersion"] = resource.GroupVersion,
             ["time"] = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = FieldSet(config, meta, root: true),
+            ["fieldsV1"] = appliedFields,
         });
         metadata["managedFields"] = new JsonArray([.. kept]);
         return merged;
@@ -183,6 +189,189 @@ public static class ServerSideApply
         return set;
     }
 
+    /// <summary>
+    /// The applied configuration merged into a custom resource as structured-merge-diff merges it: maps field by
+    /// field, <c>map</c> lists element by key and <c>set</c> lists value by value (live elements keep their place, new
+    /// ones follow), anything else replaced; a null removes the field.
+    /// </summary>
+    private static JsonObject MergeApplied(JsonObject live, JsonObject config, PatchMeta? meta)
+    {
+        var result = (JsonObject)live.DeepClone();
+        foreach (var (key, value) in config)
+        {
+            var field = meta?.Lookup(key);
+            switch (value, result[key])
+            {
+                case (null, _):
+                    result.Remove(key);
+                    break;
+                case (JsonObject applied, JsonObject current):
+                    result[key] = MergeApplied(current, applied, field?.Child);
+                    break;
+                case (JsonArray applied, JsonArray current) when field?.Strategy == "merge":
+                    result[key] = MergeList(current, applied, field);
+                    break;
+                default:
+                    result[key] = value.DeepClone();
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private static JsonArray MergeList(JsonArray live, JsonArray applied, PatchField field)
+    {
+        var result = new JsonArray();
+        var used = new HashSet<JsonNode?>(ReferenceEqualityComparer.Instance);
+        foreach (var item in live)
+        {
+            var match = applied.FirstOrDefault(a => !used.Contains(a) && SameElement(item, a, field.MergeKey));
+            if (match is null)
+            {
+                result.Add(item?.DeepClone());
+                continue;
+            }
+            used.Add(match);
+            result.Add(item is JsonObject l && match is JsonObject m ? MergeApplied(l, m, field.Child) : match.DeepClone());
+        }
+        foreach (var item in applied.Where(a => !used.Contains(a)))
+        {
+            result.Add(item?.DeepClone());
+        }
+        return result;
+    }
+
+    private static bool SameElement(JsonNode? a, JsonNode? b, string? mergeKey) => mergeKey is null
+        ? JsonNode.DeepEquals(a, b)
+        : a is JsonObject x && b is JsonObject y && JsonNode.DeepEquals(x[mergeKey], y[mergeKey]);
+
+    /// <summary>
+    /// structured-merge-diff's removal: what <paramref name="previous"/> held and <paramref name="applied"/> no longer
+    /// does is deleted from the object, unless one of <paramref name="others"/> owns it, something inside it, or a
+    /// field above it. An element marker (<c>.</c>) stands for the list element itself.
+    /// </summary>
+    private static void RemoveUnapplied(JsonObject obj, JsonObject previous, JsonObject applied, List<JsonObject> others)
+    {
+        var removed = new List<string[]>();
+        SetLeaves(previous, [], removed);
+        // Shallowest first: a removed element takes what is inside it; the key fields of an element that stays are kept.
+        foreach (var path in removed.Where(p => !HasNode(applied, p)).OrderBy(p => p.Length))
+        {
+            if (others.Any(o => HasNode(o, path) || OwnsAncestor(o, path)) || IsKeyOfElement(path))
+            {
+                continue;
+            }
+            RemovePath(obj, path);
+        }
+    }
+
+    /// <summary>A field named in its element's key (<c>k:{"name":...}</c> then <c>f:name</c>): it identifies the element.</summary>
+    private static bool IsKeyOfElement(string[] path)
+    {
+        if (path.Length < 2 || !path[^2].StartsWith("k:", StringComparison.Ordinal) || !path[^1].StartsWith("f:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        try
+        {
+            return JsonNode.Parse(path[^2][2..]) is JsonObject key && key.ContainsKey(path[^1][2..]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static void SetLeaves(JsonObject set, List<string> prefix, List<string[]> output)
+    {
+        foreach (var (key, value) in set)
+        {
+            if (key == ".")
+            {
+                output.Add([.. prefix]);
+                continue;
+            }
+            prefix.Add(key);
+            if (value is JsonObject { Count: > 0 } child)
+            {
+                SetLeaves(child, prefix, output);
+            }
+            else
+            {
+                output.Add([.. prefix]);
+            }
+            prefix.RemoveAt(prefix.Count - 1);
+        }
+    }
+
+    private static bool HasNode(JsonObject set, string[] path) => path.Length > 0 && Contains(set, path);
+
+    /// <summary>Whether a leaf of <paramref name="set"/> lies on the way to <paramref name="path"/> (it owns the whole subtree).</summary>
+    private static bool OwnsAncestor(JsonObject set, string[] path)
+    {
+        JsonObject? node = set;
+        for (var i = 0; i < path.Length - 1; i++)
+        {
+            node = node?[path[i]] as JsonObject;
+            if (node is null)
+            {
+                return false;
+            }
+            if (node.Count == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Deletes the field, list element (<c>k:</c>) or set value (<c>v:</c>) a field-set path names.</summary>
+    private static void RemovePath(JsonObject obj, string[] path)
+    {
+        JsonNode? node = obj;
+        for (var i = 0; i < path.Length - 1 && node is not null; i++)
+        {
+            node = Element(node, path[i]);
+        }
+        var last = path[^1];
+        if (node is JsonObject o && last.StartsWith("f:", StringComparison.Ordinal))
+        {
+            o.Remove(last[2..]);
+        }
+        else if (node is JsonArray list && Element(list, last) is { } element)
+        {
+            list.Remove(element);
+        }
+    }
+
+    /// <summary>The child a field-set key names: <c>f:name</c> a field, <c>k:{"name":"x"}</c> a keyed element, <c>v:"x"</c> a set value.</summary>
+    private static JsonNode? Element(JsonNode node, string key)
+    {
+        if (key.StartsWith("f:", StringComparison.Ordinal))
+        {
+            return (node as JsonObject)?[key[2..]];
+        }
+        if (node is not JsonArray list || key.Length < 2)
+        {
+            return null;
+        }
+        JsonNode? wanted;
+        try
+        {
+            wanted = JsonNode.Parse(key[2..]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        return key[0] switch
+        {
+            'v' => list.FirstOrDefault(e => JsonNode.DeepEquals(e, wanted)),
+            'k' when wanted is JsonObject fields => list.OfType<JsonObject>().FirstOrDefault(e => fields.All(kv => JsonNode.DeepEquals(e[kv.Key], kv.Value))),
+            _ => null,
+        };
+    }
+
     private sealed record Leaf(string[] Keys, string Path, bool Changed);
 
     private sealed record Conflict(int Entry, string Manager, string[] Keys, string Path);
@@ -220,10 +409,10 @@ public static class ServerSideApply
     /// <summary>apiserver <c>printManager</c>: the quoted name, the subresource, and for Update the API version.</summary>
     private static string ManagerText(JsonObject entry)
     {
-        var text = Schema.GoText.Quote(Text(entry["manager"]) ?? "");
+        var text = GoCompat.GoText.Quote(Text(entry["manager"]) ?? "");
         if (Text(entry["subresource"]) is { Length: > 0 } subresource)
         {
-            text += " with subresource " + Schema.GoText.Quote(subresource);
+            text += " with subresource " + GoCompat.GoText.Quote(subresource);
         }
         // The manager identifier kube compares carries no time, so "at <time>" is never printed.
         return Text(entry["operation"]) == "Update" ? $"{text} using {Text(entry["apiVersion"])}" : text;

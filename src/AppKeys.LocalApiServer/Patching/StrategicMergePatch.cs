@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 
 namespace AppKeys.LocalApiServer.Patching;

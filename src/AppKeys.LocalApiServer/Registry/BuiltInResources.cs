@@ -89,7 +89,7 @@ public static class BuiltInResources
     [
         Namespaces, Secrets, ConfigMaps, Events, ServiceAccounts, Services, Leases, EventsV1, Deployments,
         Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, PodDisruptionBudgets, CustomResourceDefinitions,
-        Authorization.AuthorizationResources.SelfSubjectAccessReviews, Authorization.AuthorizationResources.SelfSubjectRulesReviews,
+        .. Authorization.AuthorizationResources.All,
     ];
 
     /// <summary>

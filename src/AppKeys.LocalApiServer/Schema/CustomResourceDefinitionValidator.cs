@@ -248,6 +248,8 @@ public static class CustomResourceDefinitionValidator
             }
         }
 
+        ValidateRules(schema, path, errors);
+
         if (intOrString && type.Length > 0)
         {
             errors.Add(FieldError.ForbiddenValue(path + ".type", "must be empty to be structural"));
@@ -314,6 +316,39 @@ public static class CustomResourceDefinitionValidator
         else if (type == "array")
         {
             errors.Add(FieldError.RequiredValue(path + ".items", "must be specified"));
+        }
+    }
+
+    private static readonly string[] Reasons = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
+
+    /// <summary>
+    /// <c>x-kubernetes-validations</c> compiled as the CRD is written (apiextensions validation.go): an empty rule is
+    /// Required, one that does not parse is Invalid with cel-go's <c>compilation failed: ERROR: ...</c> text, as is a
+    /// <c>messageExpression</c> that does not parse; an unknown reason is Unsupported.
+    /// </summary>
+    private static void ValidateRules(JsonObject schema, string path, List<FieldError> errors)
+    {
+        var rules = ValidationRule.Parse(schema["x-kubernetes-validations"]);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var rulePath = $"{path}.x-kubernetes-validations[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
+            if (rule.Rule.Trim().Length == 0)
+            {
+                errors.Add(FieldError.RequiredValue(rulePath + ".rule", "rule is not specified"));
+            }
+            else if (rule.CompiledRule.Error is { } error)
+            {
+                errors.Add(new FieldError(FieldError.Invalid, rulePath + ".rule", $"Invalid value: {rule.GoString()}: compilation failed: {error}"));
+            }
+            if (rule.CompiledMessage?.Error is { } messageError)
+            {
+                errors.Add(new FieldError(FieldError.Invalid, rulePath + ".messageExpression", $"Invalid value: {rule.GoString()}: messageExpression compilation failed: {messageError}"));
+            }
+            if (rule.Reason is { } reason && !Reasons.Contains(reason, StringComparer.Ordinal))
+            {
+                errors.Add(FieldError.Unsupported(rulePath + ".reason", JsonValue.Create(reason), Reasons));
+            }
         }
     }
 

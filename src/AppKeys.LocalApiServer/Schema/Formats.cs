@@ -57,7 +57,7 @@ internal static partial class Formats
     {
         "date-time" or "datetime" => IsDateTime(value),
         "date" => Date().IsMatch(value) && System.DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-        "byte" => Objects.GoBase64.TryDecodedLength(value, out _, out _),
+        "byte" => GoCompat.GoBase64.TryDecodedLength(value, out _, out _),
         "uuid" => Uuid().IsMatch(value),
         "uuid3" => Uuid3().IsMatch(value),
         "uuid4" => Uuid4().IsMatch(value),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Schema;
 
@@ -44,6 +45,8 @@ internal sealed class SchemaNode
     public IReadOnlyList<SchemaNode> AnyOf { get; private init; } = [];
     public IReadOnlyList<SchemaNode> OneOf { get; private init; } = [];
     public SchemaNode? Not { get; private init; }
+    /// <summary>The node's CEL rules (<c>x-kubernetes-validations</c>).</summary>
+    public IReadOnlyList<ValidationRule> Validations { get; private init; } = [];
 
     public static SchemaNode Parse(JsonObject s)
     {
@@ -117,6 +120,7 @@ internal sealed class SchemaNode
             AnyOf = Nodes(s["anyOf"]),
             OneOf = Nodes(s["oneOf"]),
             Not = s["not"] is JsonObject not ? Parse(not) : null,
+            Validations = ValidationRule.Parse(s["x-kubernetes-validations"]),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Schema;
 
@@ -9,7 +10,7 @@ namespace AppKeys.LocalApiServer.Schema;
 /// (kube-openapi validate + apiextensions listtype / embedded-resource checks, errors converted like
 /// apiextensions-apiserver <c>pkg/apiserver/validation/validation.go</c>), pruning
 /// (<c>pkg/apiserver/schema/pruning/algorithm.go</c>) and defaulting (<c>pkg/apiserver/schema/defaulting/algorithm.go</c>).
-/// CEL rules (<c>x-kubernetes-validations</c>) are not evaluated.
+/// CEL rules (<c>x-kubernetes-validations</c>) are evaluated by <see cref="ValidateRules"/> (<see cref="CelValidation"/>).
 /// </summary>
 public sealed class StructuralSchema
 {
@@ -35,6 +36,17 @@ public sealed class StructuralSchema
     {
         var errors = new List<FieldError>();
         ValidateNode(obj, Root, string.Empty, errors);
+        return errors;
+    }
+
+    /// <summary>
+    /// Evaluates the schema's CEL rules on a whole custom resource; <paramref name="old"/> is the stored object of an
+    /// update (transition rules and ratcheting), null on create.
+    /// </summary>
+    public IReadOnlyList<FieldError> ValidateRules(JsonNode obj, JsonNode? old)
+    {
+        var errors = new List<FieldError>();
+        CelValidation.Validate(obj, Root, old, old is not null, string.Empty, errors);
         return errors;
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using AppKeys.LocalApiServer.Schema;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Selectors;
 

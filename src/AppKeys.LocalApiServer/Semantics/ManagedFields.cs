@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Patching;
 
 namespace AppKeys.LocalApiServer.Semantics;
 
 /// <summary>
-/// An approximation of kube's field manager: one <c>managedFields</c> entry per (manager, operation) whose
-/// <c>fieldsV1</c> lists the fields of what that manager last sent. As structured-merge-diff's
+/// kube's field manager for Update operations: one <c>managedFields</c> entry per (manager, operation, subresource)
+/// whose <c>fieldsV1</c> lists the fields of what that manager last sent, lists per element where the kind's list type
+/// says so (<c>k:</c> for keyed elements, <c>v:</c> for set values; see <see cref="ResourcePatchMeta"/>). As structured-merge-diff's
 /// <c>Updater.Update</c> (a forced update), the fields a write changes are taken away from the other managers,
 /// and a manager left with no field loses its entry.
 /// </summary>
@@ -19,7 +21,11 @@ public static class ManagedFields
 
     /// <summary>Records that <paramref name="manager"/> wrote <paramref name="sent"/> into <paramref name="target"/>.</summary>
     public static void Record(JsonObject target, JsonObject? previous, JsonObject sent, string manager, string operation,
-        string apiVersion, string time, string? subresource)
+        string apiVersion, string time, string? subresource) =>
+        Record(target, previous, sent, manager, operation, apiVersion, time, subresource, null);
+
+    internal static void Record(JsonObject target, JsonObject? previous, JsonObject sent, string manager, string operation,
+        string apiVersion, string time, string? subresource, PatchMeta? listMeta)
     {
         var entries = new JsonArray();
         if (previous is not null && JsonText.GetObject(previous, "metadata")?["managedFields"] is JsonArray old)
@@ -45,7 +51,7 @@ public static class ManagedFields
                 entries.Add(copy);
             }
         }
-        var fields = FieldSet(sent, isRoot: true);
+        var fields = listMeta is null ? FieldSet(sent, isRoot: true) : ServerSideApply.FieldSet(WithoutSystemMetadata(sent), listMeta, root: true);
         if (fields.Count > 0)
         {
             var entry = new JsonObject
@@ -143,6 +149,21 @@ public static class ManagedFields
             return list.OfType<JsonObject>().FirstOrDefault(e => keyFields.All(kv => JsonNode.DeepEquals(e[kv.Key], kv.Value)));
         }
         return null;
+    }
+
+    private static JsonObject WithoutSystemMetadata(JsonObject sent)
+    {
+        if (sent["metadata"] is not JsonObject meta || !meta.Any(kv => SystemMetadata.Contains(kv.Key)))
+        {
+            return sent;
+        }
+        var copy = (JsonObject)sent.DeepClone();
+        var copyMeta = (JsonObject)copy["metadata"]!;
+        foreach (var key in SystemMetadata)
+        {
+            copyMeta.Remove(key);
+        }
+        return copy;
     }
 
     private static JsonObject FieldSet(JsonObject obj, bool isRoot)

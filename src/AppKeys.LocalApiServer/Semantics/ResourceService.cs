@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Patching;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
@@ -682,7 +683,7 @@ public sealed partial class ResourceService
         if (operation != "Apply")
         {
             // Apply records its own managedFields entry (Patching/ServerSideApply).
-            ManagedFields.Record(candidate, old, sent, o.Manager, operation, r.GroupVersion, Now(), subresource);
+            ManagedFields.Record(candidate, old, sent, o.Manager, operation, r.GroupVersion, Now(), subresource, ResourcePatchMeta.For(r));
         }
 
         if (old is not null && SameContent(old, candidate))

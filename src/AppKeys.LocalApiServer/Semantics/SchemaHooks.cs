@@ -47,7 +47,19 @@ public sealed class SchemaHooks : ICustomResourceHooks
             }
         }
         schema.ApplyDefaults(candidate);
-        foreach (var e in schema.Validate(candidate))
+        var structural = schema.Validate(candidate);
+        foreach (var e in structural)
+        {
+            errors.Add(new FieldCause(e.Reason, e.Field, e.Message));
+        }
+        if (structural.Any(e => e.Reason == FieldError.TypeInvalid))
+        {
+            // customResourceStrategy.Validate: CEL does not run on an object of the wrong shape (hasBlockingErr).
+            errors.Add(new FieldCause(FieldError.Invalid, "<nil>",
+                "Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
+            return;
+        }
+        foreach (var e in schema.ValidateRules(candidate, old))
         {
             errors.Add(new FieldCause(e.Reason, e.Field, e.Message));
         }

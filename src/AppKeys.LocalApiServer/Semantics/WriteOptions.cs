@@ -16,7 +16,7 @@ public sealed record WriteOptions
     public string DefaultManager { get; init; } = "unknown";
 
     /// <summary>The authenticated user of the request, for admission checks; null for the server's own writes.</summary>
-    public Auth.UserInfo? User { get; init; }
+    public Authentication.UserInfo? User { get; init; }
 
     public string Manager => string.IsNullOrEmpty(FieldManager) ? DefaultManager : FieldManager;
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
-using AppKeys.LocalApiServer.Schema;
 
 namespace AppKeys.LocalApiServer.Tables;
 

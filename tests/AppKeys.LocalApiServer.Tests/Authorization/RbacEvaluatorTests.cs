@@ -1,4 +1,4 @@
-using AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Authorization;
 
 namespace AppKeys.LocalApiServer.Tests.Authorization;

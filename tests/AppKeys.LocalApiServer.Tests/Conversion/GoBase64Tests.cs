@@ -1,4 +1,4 @@
-using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Tests.Conversion;
 

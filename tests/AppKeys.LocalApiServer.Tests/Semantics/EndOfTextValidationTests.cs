@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Schema;
 using AppKeys.LocalApiServer.Semantics;
 using AppKeys.LocalApiServer.Tests.Server;

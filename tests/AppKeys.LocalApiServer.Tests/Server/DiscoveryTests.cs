@@ -26,7 +26,16 @@ public sealed class DiscoveryTests(ApiServerFixture fx) : IClassFixture<ApiServe
         Assert.Equal("APIGroup", body!["kind"]!.GetValue<string>());
         (code, body, _) = await fx.SendAsync(HttpMethod.Get, "/apis/apps/v1");
         Assert.Contains(body!["resources"]!.AsArray(), r => r!["name"]!.GetValue<string>() == "deployments");
-        Assert.Equal(404, (await fx.SendAsync(HttpMethod.Get, "/openapi/v2")).Code);
+        // /openapi/v2 carries the create-only kinds kubectl validates client-side (the reviews), with what they reference.
+        (code, body, _) = await fx.SendAsync(HttpMethod.Get, "/openapi/v2");
+        Assert.Equal(200, code);
+        Assert.Equal("2.0", body!["swagger"]!.GetValue<string>());
+        var definitions = body["definitions"]!.AsObject();
+        Assert.Equal("authorization.k8s.io", definitions["io.k8s.api.authorization.v1.SubjectAccessReview"]!["x-kubernetes-group-version-kind"]![0]!["group"]!.GetValue<string>());
+        Assert.Equal("#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+            definitions["io.k8s.api.authentication.v1.TokenReview"]!["properties"]!["metadata"]!["$ref"]!.GetValue<string>());
+        Assert.NotNull(definitions["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]);
+        Assert.Null(definitions["io.k8s.api.core.v1.Secret"]);
     }
 
     [Fact]

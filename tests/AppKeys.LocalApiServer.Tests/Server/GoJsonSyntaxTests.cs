@@ -1,5 +1,5 @@
 using System.Text;
-using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.GoCompat;
 
 namespace AppKeys.LocalApiServer.Tests.Server;
 

@@ -104,6 +104,23 @@ public sealed class TokenRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Token_review_reports_an_expired_token_with_kubes_error()
+    {
+        var (_, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"expirationSeconds":600}}""");
+        var token = (string)body!["status"]!["token"]!;
+        var review = $$$"""{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"{{{token}}}"}}""";
+
+        var (code, answer) = await SendAsync(_admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
+        Assert.Equal(201, code);
+        Assert.True((bool)answer!["status"]!["authenticated"]!);
+
+        _time.Advance(TimeSpan.FromSeconds(601));
+        (code, answer) = await SendAsync(_admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
+        Assert.Equal(201, code);
+        Assert.Equal("""{"user":{},"error":"service account token has expired"}""", answer!["status"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Expiration_seconds_is_honoured_and_checked()
     {
         var (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer;
-using AppKeys.LocalApiServer.Auth;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Dev;

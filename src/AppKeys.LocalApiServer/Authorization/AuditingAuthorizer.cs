@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>Records every denial of <paramref name="inner"/> in <paramref name="audit"/>.</summary>
 internal sealed class AuditingAuthorizer(IAuthorizer inner, AuthorizationAudit audit) : IAuthorizer

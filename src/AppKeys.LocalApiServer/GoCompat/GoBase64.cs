@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AppKeys.LocalApiServer.Objects;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>
 /// Go's <c>base64.StdEncoding.DecodeString</c>, which decodes the <c>[]byte</c> fields of kube's typed objects (Secret

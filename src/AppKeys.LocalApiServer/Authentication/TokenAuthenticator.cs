@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Storage.Persistence;
 
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authentication;
 
 /// <summary>
 /// Static bearer tokens (kube's token file authenticator): each token maps to a user and groups. Tokens are
@@ -20,7 +20,7 @@ public sealed class TokenAuthenticator
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, UserInfo> _tokens = new(StringComparer.Ordinal);
     // Tokens from TokenRequest: when they expire and the audiences they were issued for (static tokens have neither).
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, IReadOnlyList<string> Audiences)> _bounds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BoundToken> _bounds = new(StringComparer.Ordinal);
     private readonly string? _path;
     private (string User, string Token)? _admin;
 
@@ -59,11 +59,13 @@ public sealed class TokenAuthenticator
                 throw new DataDirectoryCorruptException(path, "holds an entry without sha256 or user");
             }
             var groups = t["groups"] is JsonArray g ? g.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
-            authenticator._tokens[digest] = new UserInfo(user, groups);
+            var uid = JsonText.GetString(t, "uid");
+            var credentialId = JsonText.GetString(t, "credentialId");
+            authenticator._tokens[digest] = new UserInfo(user, groups, uid, CredentialExtra(credentialId));
             if (t["expires"] is JsonValue expires && expires.TryGetValue<long>(out var unix))
             {
                 var audiences = t["audiences"] is JsonArray a ? a.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
-                authenticator._bounds[digest] = (DateTimeOffset.FromUnixTimeSeconds(unix), audiences);
+                authenticator._bounds[digest] = new BoundToken(DateTimeOffset.FromUnixTimeSeconds(unix), audiences, credentialId);
             }
         }
         if (JsonText.GetString(json, "admin", "user") is { } adminUser && JsonText.GetString(json, "admin", "token") is { } adminToken
@@ -80,13 +82,15 @@ public sealed class TokenAuthenticator
     /// <summary>The clock expiring TokenRequest tokens.</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
-    public string Issue(string user, IEnumerable<string>? groups) => Issue(user, groups, null);
+    public string Issue(string user, IEnumerable<string>? groups) => Issue(user, groups, null, null);
 
     /// <summary>
-    /// A token that expires (TokenRequest): it authenticates until its expiry, and only when its
-    /// audiences include <see cref="ApiAudience"/> (kube's service-account authenticator checks both).
+    /// A token that expires (TokenRequest): it authenticates until its expiry, and only for a request whose
+    /// audiences intersect its own (kube's service-account authenticator checks both). Its user carries the
+    /// ServiceAccount's <paramref name="uid"/> and, as kube 1.32's do, the extra
+    /// <c>authentication.kubernetes.io/credential-id: JTI=&lt;token id&gt;</c>.
     /// </summary>
-    internal string Issue(string user, IEnumerable<string>? groups, (DateTimeOffset Expires, IReadOnlyList<string> Audiences)? bound)
+    internal string Issue(string user, IEnumerable<string>? groups, (DateTimeOffset Expires, IReadOnlyList<string> Audiences)? bound, string? uid)
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         var all = new List<string>(groups ?? []);
@@ -102,13 +106,14 @@ public sealed class TokenAuthenticator
         }
         all.Add("system:authenticated");
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var credentialId = bound is null ? null : "JTI=" + Guid.NewGuid().ToString("D");
         lock (_gate)
         {
             var digest = Digest(token);
-            _tokens[digest] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList());
+            _tokens[digest] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList(), uid, CredentialExtra(credentialId));
             if (bound is { } b)
             {
-                _bounds[digest] = b;
+                _bounds[digest] = new BoundToken(b.Expires, b.Audiences, credentialId);
             }
             Save();
         }
@@ -142,18 +147,53 @@ public sealed class TokenAuthenticator
         {
             return null;
         }
-        var digest = Digest(authorizationHeader["Bearer ".Length..].Trim());
-        if (!_tokens.TryGetValue(digest, out var user))
-        {
-            return null;
-        }
-        if (_bounds.TryGetValue(digest, out var bound)
-            && (Time.GetUtcNow() >= bound.Expires || !bound.Audiences.Contains(ApiAudience, StringComparer.Ordinal)))
-        {
-            return null;
-        }
-        return user;
+        return Review(authorizationHeader["Bearer ".Length..].Trim(), []).User;
     }
+
+    /// <summary>The extra key kube 1.32 gives the user of a service-account token (its JWT id).</summary>
+    public const string CredentialIdExtra = "authentication.kubernetes.io/credential-id";
+
+    /// <summary>
+    /// Authenticates <paramref name="token"/> for <paramref name="audiences"/> (none = this server's own audience) as
+    /// kube-apiserver's token authenticators do for a request or a TokenReview: an unknown token is simply not
+    /// authenticated; a static token (admin, <see cref="Issue(string, IEnumerable{string})"/>) is audience-agnostic
+    /// and valid only for the server's audience (apiserver's WrapAudienceAgnosticToken); a TokenRequest token must share an
+    /// audience with the request (pkg/serviceaccount/jwt.go) and not be expired (claims.go), else the error kube reports.
+    /// </summary>
+    public TokenReviewResult Review(string token, IReadOnlyList<string> audiences)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(audiences);
+        var requested = audiences.Count > 0 ? audiences : [ApiAudience];
+        var digest = Digest(token);
+        if (token.Length == 0 || !_tokens.TryGetValue(digest, out var user))
+        {
+            return new TokenReviewResult(null, [], null);
+        }
+        if (!_bounds.TryGetValue(digest, out var bound))
+        {
+            return requested.Contains(ApiAudience, StringComparer.Ordinal)
+                ? new TokenReviewResult(user, [ApiAudience], null)
+                : new TokenReviewResult(null, [], null);
+        }
+        var shared = bound.Audiences.Where(a => requested.Contains(a, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        if (shared.Count == 0)
+        {
+            return new TokenReviewResult(null, [], $"token audiences {GoQuoted(bound.Audiences)} is invalid for the target audiences {GoQuoted(requested)}");
+        }
+        if (Time.GetUtcNow() >= bound.Expires)
+        {
+            return new TokenReviewResult(null, [], "service account token has expired");
+        }
+        return new TokenReviewResult(user, shared, null);
+    }
+
+    /// <summary>Go's <c>%q</c> of a string slice: <c>["a" "b"]</c>.</summary>
+    private static string GoQuoted(IEnumerable<string> values) =>
+        "[" + string.Join(' ', values.Select(v => JsonSerializer.Serialize(v))) + "]";
+
+    private static Dictionary<string, IReadOnlyList<string>>? CredentialExtra(string? credentialId) =>
+        credentialId is null ? null : new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [CredentialIdExtra] = [credentialId] };
 
     private static string Digest(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -179,10 +219,18 @@ public sealed class TokenAuthenticator
                 groups.Add(g);
             }
             var entry = new JsonObject { ["sha256"] = digest, ["user"] = user.Name, ["groups"] = groups };
+            if (user.Uid is not null)
+            {
+                entry["uid"] = user.Uid;
+            }
             if (_bounds.TryGetValue(digest, out var bound))
             {
                 entry["expires"] = bound.Expires.ToUnixTimeSeconds();
                 entry["audiences"] = new JsonArray([.. bound.Audiences.Select(a => (JsonNode)a)]);
+                if (bound.CredentialId is not null)
+                {
+                    entry["credentialId"] = bound.CredentialId;
+                }
             }
             tokens.Add(entry);
         }
@@ -193,4 +241,6 @@ public sealed class TokenAuthenticator
         }
         DataDirectoryFiles.WriteAtomically(_path, json.ToJsonString());
     }
+
+    private sealed record BoundToken(DateTimeOffset Expires, IReadOnlyList<string> Audiences, string? CredentialId);
 }

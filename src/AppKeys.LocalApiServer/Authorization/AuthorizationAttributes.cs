@@ -1,4 +1,6 @@
-namespace AppKeys.LocalApiServer.Auth;
+using AppKeys.LocalApiServer.Authentication;
+
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>
 /// What a request wants to do (kube <c>authorizer.Attributes</c>): verb (get, list, watch, create, update,

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>
 /// An authorization check the server denied, answering 403: for the request itself, or for an admission check that

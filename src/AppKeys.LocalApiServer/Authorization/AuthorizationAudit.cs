@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>
 /// The most recent 403 denials of the server (bounded: the oldest are dropped past <see cref="Capacity"/>), kept

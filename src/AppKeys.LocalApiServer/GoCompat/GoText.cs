@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AppKeys.LocalApiServer.Schema;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>Formatting helpers that reproduce Go's <c>%q</c> / <c>%v</c> output inside kube error messages.</summary>
 internal static class GoText

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AppKeys.LocalApiServer.Objects;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>
 /// Go's <c>encoding/json</c> syntax check (<c>scanner.go</c>: checkValid, the scanner's state functions and

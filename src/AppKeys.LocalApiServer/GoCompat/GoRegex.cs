@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace AppKeys.LocalApiServer.Schema;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>
 /// Compiles a CRD schema <c>pattern</c>, which kube evaluates with Go's RE2 (<c>regexp</c>), as a .NET regex with

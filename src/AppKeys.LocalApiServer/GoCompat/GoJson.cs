@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Schema;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>Go <c>encoding/json.Marshal</c> of decoded JSON: compact, map keys sorted, HTML characters escaped.</summary>
 internal static class GoJson

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Schema;
 
-namespace AppKeys.LocalApiServer.Patching;
+namespace AppKeys.LocalApiServer.GoCompat;
 
 /// <summary>Go's <c>%v</c> rendering of decoded JSON (maps with sorted keys), used in kube's patch error texts.</summary>
 internal static class GoValue

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Auth;
+namespace AppKeys.LocalApiServer.Authorization;
 
 /// <summary>Allows every authenticated request (kube's <c>AlwaysAllow</c> mode).</summary>
 public sealed class AllowAllAuthorizer : IAuthorizer
