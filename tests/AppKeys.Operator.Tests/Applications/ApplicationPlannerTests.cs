@@ -18,7 +18,7 @@ public class ApplicationPlannerTests
 {
     private static readonly CredentialSources Sources = new(
         () => "CK" + Guid.NewGuid().ToString("N")[..26],
-        () => new SecretValue(Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=') + "0123456789abcdefghijk"),
+        ConsumerCredentialGenerator.GenerateConsumerSecret,
         () => Guid.Parse("11111111-1111-1111-1111-111111111111"));
 
     public sealed record World(V1Alpha1Application Application, V1Secret? Secret, V1Secret? Former, Func<string, bool> Taken)
