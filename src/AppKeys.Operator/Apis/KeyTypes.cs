@@ -1,6 +1,8 @@
+using AppKeys.Credentials;
+
 namespace AppKeys.Operator.Apis;
 
-/// <summary>Key types of an application (WSO2's PRODUCTION / SANDBOX).</summary>
+/// <summary>Key types of an application (WSO2's PRODUCTION / SANDBOX), as the API spells them.</summary>
 public static class KeyTypes
 {
     public const string Production = "Production";
@@ -10,8 +12,9 @@ public static class KeyTypes
 
     public static bool IsValid(string? value) => value is Production or Sandbox;
 
-    /// <summary>The value of the <c>keytype</c> JWT claim.</summary>
-    public static string ToClaim(string keyType) => keyType.ToUpperInvariant();
+    /// <summary>The credentials library's key type (which also owns the claim value); the one mapping between the two.</summary>
+    public static ApplicationKeyType ToCredentials(string keyType) =>
+        ApplicationKeyTypes.TryParse(keyType, out var parsed) ? parsed : throw new ArgumentOutOfRangeException(nameof(keyType), keyType, "Not Production or Sandbox.");
 
     /// <summary>Prefix of the Application Secret's data keys for this key type (<c>production.consumerKey</c>).</summary>
     public static string ToSecretPrefix(string keyType) => keyType.ToLowerInvariant();

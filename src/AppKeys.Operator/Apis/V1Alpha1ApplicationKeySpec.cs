@@ -6,7 +6,7 @@ using AppKeys.Operator.Apis.Schema;
 namespace AppKeys.Operator.Apis;
 
 /// <summary>Desired state of an <see cref="V1Alpha1ApplicationKey"/>.</summary>
-[SchemaValidation("!has(self.renewBefore) || self.validityPeriod < 0 || self.renewBefore < self.validityPeriod", "renewBefore must be less than validityPeriod")]
+[SchemaValidation("!has(self.renewBefore) || self.validityPeriod < 0 || self.renewBefore <= self.validityPeriod - 300", "renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)")]
 public sealed class V1Alpha1ApplicationKeySpec
 {
     /// <summary>Largest accepted validity period: 100 years, in seconds.</summary>
@@ -14,6 +14,19 @@ public sealed class V1Alpha1ApplicationKeySpec
 
     /// <summary>Default validity period, in seconds.</summary>
     public const long DefaultValidityPeriodSeconds = 3600;
+
+    /// <summary>
+    /// Shortest validity period, in seconds (10 minutes): a token reaches a workload through a mounted Secret up to about
+    /// 2 minutes after it is written, so it must outlive that lag, its renewal window and a margin many times over.
+    /// </summary>
+    public const long MinValidityPeriodSeconds = 600;
+
+    /// <summary>
+    /// Shortest renewBefore, and shortest time a token is used before it is replaced, in seconds (5 minutes, as
+    /// cert-manager's minimum renewBefore): the new token must reach the workload (≈2 minutes) before the old one
+    /// expires, and no key can make the operator issue more often than every 5 minutes by itself.
+    /// </summary>
+    public const long MinRenewBeforeSeconds = 300;
 
     [JsonPropertyName("applicationRef")]
     [Description("The Application, in the same namespace, whose consumer key the token is issued against.")]
@@ -34,15 +47,15 @@ public sealed class V1Alpha1ApplicationKeySpec
     public IList<string>? Scopes { get; set; }
 
     [JsonPropertyName("validityPeriod")]
-    [Description("Lifetime of each token, in seconds. A negative value issues a token that never expires (no 'exp' claim) and is never renewed automatically. 0 is invalid.")]
+    [Description("Lifetime of each token, in seconds: at least 600 (mounted Secrets reach workloads up to about 2 minutes late). A negative value issues a token that never expires (no 'exp' claim) and is never renewed automatically. 0 is invalid.")]
     [SchemaRange(Max = MaxValidityPeriodSeconds)]
     [SchemaDefault("3600")]
-    [SchemaValidation("self != 0", "validityPeriod must not be 0 (use a negative value for a token that never expires)")]
+    [SchemaValidation("self < 0 || self >= 600", "validityPeriod must be at least 600 seconds, or negative for a token that never expires")]
     public long? ValidityPeriod { get; set; }
 
     [JsonPropertyName("renewBefore")]
-    [Description("How long before expiry, in seconds, the token is renewed. Defaults to one third of validityPeriod; must be less than validityPeriod. Ignored when the token never expires.")]
-    [SchemaRange(Min = 1, Max = MaxValidityPeriodSeconds)]
+    [Description("How long before expiry, in seconds, the token is renewed: at least 300, at most validityPeriod - 300. Defaults to one third of validityPeriod (at least 300). Ignored when the token never expires.")]
+    [SchemaRange(Min = MinRenewBeforeSeconds, Max = MaxValidityPeriodSeconds)]
     public long? RenewBefore { get; set; }
 
     [JsonPropertyName("secretName")]

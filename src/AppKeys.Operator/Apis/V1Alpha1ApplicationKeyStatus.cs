@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Status;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>Observed state of an <see cref="V1Alpha1ApplicationKey"/>. Never holds secret material.</summary>
-public sealed class V1Alpha1ApplicationKeyStatus
+public sealed class V1Alpha1ApplicationKeyStatus : IConditionedStatus
 {
     [JsonPropertyName("conditions")]
     [Description("Conditions of the key; 'Ready' is True when a valid token is in the Secret, otherwise its reason says why not.")]
@@ -56,4 +57,17 @@ public sealed class V1Alpha1ApplicationKeyStatus
     [JsonPropertyName("revision")]
     [Description("How many tokens have been issued for this key.")]
     public long? Revision { get; set; }
+
+    [JsonPropertyName("issuanceHash")]
+    [Description("SHA-256 digest of what the current token was issued from (spec, Application, issuer settings); a different digest issues a new token.")]
+    public string? IssuanceHash { get; set; }
+
+    [JsonPropertyName("observedRenewRequest")]
+    [Description("SHA-256 digest of the last honoured appkeys.io/renew annotation value.")]
+    public string? ObservedRenewRequest { get; set; }
+
+    [JsonPropertyName("secrets")]
+    [Description("The Secrets the operator wrote for this key and has not deleted yet (the current one, and during a rename or conflict the previous ones).")]
+    [SchemaListType("map", MapKeys = ["name"])]
+    public IList<V1Alpha1WrittenSecret>? Secrets { get; set; }
 }

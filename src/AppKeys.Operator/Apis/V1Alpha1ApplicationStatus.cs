@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Status;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>Observed state of an <see cref="V1Alpha1Application"/>. Never holds secret material.</summary>
-public sealed class V1Alpha1ApplicationStatus
+public sealed class V1Alpha1ApplicationStatus : IConditionedStatus
 {
     [JsonPropertyName("conditions")]
     [Description("Conditions of the application; 'Ready' is True when every enabled key type has credentials.")]
@@ -29,4 +30,13 @@ public sealed class V1Alpha1ApplicationStatus
     [JsonPropertyName("secretName")]
     [Description("Name of the Secret that holds the consumer keys and secrets.")]
     public string? SecretName { get; set; }
+
+    [JsonPropertyName("secrets")]
+    [Description("The credentials Secret as the operator last wrote it (uid, resourceVersion): a different version was changed by someone else.")]
+    [SchemaListType("map", MapKeys = ["name"])]
+    public IList<V1Alpha1WrittenSecret>? Secrets { get; set; }
+
+    [JsonPropertyName("observedRegenerateRequest")]
+    [Description("SHA-256 digest of the last honoured appkeys.io/regenerate-secret annotation value.")]
+    public string? ObservedRegenerateRequest { get; set; }
 }

@@ -1,4 +1,5 @@
 using AppKeys.Operator.Apis;
+using AppKeys.Runtime;
 using k8s;
 using k8s.Models;
 
@@ -36,8 +37,27 @@ public static class ManagedSecrets
                 NamespaceProperty = @namespace,
                 Labels = labels,
                 Annotations = annotations,
-                OwnerReferences = [SecretOwnership.ControllerReference(owner)],
+                OwnerReferences = [Ownership.ControllerReference(owner)],
             },
             Data = data,
         };
+
+    /// <summary>
+    /// Labels or annotations others put on a Secret (everything not reserved for the operator): they survive our
+    /// writes, while the operator's own are always rewritten from its record.
+    /// </summary>
+    public static Dictionary<string, string> Foreign(IDictionary<string, string>? existing) =>
+        (existing ?? new Dictionary<string, string>()).Where(e => !AppKeysLabels.IsReserved(e.Key)).ToDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when <paramref name="existing"/> already is <paramref name="desired"/>: same data (constant time), labels,
+    /// annotations and controller reference. Only then is nothing written.
+    /// </summary>
+    public static bool UpToDate(V1Secret existing, V1Secret desired) =>
+        SecretDiff.SameData(existing.Data, desired.Data)
+        && SecretDiff.SameMap(existing.Metadata.Labels, desired.Metadata.Labels)
+        && SecretDiff.SameMap(existing.Metadata.Annotations, desired.Metadata.Annotations)
+        && KubernetesObjects.ControllerOwner(existing) is { } owner
+        && KubernetesObjects.ControllerOwner(desired) is { } wanted
+        && owner.Uid == wanted.Uid && owner.Kind == wanted.Kind && owner.ApiVersion == wanted.ApiVersion;
 }

@@ -1,4 +1,5 @@
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.KeyManager;
@@ -64,6 +65,9 @@ public static class OperatorHost
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<SigningKeyMetrics>();
         services.AddSingleton<TokenIssuance>();
+        services.AddSingleton(IssuerSettings.From(options));
+        services.AddSingleton<SecretReads>();
+        services.AddSingleton<RecentWrites>();
         services.AddKeyManager();
 
         services.AddControllerRuntime(runtime =>
@@ -83,7 +87,8 @@ public static class OperatorHost
         {
             o.Namespaces = watched;
             o.Transform = InformerTransforms.StripManagedFields;
-            o.Indexers[KeyManagerIndexes.ConsumerKey] = KeyManagerIndexes.ConsumerKeys;
+            // One index serves both: uniqueness of consumer keys (controllers) and client lookup (key manager).
+            o.Indexers[ConsumerKeyIndex.Name] = ConsumerKeyIndex.Values;
         });
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {

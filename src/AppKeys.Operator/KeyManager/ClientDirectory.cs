@@ -23,7 +23,7 @@ public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications,
             return null;
         }
 
-        var matches = applications.Store.ByIndex(KeyManagerIndexes.ConsumerKey, consumerKey);
+        var matches = applications.Store.ByIndex(ConsumerKeyIndex.Name, consumerKey);
         if (matches.Count != 1 || matches[0].Metadata.DeletionTimestamp is not null)
         {
             // None, or two Applications claiming one key (a restored copy): answer for neither.
@@ -54,20 +54,21 @@ public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications,
 
         var secretName = client.Application.Status?.SecretName ?? client.Spec.SecretName;
         var secret = secrets.Store.Get(new ObjectKey(client.Namespace, secretName));
-        var (credentials, _) = ApplicationCredentialsReader.Read(client.Application, client.Spec, secret, client.KeyType);
-        if (credentials is null || credentials.ConsumerKey != consumerKey)
+        // Only credentials that agree with the identity recorded in the Application's status (operator-owned).
+        var credentials = ApplicationCredentials.For(client.Application, secret, client.KeyType).Credentials;
+        if (credentials is null || credentials.Current.ConsumerKey != consumerKey)
         {
             return null;
         }
 
-        var current = SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), credentials.ConsumerSecret);
-        var previous = PreviousSecret(secret!, client.KeyType) is { } old && SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), old);
+        var current = SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), credentials.Current.ConsumerSecret);
+        var previous = PreviousSecret(secret!, client.KeyType, credentials.Previous) is { } old && SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), old);
         return current || previous ? client : null;
     }
 
-    private SecretValue? PreviousSecret(V1Secret secret, string keyType)
+    /// <summary>The recorded previous consumer secret while its grace period lasts.</summary>
+    private SecretValue? PreviousSecret(V1Secret secret, string keyType, SecretValue? previous)
     {
-        var previous = ApplicationCredentialsReader.PreviousConsumerSecret(secret, keyType);
         var expiresAt = secret.Data?.TryGetValue(ApplicationSecretData.PreviousConsumerSecretExpiresAt(keyType), out var bytes) == true && bytes is not null
             ? Rfc3339.Parse(System.Text.Encoding.UTF8.GetString(bytes))
             : null;

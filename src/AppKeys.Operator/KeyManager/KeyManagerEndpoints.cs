@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Hosting;
@@ -273,7 +274,7 @@ public sealed class KeyManagerEndpoints(
 
         w.WriteString("iss", token.Issuer);
         w.WriteString("jti", token.TokenId);
-        w.WriteString("keytype", KeyTypes.ToClaim(client.KeyType));
+        w.WriteString("keytype", KeyTypes.ToCredentials(client.KeyType).ToClaimValue());
         w.WriteString("token_format", token.IsJwt ? "JWT" : "Opaque");
         w.WriteStartObject("application");
         w.WriteString("name", client.Spec.DisplayName);

@@ -11,6 +11,7 @@ public sealed class OperatorMetrics
     private readonly Gauge renewal;
     private readonly Gauge ready;
     private readonly Counter regenerations;
+    private readonly Counter tampered;
 
     public OperatorMetrics(RuntimeMetrics runtime)
     {
@@ -20,13 +21,17 @@ public sealed class OperatorMetrics
         expiration = factory.CreateGauge("appkeys_token_expiration_timestamp_seconds", "Expiry of the current token of an ApplicationKey (absent when it never expires).", "namespace", "name");
         renewal = factory.CreateGauge("appkeys_token_renewal_timestamp_seconds", "When the current token of an ApplicationKey will be renewed.", "namespace", "name");
         ready = factory.CreateGauge("appkeys_applicationkey_ready_status", "1 when the ApplicationKey is Ready, else 0.", "namespace", "name");
-        regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated, by reason (requested, periodic, repaired).", "namespace", "reason");
+        regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated, by reason (requested, periodic, repaired, tampered, lost).", "namespace", "reason");
+        tampered = factory.CreateCounter("appkeys_credentials_tampered_total", "Secrets the operator found changed by someone else and repaired from its record, by kind of their owner (Application, ApplicationKey).", "namespace", "kind");
     }
 
     public void Issued(string @namespace, string reason) => issuances.WithLabels(@namespace, reason).Inc();
 
     /// <summary>Counts regenerated consumer secrets; <paramref name="reason"/> is one of the bounded RegenerationReasons values.</summary>
     public void Regenerated(string @namespace, string reason, int count) => regenerations.WithLabels(@namespace, reason).Inc(count);
+
+    /// <summary>Counts a managed Secret found changed by someone else and repaired.</summary>
+    public void Tampered(string @namespace, string kind) => tampered.WithLabels(@namespace, kind).Inc();
 
     public void KeyState(string @namespace, string name, bool isReady, DateTime? expiresAt, DateTime? renewalTime)
     {

@@ -61,12 +61,12 @@ public class SourceGuardTests
     [Fact]
     public void The_operator_plans_credentials_with_the_CSPRNG_generators()
     {
-        // ApplicationCredentialsPlanner.Plan takes its generators as arguments (tables test it with fixed values);
-        // every production call must hand it the CSPRNG ones.
+        // The credentials planner takes its generators as CredentialSources (tables test it with fixed values); every
+        // CredentialSources the product builds must hold the CSPRNG ones.
         var calls = SourceCode.SourceFiles()
             .Where(f => f.StartsWith("src/", StringComparison.Ordinal))
             .Select(f => SourceCode.WithoutCommentsAndStrings(SourceCode.Read(f)))
-            .SelectMany(code => System.Text.RegularExpressions.Regex.Matches(code, @"ApplicationCredentialsPlanner\.Plan\((?<args>[^;]*)\);"))
+            .SelectMany(code => System.Text.RegularExpressions.Regex.Matches(code, @"(new CredentialSources|CredentialSources\s+\w+\s*=\s*new)\((?<args>[^;]*)\);"))
             .Select(m => m.Groups["args"].Value)
             .ToList();
 
@@ -90,7 +90,7 @@ public class SourceGuardTests
     public void Secret_comparisons_in_the_operator_go_through_the_constant_time_helpers()
     {
         // The places that compare secret material today; each must keep using a constant-time helper.
-        Assert.Contains("SecretComparer.FixedTimeEquals(", Code("src/AppKeys.Operator/Controllers/ApplicationKeys/ApplicationKeyReconciler.cs"), StringComparison.Ordinal);
+        Assert.Contains("SecretComparer.FixedTimeEquals(", Code("src/AppKeys.Operator/Controllers/ApplicationKeys/KeyPlanner.cs"), StringComparison.Ordinal);
         Assert.Contains("SecretComparer.FixedTimeEquals(", Code("src/AppKeys.Operator/Controllers/Hashes.cs"), StringComparison.Ordinal);
         Assert.Contains("CryptographicOperations.FixedTimeEquals(", Code("src/AppKeys.Operator/Controllers/SecretDiff.cs"), StringComparison.Ordinal);
         Assert.Contains("CryptographicOperations.FixedTimeEquals(", Code("src/AppKeys.Credentials/SecretComparer.cs"), StringComparison.Ordinal);

@@ -26,14 +26,14 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
     {
         var ns = await InstallAsync();
 
-        Assert.Equal("""The ApplicationKey "zero" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must not be 0 (use a negative value for a token that never expires)""",
+        Assert.Equal("""The ApplicationKey "zero" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must be at least 600 seconds, or negative for a token that never expires""",
             await RejectedAsync(ns, """
                 apiVersion: appkeys.io/v1alpha1
                 kind: ApplicationKey
                 metadata: {name: zero}
                 spec: {applicationRef: {name: app}, validityPeriod: 0}
                 """));
-        Assert.Equal("""The ApplicationKey "late" is invalid: spec: Invalid value: "object": renewBefore must be less than validityPeriod""",
+        Assert.Equal("""The ApplicationKey "late" is invalid: spec: Invalid value: "object": renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)""",
             await RejectedAsync(ns, """
                 apiVersion: appkeys.io/v1alpha1
                 kind: ApplicationKey
@@ -48,7 +48,7 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
             metadata: {name: forever}
             spec: {applicationRef: {name: app}, validityPeriod: -1, renewBefore: 600}
             """, "apply", "-n", ns, "-f", "-"));
-        Assert.Equal("""The ApplicationKey "default" is invalid: spec: Invalid value: "object": renewBefore must be less than validityPeriod""",
+        Assert.Equal("""The ApplicationKey "default" is invalid: spec: Invalid value: "object": renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)""",
             await RejectedAsync(ns, """
                 apiVersion: appkeys.io/v1alpha1
                 kind: ApplicationKey
@@ -58,7 +58,7 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
 
         // An update is checked as well: kubectl patch shows the same text.
         var patch = await fx.FailAsync("patch", "applicationkey", "forever", "-n", ns, "--type=merge", "-p", """{"spec":{"validityPeriod":0,"renewBefore":null}}""");
-        Assert.Equal("""The ApplicationKey "forever" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must not be 0 (use a negative value for a token that never expires)""",
+        Assert.Equal("""The ApplicationKey "forever" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must be at least 600 seconds, or negative for a token that never expires""",
             patch.Stderr.Trim());
     }
 

@@ -1,6 +1,5 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.ApplicationKeys;
-using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.ApplicationKeys;
@@ -12,14 +11,21 @@ public class ApplicationKeyValidatorTests
         { "defaults", _ => { }, null, null },
         { "never expires", s => s.ValidityPeriod = -1, null, null },
         { "never expires ignores renewBefore", s => { s.ValidityPeriod = -1; s.RenewBefore = 10; }, null, null },
+        { "shortest validity", s => s.ValidityPeriod = 600, null, null },
+        { "validity under 600", s => s.ValidityPeriod = 599, ConditionReasons.InvalidSpec, "spec.validityPeriod must be at least 600 seconds" },
+        { "validity 1 (a renewal storm)", s => s.ValidityPeriod = 1, ConditionReasons.InvalidSpec, "at least 600" },
+        { "renewBefore 3599 of 3600 (a renewal storm)", s => { s.ValidityPeriod = 3600; s.RenewBefore = 3599; }, ConditionReasons.InvalidSpec, "at most spec.validityPeriod - 300 (3300 seconds)" },
+        { "renewBefore at the upper limit", s => { s.ValidityPeriod = 3600; s.RenewBefore = 3300; }, null, null },
+        { "renewBefore under 300", s => s.RenewBefore = 299, ConditionReasons.InvalidSpec, "spec.renewBefore must be at least 300" },
+        { "600 with renewBefore 300", s => { s.ValidityPeriod = 600; s.RenewBefore = 300; }, null, null },
         { "100 years", s => s.ValidityPeriod = V1Alpha1ApplicationKeySpec.MaxValidityPeriodSeconds, null, null },
         { "zero validity", s => s.ValidityPeriod = 0, ConditionReasons.InvalidSpec, "spec.validityPeriod must not be 0" },
         { "too long validity", s => s.ValidityPeriod = long.MaxValue, ConditionReasons.InvalidSpec, "at most 3155760000" },
-        { "renewBefore equal to validity", s => { s.ValidityPeriod = 60; s.RenewBefore = 60; }, ConditionReasons.InvalidSpec, "spec.renewBefore" },
-        { "renewBefore zero", s => s.RenewBefore = 0, ConditionReasons.InvalidSpec, "spec.renewBefore must be positive" },
-        { "renewBefore negative", s => s.RenewBefore = -5, ConditionReasons.InvalidSpec, "spec.renewBefore must be positive" },
+        { "renewBefore equal to validity", s => { s.ValidityPeriod = 900; s.RenewBefore = 900; }, ConditionReasons.InvalidSpec, "spec.renewBefore" },
+        { "renewBefore zero", s => s.RenewBefore = 0, ConditionReasons.InvalidSpec, "spec.renewBefore must be at least 300" },
+        { "renewBefore negative", s => s.RenewBefore = -5, ConditionReasons.InvalidSpec, "spec.renewBefore must be at least 300" },
         { "renewBefore huge", s => s.RenewBefore = long.MaxValue, ConditionReasons.InvalidSpec, "spec.renewBefore" },
-        { "renewBefore valid", s => { s.ValidityPeriod = 60; s.RenewBefore = 59; }, null, null },
+        { "renewBefore valid", s => { s.ValidityPeriod = 900; s.RenewBefore = 600; }, null, null },
         { "bad key type", s => s.KeyType = "Staging", ConditionReasons.InvalidSpec, "spec.keyType" },
         { "bad scope", s => s.Scopes = ["read orders"], ConditionReasons.InvalidSpec, "spec.scopes" },
         { "bad secret name", s => s.SecretName = "Not_Valid", ConditionReasons.InvalidSpec, "spec.secretName" },
@@ -63,38 +69,5 @@ public class ApplicationKeyValidatorTests
         {
             Assert.Contains(messagePart, problem!.Message, StringComparison.Ordinal);
         }
-    }
-
-    public static TheoryData<string, Action<V1Alpha1ApplicationSpec>, Action<V1Alpha1ApplicationKeySpec>, string?> ApplicationCases => new()
-    {
-        { "production default", _ => { }, _ => { }, null },
-        { "sandbox not enabled", _ => { }, k => k.KeyType = KeyTypes.Sandbox, ConditionReasons.KeyTypeNotEnabled },
-        { "sandbox enabled", a => a.KeyTypes = [KeyTypes.Production, KeyTypes.Sandbox], k => k.KeyType = KeyTypes.Sandbox, null },
-        { "any scope without allowedScopes", _ => { }, k => k.Scopes = ["anything"], null },
-        { "allowed scopes", a => a.AllowedScopes = ["read", "write"], k => k.Scopes = ["read"], null },
-        { "scope outside allowedScopes", a => a.AllowedScopes = ["read"], k => k.Scopes = ["read", "admin"], ConditionReasons.ScopeNotAllowed },
-        { "empty allowedScopes refuses all", a => a.AllowedScopes = [], k => k.Scopes = ["read"], ConditionReasons.ScopeNotAllowed },
-        { "no scopes always allowed", a => a.AllowedScopes = [], _ => { }, null },
-        { "key type checked before scopes", a => a.AllowedScopes = [], k => { k.KeyType = KeyTypes.Sandbox; k.Scopes = ["x"]; }, ConditionReasons.KeyTypeNotEnabled },
-    };
-
-    [Theory]
-    [MemberData(nameof(ApplicationCases))]
-    public void ValidateAgainst(string name, Action<V1Alpha1ApplicationSpec> app, Action<V1Alpha1ApplicationKeySpec> key, string? reason)
-    {
-        var problem = ApplicationKeyValidator.ValidateAgainst(
-            EffectiveKeySpec.From(TestObjects.Key(key)),
-            EffectiveApplicationSpec.From(TestObjects.Application(app)));
-        Assert.True(reason == problem?.Reason, $"{name}: expected {reason ?? "valid"}, got {problem?.Reason ?? "valid"} ({problem?.Message})");
-    }
-
-    [Fact]
-    public void ScopeNotAllowed_names_the_refused_scopes()
-    {
-        var problem = ApplicationKeyValidator.ValidateAgainst(
-            EffectiveKeySpec.From(TestObjects.Key(k => k.Scopes = ["read", "admin"])),
-            EffectiveApplicationSpec.From(TestObjects.Application(a => a.AllowedScopes = ["read"])));
-        Assert.Contains("admin", problem!.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("read,", problem.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Tests.TestSupport;
 using k8s.Models;
@@ -9,17 +10,17 @@ namespace AppKeys.Operator.Tests.ApplicationKeys;
 
 public class KeySecretBuilderTests
 {
-    private const string ConsumerSecret = "consumer-secret-0123456789abcdefghijklmnopqrstu";
+    internal const string ConsumerSecret = "consumer-secret-0123456789abcdefghijklmnopqrstu";
+    internal const string AccessToken = "token-value-abcdefghijklmnopqrstuvwxyz0123456789";
 
-    internal static V1Secret Build(V1Alpha1ApplicationKey key, IssuedToken token, long revision = 1, string? renewRequest = null, string hash = "sha256:inputs") =>
-        KeySecretBuilder.Build(key, EffectiveKeySpec.From(key), new KeySecretContent(
-            "CK0123456789012345678901234a",
-            new SecretValue(ConsumerSecret),
-            token,
-            TokenTypes.Jwt,
-            hash,
-            IssuancePolicy.RequestHash(renewRequest),
-            revision));
+    internal static KeyCredentials Credentials(string? previous = null) =>
+        new(Guid.Empty.ToString(), new ConsumerCredentials("CK0123456789012345678901234a", new SecretValue(ConsumerSecret)), previous is null ? null : new SecretValue(previous));
+
+    internal static V1Secret Build(V1Alpha1ApplicationKey key, TokenRecord? record = null, V1Secret? existing = null, string? previous = null)
+    {
+        var spec = EffectiveKeySpec.From(key);
+        return KeySecretBuilder.Build(key, spec, new KeySecretContent(Credentials(previous), new SecretValue(AccessToken), record ?? IssuancePolicyTests.Record() with { Scopes = spec.Scopes, KeyType = spec.KeyType }), existing);
+    }
 
     private static string Data(V1Secret secret, string key) => Encoding.UTF8.GetString(secret.Data[key]);
 
@@ -27,12 +28,12 @@ public class KeySecretBuilderTests
     public void Secret_holds_every_documented_key()
     {
         var key = TestObjects.Key(s => { s.Scopes = ["write", "read", "read"]; s.KeyType = KeyTypes.Sandbox; });
-        var secret = Build(key, TestObjects.Token(TestObjects.Now, 3600));
+        var secret = Build(key);
 
         Assert.Equal(KeySecretData.All.Order(), secret.Data.Keys.Order());
         Assert.Equal("CK0123456789012345678901234a", Data(secret, "consumerKey"));
         Assert.Equal(ConsumerSecret, Data(secret, "consumerSecret"));
-        Assert.Equal("token-value-abcdefghijklmnopqrstuvwxyz0123456789", Data(secret, "accessToken"));
+        Assert.Equal(AccessToken, Data(secret, "accessToken"));
         Assert.Equal("2026-03-01T13:00:00Z", Data(secret, "expiresAt"));
         Assert.Equal("read write", Data(secret, "scopes"));
         Assert.Equal("Sandbox", Data(secret, "keyType"));
@@ -43,10 +44,8 @@ public class KeySecretBuilderTests
     [Fact]
     public void Never_expiring_token_has_empty_expiresAt()
     {
-        var secret = Build(TestObjects.Key(s => s.ValidityPeriod = -1), TestObjects.Token(TestObjects.Now, -1));
+        var secret = Build(TestObjects.Key(s => s.ValidityPeriod = -1), IssuancePolicyTests.Record(-1));
         Assert.Equal("", Data(secret, "expiresAt"));
-        Assert.Null(KeySecretRecord.Read(secret).ExpiresAt);
-        Assert.True(KeySecretRecord.Read(secret).Intact);
     }
 
     [Fact]
@@ -61,7 +60,7 @@ public class KeySecretBuilderTests
                 Annotations = new Dictionary<string, string> { ["reloader.stakater.com/match"] = "true" },
             };
         });
-        var secret = Build(key, TestObjects.Token(TestObjects.Now, 3600), revision: 7);
+        var secret = Build(key, IssuancePolicyTests.Record(revision: 7));
 
         Assert.Equal("orders-token", secret.Metadata.Name);
         Assert.Equal("default", secret.Metadata.NamespaceProperty);
@@ -81,7 +80,7 @@ public class KeySecretBuilderTests
     [Fact]
     public void Annotations_never_hold_secret_material()
     {
-        var secret = Build(TestObjects.Key(), TestObjects.Token(TestObjects.Now, 3600), renewRequest: "please");
+        var secret = Build(TestObjects.Key(), IssuancePolicyTests.Record(renewRequest: "please"));
         foreach (var (_, value) in secret.Metadata.Annotations)
         {
             Assert.DoesNotContain(ConsumerSecret, value, StringComparison.Ordinal);
@@ -90,85 +89,66 @@ public class KeySecretBuilderTests
     }
 
     [Fact]
-    public void Record_round_trips_and_detects_tampering()
-    {
-        var secret = Build(TestObjects.Key(s => s.Scopes = ["a"]), TestObjects.Token(TestObjects.Now, 60), revision: 3, renewRequest: "r1");
-        var record = KeySecretRecord.Read(secret);
-        Assert.True(record.Intact);
-        Assert.Equal(3, record.Revision);
-        Assert.Equal(TestObjects.Now, record.IssuedAt);
-        Assert.Equal(TestObjects.Now.AddSeconds(60), record.ExpiresAt);
-        Assert.Equal(["a"], record.Scopes);
-        Assert.Equal(IssuancePolicy.RequestHash("r1"), record.ObservedRenewRequest);
-
-        secret.Data["accessToken"] = Encoding.UTF8.GetBytes("forged");
-        Assert.False(KeySecretRecord.Read(secret).Intact);
-    }
-
-    [Theory]
-    [InlineData("remove accessToken")]
-    [InlineData("remove data hash")]
-    [InlineData("add key")]
-    [InlineData("bad expiresAt")]
-    [InlineData("remove issued-at")]
-    public void Any_damage_makes_the_record_not_intact(string damage)
-    {
-        var secret = Build(TestObjects.Key(), TestObjects.Token(TestObjects.Now, 60));
-        switch (damage)
-        {
-            case "remove accessToken": secret.Data.Remove("accessToken"); break;
-            case "remove data hash": secret.Metadata.Annotations.Remove("appkeys.io/data-hash"); break;
-            case "add key": secret.Data["extra"] = [1]; break;
-            case "bad expiresAt": secret.Data["expiresAt"] = Encoding.UTF8.GetBytes("tomorrow"); break;
-            case "remove issued-at": secret.Metadata.Annotations.Remove("appkeys.io/issued-at"); break;
-        }
-
-        Assert.False(KeySecretRecord.Read(secret).Intact);
-    }
-
-    [Fact]
-    public void WithTemplate_adds_missing_template_metadata_only()
+    public void Rebuilding_from_the_record_is_up_to_date_and_repairs_any_drift()
     {
         var key = TestObjects.Key();
-        var secret = Build(key, TestObjects.Token(TestObjects.Now, 60));
-        Assert.Null(KeySecretBuilder.WithTemplate(secret, EffectiveKeySpec.From(key)));
+        var written = Build(key);
+        written.Metadata.Labels["team"] = "added-by-someone";
+        Assert.True(ManagedSecrets.UpToDate(written, Build(key, existing: written)));
 
-        key.Spec.SecretTemplate = new V1Alpha1SecretTemplate { Labels = new Dictionary<string, string> { ["tier"] = "gold" } };
-        var updated = KeySecretBuilder.WithTemplate(secret, EffectiveKeySpec.From(key));
-        Assert.NotNull(updated);
-        Assert.Equal("gold", updated.Metadata.Labels["tier"]);
-        Assert.True(KeySecretRecord.Read(updated).Intact);
-        Assert.False(secret.Metadata.Labels.ContainsKey("tier")); // the input may be the informer's cached object
+        var tampered = Runtime.KubernetesObjects.Clone(written);
+        tampered.Metadata.Annotations["appkeys.io/token-id"] = "FAKE";
+        tampered.Metadata.Annotations["appkeys.io/revision"] = "999";
+        tampered.Metadata.Annotations["appkeys.io/bogus"] = "x";
+        tampered.Data["scopes"] = Encoding.UTF8.GetBytes("admin");
+        var repaired = Build(key, existing: tampered);
+        Assert.False(ManagedSecrets.UpToDate(tampered, repaired));
+        Assert.Equal("jti-1", repaired.Metadata.Annotations["appkeys.io/token-id"]);
+        Assert.Equal("1", repaired.Metadata.Annotations["appkeys.io/revision"]);
+        Assert.DoesNotContain("appkeys.io/bogus", repaired.Metadata.Annotations.Keys);
+        Assert.Equal("", Data(repaired, "scopes"));
+        Assert.Equal("added-by-someone", repaired.Metadata.Labels["team"]); // others' labels are kept
+        Assert.Equal("FAKE", tampered.Metadata.Annotations["appkeys.io/token-id"]); // the input may be the informer's cached object
     }
 
     [Fact]
-    public void A_previous_consumer_secret_is_carried_during_a_grace_period_and_removed_after_without_a_new_token()
+    public void An_owner_reference_taken_away_is_not_up_to_date()
+    {
+        var key = TestObjects.Key();
+        var written = Build(key);
+        var orphaned = Runtime.KubernetesObjects.Clone(written);
+        orphaned.Metadata.OwnerReferences = [];
+        Assert.False(ManagedSecrets.UpToDate(orphaned, Build(key, existing: orphaned)));
+    }
+
+    [Fact]
+    public void A_previous_consumer_secret_is_carried_during_a_grace_period_and_removed_after()
     {
         const string Previous = "previous-secret-0123456789abcdefghijklmnopqr";
         var key = TestObjects.Key();
-        var token = TestObjects.Token(TestObjects.Now, 60);
-        var plain = Build(key, token);
+        var plain = Build(key);
         Assert.DoesNotContain("previousConsumerSecret", plain.Data.Keys);
-        Assert.Null(KeySecretBuilder.WithPreviousConsumerSecret(plain, null)); // steady state: no write
 
-        var issuedWithPrevious = KeySecretBuilder.Build(key, EffectiveKeySpec.From(key), new KeySecretContent(
-            "CK0123456789012345678901234a", new SecretValue(ConsumerSecret), token, TokenTypes.Jwt, "sha256:inputs", null, 1, new SecretValue(Previous)));
-        Assert.Equal(Previous, Data(issuedWithPrevious, "previousConsumerSecret"));
-        Assert.True(KeySecretRecord.Read(issuedWithPrevious).Intact);
-        Assert.Null(KeySecretBuilder.WithPreviousConsumerSecret(issuedWithPrevious, new SecretValue(Previous)));
+        var withPrevious = Build(key, existing: plain, previous: Previous);
+        Assert.Equal(Previous, Data(withPrevious, "previousConsumerSecret"));
+        Assert.False(ManagedSecrets.UpToDate(plain, withPrevious));
+        Assert.Equal(Data(plain, "accessToken"), Data(withPrevious, "accessToken"));
 
-        var expired = KeySecretBuilder.WithPreviousConsumerSecret(issuedWithPrevious, null);
-        Assert.NotNull(expired);
+        var expired = Build(key, existing: withPrevious);
         Assert.DoesNotContain("previousConsumerSecret", expired.Data.Keys);
-        Assert.Equal(Data(issuedWithPrevious, "accessToken"), Data(expired, "accessToken"));
-        Assert.Equal(issuedWithPrevious.Metadata.Annotations["appkeys.io/token-id"], expired.Metadata.Annotations["appkeys.io/token-id"]);
-        Assert.True(KeySecretRecord.Read(expired).Intact);
         Assert.Equal(plain.Metadata.Annotations["appkeys.io/data-hash"], expired.Metadata.Annotations["appkeys.io/data-hash"]);
-        Assert.Contains("previousConsumerSecret", issuedWithPrevious.Data.Keys); // the input may be the informer's cached object
+    }
 
-        var added = KeySecretBuilder.WithPreviousConsumerSecret(plain, new SecretValue(Previous));
-        Assert.NotNull(added);
-        Assert.Equal(Previous, Data(added, "previousConsumerSecret"));
-        Assert.True(KeySecretRecord.Read(added).Intact);
+    [Fact]
+    public void The_token_identity_comes_from_the_token_itself()
+    {
+        const string Jwt = "eyJhbGciOiJub25lIn0.eyJqdGkiOiJhYmMtMTIzIn0.c2ln"; // {"jti":"abc-123"}
+        var secret = new V1Secret { Data = new Dictionary<string, byte[]> { ["accessToken"] = Encoding.UTF8.GetBytes(Jwt) } };
+        Assert.Equal("abc-123", TokenIdentity.Of(TokenIdentity.AccessToken(secret)!, TokenTypes.Jwt));
+        Assert.Null(TokenIdentity.Of(new SecretValue("not-a-jwt"), TokenTypes.Jwt));
+        Assert.Equal(TokenFingerprint.Compute("opaque-value"), TokenIdentity.Of(new SecretValue("opaque-value"), TokenTypes.Opaque));
+        Assert.True(TokenIdentity.Holds(secret, IssuancePolicyTests.Record() with { TokenId = "abc-123" }));
+        Assert.False(TokenIdentity.Holds(secret, IssuancePolicyTests.Record() with { TokenId = "FAKE" }));
+        Assert.False(TokenIdentity.Holds(new V1Secret(), IssuancePolicyTests.Record()));
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using AppKeys.Credentials;
+using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Operator.Tests.TestSupport;
 
 namespace AppKeys.Operator.Tests.Applications;
 
@@ -9,7 +11,9 @@ public class ApplicationCredentialsPlannerTests
     private static readonly string[] Both = ["Production", "Sandbox"];
 
     private static ApplicationCredentialsPlan Plan(IDictionary<string, byte[]>? existing, string? observed = null, string? request = null, IReadOnlyList<string>? keyTypes = null, string? statusId = null) =>
-        ApplicationCredentialsPlanner.Plan(existing, observed, request, keyTypes ?? Both, statusId, ConsumerCredentialGenerator.GenerateConsumerKey, ConsumerCredentialGenerator.GenerateConsumerSecret);
+        ApplicationCredentialsPlanner.Plan(
+            new CredentialsObservation(existing, statusId is null ? null : new V1Alpha1ApplicationStatus { ApplicationId = statusId }, observed, request, keyTypes ?? Both, null, TestObjects.Now, _ => false),
+            new CredentialSources(ConsumerCredentialGenerator.GenerateConsumerKey, ConsumerCredentialGenerator.GenerateConsumerSecret, Guid.NewGuid));
 
     private static string Get(ApplicationCredentialsPlan plan, string key) => Encoding.UTF8.GetString(plan.Data[key]);
 

@@ -20,7 +20,9 @@ public class ApplicationCredentialsRotationTests
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     private ApplicationCredentialsPlan Plan(IDictionary<string, byte[]>? existing, SecretRotationSettings? rotation, string? observed = null, string? request = null, IReadOnlyList<string>? keyTypes = null) =>
-        ApplicationCredentialsPlanner.Plan(existing, observed, request, keyTypes ?? Both, null, ConsumerCredentialGenerator.GenerateConsumerKey, ConsumerCredentialGenerator.GenerateConsumerSecret, rotation, clock.GetUtcNow());
+        ApplicationCredentialsPlanner.Plan(
+            new CredentialsObservation(existing, null, observed, request, keyTypes ?? Both, rotation, clock.GetUtcNow(), _ => false),
+            new CredentialSources(ConsumerCredentialGenerator.GenerateConsumerKey, ConsumerCredentialGenerator.GenerateConsumerSecret, Guid.NewGuid));
 
     private static string? Get(ApplicationCredentialsPlan plan, string key) =>
         plan.Data.TryGetValue(key, out var value) ? Encoding.UTF8.GetString(value) : null;
@@ -223,7 +225,7 @@ public class ApplicationCredentialsRotationTests
         clock.Advance(TimeSpan.FromHours(1));
         var regenerated = Plan(first.Data, spec.Rotation, first.ObservedRegenerateRequest, request: "r1", keyTypes: spec.KeyTypes);
 
-        var status = ApplicationStatusBuilder.Ready(app, spec, regenerated, clock.GetUtcNow());
+        var status = ApplicationStatusBuilder.Ready(app, spec, regenerated, new() { Name = spec.SecretName }, clock.GetUtcNow());
         var entry = Assert.Single(status.Keys!);
         Assert.Equal(new DateTime(2026, 3, 1, 13, 0, 0, DateTimeKind.Utc), entry.SecretCreatedAt);
         Assert.Equal(new DateTime(2026, 3, 1, 13, 10, 0, DateTimeKind.Utc), entry.PreviousSecretExpiresAt);
@@ -234,7 +236,7 @@ public class ApplicationCredentialsRotationTests
             Assert.False(json.Contains(Encoding.UTF8.GetString(value), StringComparison.Ordinal), $"status holds {name}");
         }
 
-        var withoutRotation = ApplicationStatusBuilder.Ready(TestObjects.Application(), EffectiveApplicationSpec.From(TestObjects.Application()), Plan(null, null, keyTypes: ["Production"]), clock.GetUtcNow());
+        var withoutRotation = ApplicationStatusBuilder.Ready(TestObjects.Application(), EffectiveApplicationSpec.From(TestObjects.Application()), Plan(null, null, keyTypes: ["Production"]), new() { Name = "shop-credentials" }, clock.GetUtcNow());
         Assert.Null(Assert.Single(withoutRotation.Keys!).SecretCreatedAt);
     }
 }

@@ -84,8 +84,8 @@ public class CrdGeneratorTests
         Assert.Equal(["applicationRef"], key.Required);
         Assert.Equal(V1Alpha1ApplicationKeySpec.MaxValidityPeriodSeconds, key.Properties["validityPeriod"].Maximum);
         Assert.Equal("int64", key.Properties["validityPeriod"].Format);
-        Assert.Equal(1, key.Properties["renewBefore"].Minimum);
-        Assert.Contains(key.Properties["validityPeriod"].XKubernetesValidations, r => r.Rule == "self != 0");
+        Assert.Equal(V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds, key.Properties["renewBefore"].Minimum);
+        Assert.Contains(key.Properties["validityPeriod"].XKubernetesValidations, r => r.Rule == "self < 0 || self >= 600");
         Assert.NotNull(key.Properties["secretName"].Pattern);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ApplicationLifecycleTests(OperatorFixture f)
         // The API server refuses a CEL rule at admission, as a cluster does (the operator's own check is defence in depth).
         var zero = await Assert.ThrowsAsync<AppKeys.Runtime.Client.KubernetesApiException>(() => f.CreateKeyAsync(ns, "zero", "late-app", s => s.ValidityPeriod = 0));
         Assert.Equal(422, (int)zero.StatusCode);
-        Assert.Contains("validityPeriod must not be 0", zero.Message, StringComparison.Ordinal);
+        Assert.Contains("validityPeriod must be at least 600 seconds", zero.Message, StringComparison.Ordinal);
         Assert.Null(await f.Secrets.GetAsync("zero", ns));
 
         // Enabling Sandbox on the Application makes the waiting key Ready.

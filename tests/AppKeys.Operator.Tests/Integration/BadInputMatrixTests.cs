@@ -34,6 +34,9 @@ public sealed class BadInputMatrixTests(OperatorFixture f, ITestOutputHelper out
         yield return ("renewBefore equal to validityPeriod (CEL)", Keys, "r-renew-equal", KeySpec(new() { ["validityPeriod"] = 3600, ["renewBefore"] = 3600 }));
         yield return ("a rotation grace period as long as the period (CEL)", Apps, "r-grace-period", Rotation(new() { ["gracePeriodSeconds"] = 7200, ["periodSeconds"] = 7200 }));
         yield return ("renewBefore negative", Keys, "r-renew-negative", KeySpec(new() { ["renewBefore"] = -5 }));
+        yield return ("renewBefore under 5 minutes", Keys, "r-renew-short", KeySpec(new() { ["renewBefore"] = 299 }));
+        yield return ("validityPeriod 1 s, a renewal storm (CEL)", Keys, "r-validity-storm", KeySpec(new() { ["validityPeriod"] = 1 }));
+        yield return ("renewBefore 3599 of 3600 s, a renewal storm (CEL)", Keys, "r-renew-storm", KeySpec(new() { ["validityPeriod"] = 3600, ["renewBefore"] = 3599 }));
         yield return ("129 scopes", Keys, "r-scopes-many", KeySpec(new() { ["scopes"] = new JsonArray([.. Enumerable.Range(0, 129).Select(i => (JsonNode)$"s{i}")]) }));
         yield return ("a 257-character scope", Keys, "r-scope-long", KeySpec(new() { ["scopes"] = new JsonArray(new string('s', 257)) }));
         yield return ("a scope with a space", Keys, "r-scope-space", KeySpec(new() { ["scopes"] = new JsonArray("a b") }));

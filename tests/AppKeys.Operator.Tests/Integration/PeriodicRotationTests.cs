@@ -126,6 +126,33 @@ public sealed class PeriodicRotationTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_token_is_renewed_at_its_renewal_time_from_the_operators_own_requeue()
+    {
+        await applications.CreateAsync(new V1Alpha1Application { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Ns } });
+        await keys.CreateAsync(new V1Alpha1ApplicationKey
+        {
+            Metadata = new V1ObjectMeta { Name = "k", NamespaceProperty = Ns },
+            Spec = new V1Alpha1ApplicationKeySpec { ApplicationRef = new V1Alpha1ApplicationReference { Name = "app" }, ValidityPeriod = 600 },
+        });
+        var first = await WaitKeyRevisionAsync(1);
+        var firstToken = (await DataAsync("k", _ => true))["accessToken"];
+
+        // The shortest lifetime renews 300 s before expiry (the minimum renewBefore); times are whole seconds.
+        Assert.Equal(first.Status.ExpiresAt!.Value.AddSeconds(-300), first.Status.RenewalTime);
+        Assert.Equal(0, first.Status.RenewalTime!.Value.Ticks % TimeSpan.TicksPerSecond);
+
+        clock.Jump(TimeSpan.FromSeconds(250));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await keys.GetAsync("k", Ns))!.Status!.Revision);
+
+        clock.Jump(TimeSpan.FromSeconds(60));
+        var second = await WaitKeyRevisionAsync(2);
+        Assert.NotEqual(firstToken, (await DataAsync("k", _ => true))["accessToken"]);
+        Assert.True(second.Status.IssuedAt >= first.Status.RenewalTime, $"renewed at {second.Status.IssuedAt:O}, before the renewal time {first.Status.RenewalTime:O}");
+        Assert.True(second.Status.IssuedAt < first.Status.ExpiresAt, $"renewed at {second.Status.IssuedAt:O}, after the first token expired at {first.Status.ExpiresAt:O}");
+    }
+
     private Task<V1Alpha1ApplicationKey> WaitKeyRevisionAsync(long revision) =>
         Eventually.GetAsync(
             () => keys.GetAsync("k", Ns),

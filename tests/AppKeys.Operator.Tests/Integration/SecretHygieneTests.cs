@@ -20,10 +20,12 @@ public sealed class SecretHygieneTests(OperatorFixture f)
         var ns = await f.CreateNamespaceAsync("hygiene");
         await f.CreateApplicationAsync(ns, "jwt", s => s.KeyTypes = [KeyTypes.Production, KeyTypes.Sandbox]);
         await f.CreateApplicationAsync(ns, "opaque", s => s.TokenType = TokenTypes.Opaque);
-        await f.CreateKeyAsync(ns, "j", "jwt", s => s.ValidityPeriod = 3);
+        await f.CreateKeyAsync(ns, "j", "jwt", s => s.ValidityPeriod = 600);
         await f.CreateKeyAsync(ns, "s", "jwt", s => s.KeyType = KeyTypes.Sandbox);
         await f.CreateKeyAsync(ns, "o", "opaque");
-        await f.WaitKeyReadyAsync(ns, "j", revision: 2, timeout: TimeSpan.FromSeconds(15));
+        await f.WaitKeyReadyAsync(ns, "j", revision: 1);
+        await f.Keys.PatchAnnotationAsync(ns, "j", AppKeysAnnotations.Renew, "again");
+        await f.WaitKeyReadyAsync(ns, "j", revision: 2, timeout: TimeSpan.FromSeconds(20));
         await f.WaitKeyReadyAsync(ns, "o");
         await f.Applications.PatchAnnotationAsync(ns, "jwt", AppKeysAnnotations.RegenerateSecret, "again");
         await f.WaitKeyReadyAsync(ns, "s", revision: 2);
@@ -52,8 +54,10 @@ public sealed class SecretHygieneTests(OperatorFixture f)
     {
         var ns = await f.CreateNamespaceAsync("owners");
         var app = await f.CreateApplicationAsync(ns, "app", s => s.KeyTypes = [KeyTypes.Production, KeyTypes.Sandbox]);
-        var key = await f.CreateKeyAsync(ns, "k", "app", s => s.ValidityPeriod = 3);
-        await f.WaitKeyReadyAsync(ns, "k", revision: 2, timeout: TimeSpan.FromSeconds(15));
+        var key = await f.CreateKeyAsync(ns, "k", "app", s => s.ValidityPeriod = 600);
+        await f.WaitKeyReadyAsync(ns, "k", revision: 1);
+        await f.Keys.PatchAnnotationAsync(ns, "k", AppKeysAnnotations.Renew, "again");
+        await f.WaitKeyReadyAsync(ns, "k", revision: 2, timeout: TimeSpan.FromSeconds(20));
 
         // The Secrets of this namespace point at the very objects that own them (uid included), so deleting the
         // owner deletes them.

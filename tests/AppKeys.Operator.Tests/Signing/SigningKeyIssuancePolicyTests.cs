@@ -2,7 +2,6 @@ using System.Text;
 using AppKeys.Credentials;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Signing;
-using AppKeys.Operator.Tests.ApplicationKeys;
 using AppKeys.Operator.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
@@ -25,24 +24,18 @@ public class SigningKeyIssuancePolicyTests
         ]),
         Settings);
 
+    private static TokenRecord Record(long validity) =>
+        new("ck", "Production", "JWT", [], "jti-1", Now, validity < 0 ? null : Now.AddSeconds(validity), 1, Inputs, null);
+
     private static IssuanceState State(string? kid, long validity = 3600, SigningKeyView? view = null, string hash = Inputs, TimeSpan? elapsed = null) =>
-        new(
-            KeySecretRecord.Read(KeySecretBuilderTests.Build(TestObjects.Key(), TestObjects.Token(Now, validity), hash: Inputs)),
-            1,
-            hash,
-            true,
-            null,
-            null,
-            Now + (elapsed ?? TimeSpan.Zero),
-            kid,
-            view ?? View);
+        new(Record(validity), true, true, 1, hash, true, null, TimeSpan.FromMinutes(20), Now + (elapsed ?? TimeSpan.Zero), kid, view ?? View);
 
     public static TheoryData<string, IssuanceState, string?> Cases => new()
     {
         { "signed by the current key", State("cur"), null },
         { "signed by the next key", State("nxt"), null },
         { "opaque token (no kid)", State(null), null },
-        { "keys not loaded: nothing decided", new IssuanceState(KeySecretRecord.Read(KeySecretBuilderTests.Build(TestObjects.Key(), TestObjects.Token(Now, 3600), hash: Inputs)), 1, Inputs, true, null, null, Now, "gone", null), null },
+        { "keys not loaded: nothing decided", new IssuanceState(Record(3600), true, true, 1, Inputs, true, null, TimeSpan.FromMinutes(20), Now, "gone", null), null },
         { "signed by a key that is gone", State("gone"), IssuanceReasons.SigningKeyLost },
         { "signed by a revoked key", State("rev"), IssuanceReasons.SigningKeyRotated },
         { "retired key, token expires within the overlap", State("old", validity: 3600), null },
@@ -73,8 +66,14 @@ public class SigningKeyIssuancePolicyTests
             Application = new ApplicationInfo("a", "ns", "id", "o", "t"),
             SigningKey = key,
         });
-        var secret = KeySecretBuilderTests.Build(TestObjects.Key(), token, hash: Inputs);
-        secret.Data[KeySecretData.TokenType] = Encoding.UTF8.GetBytes("JWT");
+        var secret = new k8s.Models.V1Secret
+        {
+            Data = new Dictionary<string, byte[]>
+            {
+                [KeySecretData.AccessToken] = Encoding.UTF8.GetBytes(token.AccessToken.Reveal()),
+                [KeySecretData.TokenType] = Encoding.UTF8.GetBytes("JWT"),
+            },
+        };
 
         Assert.Equal(key.KeyId, SignedTokens.KeyIdOf(secret));
         Assert.Equal(new SignedToken(key.KeyId, null), SignedTokens.Of(secret));

@@ -189,8 +189,8 @@ public class SigningKeyWalkTests
 
                 foreach (var key in Keys)
                 {
-                    var record = new KeySecretRecord("ck", "Production", "JWT", [], key.Token.IssuedAt, key.Token.ExpiresAt, "jti", key.Revision, "h", null, true);
-                    if (IssuancePolicy.Evaluate(new IssuanceState(record, key.Revision, "h", true, null, null, now, key.Token.Kid, Store.View)) is { } decision)
+                    var record = new TokenRecord("ck", "Production", "JWT", [], "jti", key.Token.IssuedAt, key.Token.ExpiresAt, key.Revision, "h", null);
+                    if (IssuancePolicy.Evaluate(new IssuanceState(record, true, true, key.Revision, "h", true, null, null, now, key.Token.Kid, Store.View)) is { } decision)
                     {
                         Issue(key, decision.Reason);
                     }

@@ -1,6 +1,4 @@
-using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers.Applications;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
@@ -32,14 +30,7 @@ public static class ApplicationKeyValidator
             problems.Add($"spec.validityPeriod must be at most {V1Alpha1ApplicationKeySpec.MaxValidityPeriodSeconds} seconds (100 years)");
         }
 
-        // renewBefore is ignored for never-expiring tokens (the CRD's CEL rule allows it there too).
-        var renewBefore = effective.NeverExpires || spec.RenewBefore is null ? (TimeSpan?)null
-            : spec.RenewBefore <= 0 ? TimeSpan.Zero
-            : TimeSpan.FromSeconds(Math.Min(spec.RenewBefore.Value, V1Alpha1ApplicationKeySpec.MaxValidityPeriodSeconds + 1));
-        if (ValidityPolicy.Validate(effective.ValidityPeriod, renewBefore) is { } validityProblem)
-        {
-            problems.Add(validityProblem.Replace("validityPeriod", "spec.validityPeriod", StringComparison.Ordinal).Replace("renewBefore", "spec.renewBefore", StringComparison.Ordinal));
-        }
+        problems.AddRange(ValidityProblems(effective.ValidityPeriod, effective.NeverExpires ? null : spec.RenewBefore));
 
         foreach (var scope in spec.Scopes ?? [])
         {
@@ -75,6 +66,38 @@ public static class ApplicationKeyValidator
         return problems.Count == 0 ? null : new NotReady(ConditionReasons.InvalidSpec, string.Join("; ", problems));
     }
 
+    /// <summary>
+    /// Bounded issuance: a validity period of at least 600 s (or negative: never expires) and a renewBefore of at least
+    /// 300 s that leaves the token in use for at least 300 s, so a key never renews more than every 5 minutes and a
+    /// renewed token reaches a workload through a mounted Secret (≈2 minutes) before the old one expires.
+    /// renewBefore is ignored for never-expiring tokens (the CRD's CEL rule allows it there too).
+    /// </summary>
+    public static IEnumerable<string> ValidityProblems(long validity, long? renewBefore)
+    {
+        const long minValidity = V1Alpha1ApplicationKeySpec.MinValidityPeriodSeconds;
+        const long minRenew = V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds;
+        if (validity == 0)
+        {
+            yield return "spec.validityPeriod must not be 0: use at least 600 seconds, or a negative value for a token that never expires";
+        }
+        else if (validity is > 0 and < minValidity)
+        {
+            yield return $"spec.validityPeriod must be at least {minValidity} seconds (a token delivered through a mounted Secret reaches the workload up to about 2 minutes late), or negative for a token that never expires";
+        }
+
+        if (validity >= minValidity && renewBefore is { } before)
+        {
+            if (before < minRenew)
+            {
+                yield return $"spec.renewBefore must be at least {minRenew} seconds (the renewed token must reach the workload before the old one expires)";
+            }
+            else if (before > validity - minRenew)
+            {
+                yield return $"spec.renewBefore must be at most spec.validityPeriod - {minRenew} ({validity - minRenew} seconds): a token is used for at least 5 minutes before it is replaced";
+            }
+        }
+    }
+
     // What the API server would refuse on the Secret; names and values are quoted only when short (they are not secret).
     private static IEnumerable<string> TemplateProblems(EffectiveKeySpec spec)
     {
@@ -103,27 +126,4 @@ public static class ApplicationKeyValidator
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
-
-    public static NotReady? ValidateAgainst(EffectiveKeySpec key, EffectiveApplicationSpec application)
-    {
-        if (!application.KeyTypes.Contains(key.KeyType, StringComparer.Ordinal))
-        {
-            return new NotReady(
-                ConditionReasons.KeyTypeNotEnabled,
-                $"Application {application.Name} does not enable key type {key.KeyType} (enabled: {string.Join(", ", application.KeyTypes)})");
-        }
-
-        if (application.AllowedScopes is { } allowed)
-        {
-            var refused = key.Scopes.Where(s => !allowed.Contains(s, StringComparer.Ordinal)).ToList();
-            if (refused.Count > 0)
-            {
-                return new NotReady(
-                    ConditionReasons.ScopeNotAllowed,
-                    $"Scopes not allowed by Application {application.Name}: {string.Join(", ", refused)} (allowed: {string.Join(", ", allowed)})");
-            }
-        }
-
-        return null;
-    }
 }

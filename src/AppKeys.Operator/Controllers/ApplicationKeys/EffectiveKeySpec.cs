@@ -17,8 +17,15 @@ public sealed record EffectiveKeySpec(
 {
     public bool NeverExpires => ValidityPeriod < 0;
 
-    /// <summary>The renewBefore to apply: null (the default of one third) when unset or when the token never expires.</summary>
-    public TimeSpan? RenewBeforeSpan => RenewBefore is { } seconds && !NeverExpires ? TimeSpan.FromSeconds(seconds) : null;
+    /// <summary>
+    /// The renewBefore to apply, in whole seconds; null when the token never expires. Unset: one third of the validity
+    /// period, at least <see cref="V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds"/>. Never less than that minimum,
+    /// nor leaving the token in use for less (values the validator refuses are clamped, never honoured).
+    /// </summary>
+    public TimeSpan? RenewBeforeSpan => NeverExpires ? null : TimeSpan.FromSeconds(Math.Clamp(
+        RenewBefore ?? ValidityPeriod / 3,
+        V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds,
+        Math.Max(V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds, ValidityPeriod - V1Alpha1ApplicationKeySpec.MinRenewBeforeSeconds)));
 
     public static EffectiveKeySpec From(V1Alpha1ApplicationKey key)
     {

@@ -1,3 +1,6 @@
+using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers.Applications;
+
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
 /// <summary>
@@ -21,6 +24,27 @@ public sealed record IssuanceInputs(
     IReadOnlyList<string> Audiences,
     string SigningAlgorithm)
 {
+    /// <summary>What a token for <paramref name="key"/> would be issued from now.</summary>
+    public static IssuanceInputs From(EffectiveKeySpec key, EffectiveApplicationSpec application, string applicationUid, string applicationId, string consumerKey, IssuerSettings issuer)
+    {
+        var jwt = application.TokenType == TokenTypes.Jwt;
+        return new IssuanceInputs(
+            applicationUid,
+            applicationId,
+            application.DisplayName,
+            application.Namespace,
+            application.Owner,
+            application.ThrottlingPolicy,
+            application.TokenType,
+            key.KeyType,
+            key.Scopes,
+            key.ValidityPeriod,
+            consumerKey,
+            jwt ? issuer.Issuer : "",
+            jwt ? issuer.Audiences : [],
+            jwt ? issuer.SigningAlgorithm : "");
+    }
+
     public string Hash() => Hashes.OfFields(
     [
         "v1",

@@ -2,13 +2,5 @@ using AppKeys.Credentials;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
-/// <summary>What goes into a key's Secret at issuance (<see cref="PreviousConsumerSecret"/>: the Application's previous consumer secret during a grace period).</summary>
-public sealed record KeySecretContent(
-    string ConsumerKey,
-    SecretValue ConsumerSecret,
-    IssuedToken Token,
-    string TokenType,
-    string IssuanceHash,
-    string? ObservedRenewRequest,
-    long Revision,
-    SecretValue? PreviousConsumerSecret = null);
+/// <summary>What a key's Secret holds: the Application's credentials, the token and the record it is described by.</summary>
+public sealed record KeySecretContent(KeyCredentials Credentials, SecretValue AccessToken, TokenRecord Record);

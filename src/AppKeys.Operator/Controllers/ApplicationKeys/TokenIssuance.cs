@@ -1,59 +1,39 @@
 using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers.Applications;
-using AppKeys.Operator.Hosting;
 using AppKeys.Operator.Signing;
 
 namespace AppKeys.Operator.Controllers.ApplicationKeys;
 
-/// <summary>Turns a key, its Application and consumer credentials into token requests and tokens.</summary>
-public sealed class TokenIssuance(SigningKeyStore signingKeys, OperatorOptions options, TimeProvider time)
+/// <summary>The token source of a key's plan: turns <see cref="IssuanceInputs"/> into a token, signed with the current key.</summary>
+public sealed class TokenIssuance(SigningKeyStore signingKeys, TimeProvider time)
 {
     private readonly TokenIssuerSelector issuers = new(time);
 
-    /// <summary>What the token would be issued from (its digest decides whether the current token is still right).</summary>
-    public IssuanceInputs Inputs(EffectiveKeySpec key, EffectiveApplicationSpec application, string applicationUid, string applicationId, string consumerKey)
+    /// <summary>
+    /// The token source of one plan: the current signing key is taken first without waiting (null when no published
+    /// key is loaded: <see cref="KeyPlanContext.SigningKeys"/> then says so and the plan issues no JWT), so the plan
+    /// stays synchronous and pure apart from the token's own randomness.
+    /// </summary>
+    public (Func<IssuanceInputs, IssuedToken> Mint, SigningKeyView? SigningKeys, bool CanSignJwt) ForPlan()
     {
-        var jwt = application.TokenType == TokenTypes.Jwt;
-        return new IssuanceInputs(
-            applicationUid,
-            applicationId,
-            application.DisplayName,
-            application.Namespace,
-            application.Owner,
-            application.ThrottlingPolicy,
-            application.TokenType,
-            key.KeyType,
-            key.Scopes,
-            key.ValidityPeriod,
-            consumerKey,
-            jwt ? options.Issuer : "",
-            jwt ? [.. options.Audiences] : [],
-            jwt ? options.SigningAlgorithm.ToString() : "");
+        var signingKey = signingKeys.TryGetCurrent(out var key) ? key : null;
+        return (inputs => Mint(inputs, signingKey), signingKeys.View, signingKey is not null);
     }
 
-    /// <summary>The signing key set for the issuance policy; null until loaded.</summary>
-    public SigningKeyView? SigningKeys => signingKeys.View;
-
-    /// <summary>Whether a token of <paramref name="tokenType"/> can be issued now (a JWT needs a published signing key; never waits).</summary>
-    public bool CanIssue(string tokenType) => tokenType != TokenTypes.Jwt || signingKeys.TryGetCurrent(out _);
-
-    public Task<IssuedToken> IssueAsync(IssuanceInputs inputs, CancellationToken cancellationToken)
+    private IssuedToken Mint(IssuanceInputs inputs, SigningKeyMaterial? signingKey)
     {
         var jwt = inputs.TokenType == TokenTypes.Jwt;
         var request = new TokenRequest
         {
-            Issuer = options.Issuer,
+            Issuer = inputs.Issuer,
             Audiences = inputs.Audiences,
             ConsumerKey = inputs.ConsumerKey,
-            KeyType = inputs.KeyType == KeyTypes.Sandbox ? ApplicationKeyType.Sandbox : ApplicationKeyType.Production,
+            KeyType = KeyTypes.ToCredentials(inputs.KeyType),
             Scopes = inputs.Scopes,
             ValidityPeriodSeconds = inputs.ValidityPeriod,
             Application = new ApplicationInfo(inputs.ApplicationName, inputs.ApplicationNamespace, inputs.ApplicationId, inputs.Owner, inputs.Tier),
-            SigningKey = !jwt ? null
-                : signingKeys.TryGetCurrent(out var key) ? key
-                : throw new InvalidOperationException("No published signing key yet (SigningKeysUnavailable)"),
+            SigningKey = jwt ? signingKey ?? throw new InvalidOperationException("A JWT application needs the signing key") : null,
         };
-        return Task.FromResult(issuers.Issue(jwt ? AccessTokenType.Jwt : AccessTokenType.Opaque, request));
+        return issuers.Issue(jwt ? AccessTokenType.Jwt : AccessTokenType.Opaque, request);
     }
 }

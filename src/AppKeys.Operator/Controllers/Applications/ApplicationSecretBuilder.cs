@@ -3,23 +3,25 @@ using k8s.Models;
 
 namespace AppKeys.Operator.Controllers.Applications;
 
-/// <summary>The one place that says what an Application's Secret looks like.</summary>
+/// <summary>The one place that says what an Application's Secret looks like (labels and annotations of others are kept).</summary>
 public static class ApplicationSecretBuilder
 {
-    public static V1Secret Build(V1Alpha1Application application, EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan)
+    public static V1Secret Build(V1Alpha1Application application, EffectiveApplicationSpec spec, ApplicationCredentialsPlan plan, V1Secret? existing)
     {
-        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var annotations = ManagedSecrets.Foreign(existing?.Metadata.Annotations);
         if (plan.ObservedRegenerateRequest is { } observed)
         {
             annotations[AppKeysAnnotations.ObservedRequest] = observed;
         }
 
-        return ManagedSecrets.Build(application, spec.SecretName, spec.Namespace, ManagedSecrets.Labels(spec.Name), annotations.Count == 0 ? null : annotations, plan.Data);
-    }
+        var labels = ManagedSecrets.Foreign(existing?.Metadata.Labels);
+        foreach (var (name, value) in ManagedSecrets.Labels(spec.Name))
+        {
+            labels[name] = value;
+        }
 
-    /// <summary>True when <paramref name="existing"/> already has the data, labels and annotations of <paramref name="desired"/>.</summary>
-    public static bool UpToDate(V1Secret existing, V1Secret desired) =>
-        SecretDiff.SameData(existing.Data, desired.Data)
-        && SecretDiff.Contains(existing.Metadata.Labels, desired.Metadata.Labels)
-        && SecretDiff.Contains(existing.Metadata.Annotations, desired.Metadata.Annotations);
+        var secret = ManagedSecrets.Build(application, spec.SecretName, spec.Namespace, labels, annotations.Count == 0 ? null : annotations, plan.Data);
+        secret.Metadata.ResourceVersion = existing?.Metadata.ResourceVersion;
+        return secret;
+    }
 }

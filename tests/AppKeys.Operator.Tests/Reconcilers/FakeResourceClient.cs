@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using AppKeys.Runtime;
+using AppKeys.Runtime.Client;
+using k8s;
+using k8s.Models;
+
+namespace AppKeys.Operator.Tests.Reconcilers;
+
+/// <summary>One API call a reconcile made, as kube would see it (verb, object, preconditions), for exact assertions.</summary>
+internal sealed record ApiAction(string Verb, string Resource, string Name, string? ResourceVersion = null, string? Uid = null)
+{
+    public override string ToString() =>
+        $"{Verb} {Resource}/{Name}{(ResourceVersion is null ? "" : $" rv={ResourceVersion}")}{(Uid is null ? "" : $" uid={Uid}")}";
+}
+
+/// <summary>
+/// An in-memory <see cref="IResourceClient{T}"/> with kube's write semantics (uids, resourceVersions, optimistic
+/// concurrency on updates, DELETE preconditions, status through its own verb) that records every call: the
+/// reconciler tests assert the exact API actions of a reconcile, as cert-manager's context builder does.
+/// </summary>
+internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiAction> actions) : IResourceClient<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly Dictionary<string, T> objects = new(StringComparer.Ordinal);
+    private int uids;
+
+    public ResourceInfo Resource { get; } = ResourceInfo.For<T>();
+
+    public IReadOnlyCollection<T> Objects => objects.Values;
+
+    /// <summary>Puts an object in place as if someone else had written it (not recorded as an action).</summary>
+    public T Seed(T obj)
+    {
+        var copy = KubernetesObjects.Clone(obj);
+        copy.Metadata.Uid ??= $"{Resource.Plural}-uid-{++uids}";
+        copy.Metadata.ResourceVersion = nextVersion().ToString(CultureInfo.InvariantCulture);
+        objects[Key(copy.Metadata.NamespaceProperty, copy.Metadata.Name)] = copy;
+        return KubernetesObjects.Clone(copy);
+    }
+
+    public T? Peek(string name, string? @namespace) =>
+        objects.TryGetValue(Key(@namespace, name), out var found) ? KubernetesObjects.Clone(found) : null;
+
+    public Task<T?> GetAsync(string name, string? @namespace, CancellationToken cancellationToken = default)
+    {
+        actions.Add(new ApiAction("get", Resource.Plural, name));
+        return Task.FromResult(Peek(name, @namespace));
+    }
+
+    public Task<ResourceList<T>> ListAsync(string? @namespace, ListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var name = options?.FieldSelector is { } selector && selector.StartsWith("metadata.name=", StringComparison.Ordinal) ? selector["metadata.name=".Length..] : null;
+        actions.Add(new ApiAction("list", Resource.Plural, name ?? "*"));
+        IReadOnlyList<T> items = [.. objects.Values.Where(o => (@namespace is null || o.Metadata.NamespaceProperty == @namespace) && (name is null || o.Metadata.Name == name)).Select(KubernetesObjects.Clone)];
+        return Task.FromResult(new ResourceList<T>(items, nextVersion().ToString(CultureInfo.InvariantCulture), null));
+    }
+
+    public Task<T> CreateAsync(T obj, CancellationToken cancellationToken = default)
+    {
+        actions.Add(new ApiAction("create", Resource.Plural, obj.Metadata.Name));
+        if (objects.ContainsKey(Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name)))
+        {
+            throw new KubernetesApiException(HttpStatusCode.Conflict, new V1Status { Reason = "AlreadyExists" }, "already exists");
+        }
+
+        var copy = KubernetesObjects.Clone(obj);
+        copy.Metadata.Uid = $"{Resource.Plural}-uid-{++uids}";
+        return Task.FromResult(Store(copy));
+    }
+
+    public Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken = default)
+    {
+        actions.Add(new ApiAction("update", Resource.Plural, obj.Metadata.Name, obj.Metadata.ResourceVersion));
+        var current = Current(obj);
+        var copy = KubernetesObjects.Clone(obj);
+        copy.Metadata.Uid = current.Metadata.Uid;
+        return Task.FromResult(Store(copy));
+    }
+
+    public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken = default)
+    {
+        actions.Add(new ApiAction("update", Resource.Plural + "/status", obj.Metadata.Name, obj.Metadata.ResourceVersion));
+        var copy = KubernetesObjects.Clone(Current(obj));
+        typeof(T).GetProperty("Status")!.SetValue(copy, typeof(T).GetProperty("Status")!.GetValue(KubernetesObjects.Clone(obj)));
+        return Task.FromResult(Store(copy));
+    }
+
+    public Task<bool> DeleteAsync(string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        actions.Add(new ApiAction("delete", Resource.Plural, name, options?.Preconditions?.ResourceVersion, options?.Preconditions?.Uid));
+        if (!objects.TryGetValue(Key(@namespace, name), out var current))
+        {
+            return Task.FromResult(false);
+        }
+
+        if ((options?.Preconditions?.Uid is { } uid && uid != current.Metadata.Uid)
+            || (options?.Preconditions?.ResourceVersion is { } rv && rv != current.Metadata.ResourceVersion))
+        {
+            throw new KubernetesApiException(HttpStatusCode.Conflict, null, "Precondition failed");
+        }
+
+        objects.Remove(Key(@namespace, name));
+        return Task.FromResult(true);
+    }
+
+    public Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the reconcilers do not patch");
+
+    public Task<T> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the reconcilers do not patch");
+
+    public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? @namespace, ListOptions options, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    private T Current(T obj)
+    {
+        if (!objects.TryGetValue(Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name), out var current))
+        {
+            throw new KubernetesApiException(HttpStatusCode.NotFound, null, "not found");
+        }
+
+        if (obj.Metadata.ResourceVersion != current.Metadata.ResourceVersion)
+        {
+            throw new KubernetesApiException(HttpStatusCode.Conflict, null, "the object has been modified");
+        }
+
+        return current;
+    }
+
+    private T Store(T copy)
+    {
+        copy.Metadata.ResourceVersion = nextVersion().ToString(CultureInfo.InvariantCulture);
+        objects[Key(copy.Metadata.NamespaceProperty, copy.Metadata.Name)] = copy;
+        return KubernetesObjects.Clone(copy);
+    }
+
+    private static string Key(string? @namespace, string name) => $"{@namespace}/{name}";
+}
