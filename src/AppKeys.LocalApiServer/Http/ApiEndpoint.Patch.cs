@@ -40,7 +40,7 @@ internal sealed partial class ApiEndpoint
             throw StatusErrors.Invalid(PatchOptionsResource, "",
                 [FieldCause.Forbidden("force", "may not be specified for non-apply patch")]);
         }
-        var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        var raw = await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes);
         if (!isApply)
         {
             CheckPatchSyntax(mediaType, raw);
@@ -62,7 +62,7 @@ internal sealed partial class ApiEndpoint
                     JsonPatchType => JsonPatch.Apply(current!, patchDoc.DeepClone()),
                     StrategicPatchType => StrategicMergePatch.Apply(current!, patchDoc.DeepClone(), r),
                     MergePatchType => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
-                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow(),
+                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, this.options.Time.GetUtcNow(),
                         options.Force),
                 };
             }
@@ -86,7 +86,7 @@ internal sealed partial class ApiEndpoint
             return result;
         }
 
-        var writeResult = _service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
+        var writeResult = service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
             isApply ? "Apply" : "Update");
         await RespondObjectAsync(ctx, r, writeResult.Code, writeResult.Body, writeResult.Warnings);
     }

@@ -33,7 +33,7 @@ internal sealed partial class ApiEndpoint
             Authorize(user, requested, p with { Name = p.Name ?? NameFromFieldSelector(ctx, requested) }, ctx.Request.Path.Value ?? "");
         }
 
-        var r = _service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
+        var r = service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
         if ((!r.Namespaced && p.Namespace is not null) || (r.Namespaced && p.Namespace is null && p.Name is not null))
         {
             throw StatusErrors.PathNotFound();
@@ -79,7 +79,7 @@ internal sealed partial class ApiEndpoint
         switch (verb)
         {
             case "get":
-                await RespondObjectAsync(ctx, r, 200, _service.Get(r, ns, p.Name!), []);
+                await RespondObjectAsync(ctx, r, 200, service.Get(r, ns, p.Name!), []);
                 break;
             case "list":
                 await ListAsync(ctx, r, ns);
@@ -89,17 +89,17 @@ internal sealed partial class ApiEndpoint
                 break;
             case "create":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
-                    var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
+                    var result = service.Create(r, ns, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
             case "update":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
-                    var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
+                    var result = service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
@@ -108,15 +108,15 @@ internal sealed partial class ApiEndpoint
                 break;
             case "delete":
                 {
-                    var result = _service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    var result = service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, this.options.MaxRequestBodyBytes));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
             case "deletecollection":
                 {
                     var options = ListOptionsOf(ctx);
-                    var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
-                    var result = _service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => service.Present(r, s));
+                    var result = service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, this.options.MaxRequestBodyBytes));
                     await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
                     break;
                 }
@@ -146,8 +146,8 @@ internal sealed partial class ApiEndpoint
     {
         var options = ListOptionsOf(ctx);
         ValidateListOptions(ctx, options, watch: false);
-        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
-        var (items, rv, next, remaining) = _service.List(r, ns, options, filter);
+        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => service.Present(r, s));
+        var (items, rv, next, remaining) = service.List(r, ns, options, filter);
         var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (next is not null)
         {

@@ -20,7 +20,7 @@ internal sealed partial class ApiEndpoint
     {
         var ns = p.Namespace!;
         var name = p.Name!;
-        var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        var raw = await HttpIo.ReadBodyAsync(ctx, options.MaxRequestBodyBytes);
         var request = HttpIo.MediaType(ctx.Request.ContentType) == "application/vnd.kubernetes.protobuf"
             ? DecodeTokenRequestProtobuf(raw)
             : HttpIo.DecodeObject(ctx, raw, "TokenRequest");
@@ -37,7 +37,7 @@ internal sealed partial class ApiEndpoint
         {
             throw StatusErrors.Invalid(TokenRequestResource, name, [FieldCause.Invalid("metadata.namespace", bodyNs, "must match the service account namespace if specified")]);
         }
-        var serviceAccount = _service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
+        var serviceAccount = service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
         var spec = request["spec"] as JsonObject ?? [];
         if (spec["boundObjectRef"] is JsonObject)
         {
@@ -67,10 +67,10 @@ internal sealed partial class ApiEndpoint
         {
             throw StatusErrors.Invalid(TokenRequestResource, "", causes);
         }
-        var now = _options.Time.GetUtcNow();
+        var now = options.Time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var expires = now.AddSeconds(seconds);
-        var token = _authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences), ObjectMeta.Uid(serviceAccount));
+        var token = authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences), ObjectMeta.Uid(serviceAccount));
         var response = new JsonObject
         {
             ["kind"] = "TokenRequest",

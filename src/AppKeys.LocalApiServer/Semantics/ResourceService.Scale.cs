@@ -28,9 +28,9 @@ public sealed partial class ResourceService
     {
         var warnings = new List<string>();
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
-            var old = _store.Get(BuiltInResources.StorageKey(r), ns, name)
+            var old = store.Get(BuiltInResources.StorageKey(r), ns, name)
                 ?? throw StatusErrors.NotFound(r.Group, r.Plural + "/scale", name);
             var deployment = Present(r, old);
             var scale = update(ScaleFrom(deployment));

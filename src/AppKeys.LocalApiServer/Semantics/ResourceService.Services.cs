@@ -176,7 +176,7 @@ public sealed partial class ResourceService
         var ips = new HashSet<uint>();
         var ports = new HashSet<long>();
         var self = ObjectStore.Key(ObjectMeta.Namespace(candidate), ObjectMeta.Name(candidate));
-        foreach (var (key, svc) in _store.List(BuiltInResources.StorageKey(BuiltInResources.Services), null))
+        foreach (var (key, svc) in store.List(BuiltInResources.StorageKey(BuiltInResources.Services), null))
         {
             if (key == self || svc["spec"] is not JsonObject spec)
             {
