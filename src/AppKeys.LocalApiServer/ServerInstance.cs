@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Controllers;
 using AppKeys.LocalApiServer.Http;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using AppKeys.LocalApiServer.Storage.Persistence;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 

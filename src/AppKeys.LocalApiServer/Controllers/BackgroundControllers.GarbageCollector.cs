@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 

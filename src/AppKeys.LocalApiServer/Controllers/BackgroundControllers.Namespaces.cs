@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using Microsoft.Extensions.Logging;
 

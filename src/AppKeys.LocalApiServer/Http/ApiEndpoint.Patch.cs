@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
-using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;

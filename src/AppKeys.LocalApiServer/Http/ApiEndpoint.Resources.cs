@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Selectors;
-using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using Microsoft.AspNetCore.Http;
 

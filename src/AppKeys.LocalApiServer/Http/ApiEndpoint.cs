@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

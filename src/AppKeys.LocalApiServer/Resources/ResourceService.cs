@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// The API semantics independent of HTTP: get, list, create, update, patch and delete with kube-apiserver's

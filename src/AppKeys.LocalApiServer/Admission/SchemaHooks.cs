@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Schema;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// Custom resources and CRDs through the pure <see cref="Schema"/> code, in apiextensions-apiserver's order:

@@ -4,7 +4,7 @@ using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Selectors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Lists;
 
 /// <summary>Namespace + label selector + field selector of a list, watch or deletecollection.</summary>
 public sealed class ObjectFilter

@@ -5,7 +5,7 @@ using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Selectors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// The <c>scale</c> subresource of Deployments (kube <c>pkg/registry/apps/deployment/storage</c> ScaleREST): an

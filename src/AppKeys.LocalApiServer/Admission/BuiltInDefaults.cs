@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// The defaulting kube-apiserver 1.32 applies to built-in kinds when it decodes a write (k8s.io/kubernetes

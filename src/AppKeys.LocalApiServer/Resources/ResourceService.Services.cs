@@ -9,7 +9,7 @@ using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// What kube's Service registry (pkg/registry/core/service/storage: alloc.go, storage.go) does on a write: keep
