@@ -39,13 +39,18 @@ public sealed partial class ResourceService
     private readonly ObjectStore store;
     private readonly ResourceRegistry registry;
     private readonly LocalApiServerOptions options;
+    private readonly ResourceStrategies strategies;
 
     public ResourceService(ObjectStore store, ResourceRegistry registry, LocalApiServerOptions options)
     {
         this.store = store;
         this.registry = registry;
         this.options = options;
+        strategies = new ResourceStrategies(store);
     }
+
+    /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
+    public const string ServiceCidr = ServiceStrategy.ServiceCidr;
 
     public ObjectStore Store => store;
 
@@ -593,10 +598,16 @@ public sealed partial class ResourceService
         {
             // Decoding defaults the typed object (zz_generated.defaults.go) before the registry sees it.
             BuiltInDefaults.Apply(r, candidate);
-            if (r.Group.Length == 0 && r.Plural == "services")
+            if (strategies.For(r) is { } strategy)
             {
-                ObjectMeta.Meta(candidate)["namespace"] = ns;
-                AllocateService(r, old, candidate);
+                if (old is null)
+                {
+                    strategy.PrepareForCreate(r, ns, candidate);
+                }
+                else
+                {
+                    strategy.PrepareForUpdate(r, ns, old, candidate);
+                }
             }
         }
         var meta = ObjectMeta.Meta(candidate);

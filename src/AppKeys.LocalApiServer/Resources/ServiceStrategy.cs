@@ -16,7 +16,7 @@ namespace AppKeys.LocalApiServer.Resources;
 /// allocated values an update omits (patchAllocatedValues), allocate a cluster IP from the service CIDR and node
 /// ports from the node-port range, never one a live Service holds, and fill the single-stack IP family fields.
 /// </summary>
-public sealed partial class ResourceService
+internal sealed class ServiceStrategy(ObjectStore store) : IResourceStrategy
 {
     /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public const string ServiceCidr = "10.96.0.0/12";
@@ -26,7 +26,19 @@ public sealed partial class ResourceService
     private const int NodePortMin = 30000;
     private const int NodePortMax = 32767;
 
-    private void AllocateService(ApiResourceInfo r, JsonObject? old, JsonObject candidate)
+    public void PrepareForCreate(ApiResourceInfo r, string? ns, JsonObject candidate)
+    {
+        ObjectMeta.Meta(candidate)["namespace"] = ns;
+        Allocate(r, null, candidate);
+    }
+
+    public void PrepareForUpdate(ApiResourceInfo r, string? ns, JsonObject old, JsonObject candidate)
+    {
+        ObjectMeta.Meta(candidate)["namespace"] = ns;
+        Allocate(r, old, candidate);
+    }
+
+    private void Allocate(ApiResourceInfo r, JsonObject? old, JsonObject candidate)
     {
         var name = ObjectMeta.Name(candidate);
         var spec = candidate["spec"] as JsonObject ?? [];
