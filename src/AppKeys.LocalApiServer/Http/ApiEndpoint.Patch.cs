@@ -6,6 +6,7 @@ using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
+using AppKeys.LocalApiServer.Registry;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;
@@ -32,12 +33,12 @@ internal sealed partial class ApiEndpoint
         var isApply = mediaType == ApplyPatchType;
         if (isApply && string.IsNullOrEmpty(options.FieldManager))
         {
-            throw StatusErrors.Invalid(PatchOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.PatchOptionsKind, "",
                 [FieldCause.Required("fieldManager", "is required for apply patch")]);
         }
         if (!isApply && options.Force)
         {
-            throw StatusErrors.Invalid(PatchOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.PatchOptionsKind, "",
                 [FieldCause.Forbidden("force", "may not be specified for non-apply patch")]);
         }
         var raw = await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes);
@@ -129,17 +130,6 @@ internal sealed partial class ApiEndpoint
             throw StatusErrors.BadRequest($"error decoding YAML: {ex.Message}");
         }
     }
-
-    private static readonly ApiResourceInfo PatchOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "PatchOptions",
-        ListKind = "PatchOptionsList",
-        Plural = "patchoptions",
-        Singular = "patchoptions",
-        Namespaced = false,
-    };
 
     /// <summary>
     /// The Status of a patch that does not apply. handlers/patch.go: a JSON patch is NewGenericServerResponse(422),

@@ -6,6 +6,7 @@ using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Selectors;
 using Microsoft.AspNetCore.Http;
@@ -229,20 +230,9 @@ internal sealed partial class ApiEndpoint
         }
         if (causes.Count > 0)
         {
-            throw StatusErrors.Invalid(ListOptionsResource, "", causes);
+            throw StatusErrors.Invalid(BuiltInResources.ListOptionsKind, "", causes);
         }
     }
-
-    private static readonly ApiResourceInfo ListOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "ListOptions",
-        ListKind = "ListOptionsList",
-        Plural = "listoptions",
-        Singular = "listoptions",
-        Namespaced = false,
-    };
 
     private async Task RespondObjectAsync(HttpContext ctx, ApiResourceInfo r, int code, JsonObject obj, IReadOnlyList<string> warnings)
     {

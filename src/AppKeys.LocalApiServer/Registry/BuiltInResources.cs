@@ -93,6 +93,21 @@ public static class BuiltInResources
     ];
 
     /// <summary>
+    /// Kinds that are not served as resources here but name the object in Invalid errors (option kinds, the scale
+    /// and TokenRequest subresources' kinds); not in <see cref="All"/>.
+    /// </summary>
+    public static readonly ApiResourceInfo ListOptionsKind = Define("meta.k8s.io", "v1", "ListOptions", "listoptions", namespaced: false);
+
+    public static readonly ApiResourceInfo TokenRequests = Define("authentication.k8s.io", "v1", "TokenRequest", "tokenrequests", namespaced: true);
+
+    public static readonly ApiResourceInfo PatchOptionsKind = Define("meta.k8s.io", "v1", "PatchOptions", "patchoptions", namespaced: false);
+
+    public static readonly ApiResourceInfo DeleteOptionsKind = Define("meta.k8s.io", "v1", "DeleteOptions", "deleteoptions", namespaced: false);
+
+    /// <summary>autoscaling.Kind("Scale") for the 422 text: <c>Scale.autoscaling "web" is invalid: ...</c>.</summary>
+    public static readonly ApiResourceInfo Scales = Define("autoscaling", "v1", "Scale", "scales", namespaced: true);
+
+    /// <summary>
     /// Storage shared between served resources: events.k8s.io/v1 events live with core/v1 events (as in kube,
     /// where both are views of one etcd key space); everything else is stored per group and plural.
     /// </summary>

@@ -22,17 +22,6 @@ public sealed partial class ResourceService
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    private static readonly ApiResourceInfo DeleteOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "DeleteOptions",
-        ListKind = "DeleteOptionsList",
-        Plural = "deleteoptions",
-        Singular = "deleteoptions",
-        Namespaced = false,
-    };
-
     /// <summary>etcd's default --max-request-bytes (1.5 MiB); a stored object larger than this cannot be written.</summary>
     private const int EtcdMaxRequestBytes = 1536 * 1024;
 
@@ -418,7 +407,7 @@ public sealed partial class ResourceService
         if (policy is not ("Background" or "Foreground" or "Orphan"))
         {
             // apimachinery validation.go ValidateDeleteOptions: the options are invalid, not the object.
-            throw StatusErrors.Invalid(DeleteOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.DeleteOptionsKind, "",
                 [FieldCause.NotSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])]);
         }
         var finalizers = ObjectMeta.Finalizers(old);
