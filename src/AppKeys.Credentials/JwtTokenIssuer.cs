@@ -35,13 +35,13 @@ public sealed class JwtTokenIssuer : ITokenIssuer
     [ThreadStatic]
     private static Utf8JsonWriter? t_payloadWriter;
 
-    private readonly TimeProvider _timeProvider;
+    private readonly TimeProvider timeProvider;
 
     /// <summary>Creates an issuer reading time from <paramref name="timeProvider"/>.</summary>
     public JwtTokenIssuer(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _timeProvider = timeProvider;
+        this.timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
@@ -54,7 +54,7 @@ public sealed class JwtTokenIssuer : ITokenIssuer
         var signingKey = request.SigningKey!;
 
         // Whole seconds, so IssuedAt/ExpiresAt equal what the claims say.
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(_timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
         var expiresAt = ValidityPolicy.ExpiresAt(issuedAt, request.ValidityPeriodSeconds);
         // Guid.NewGuid is a version 4 UUID from the OS CSPRNG; jti identifies, it does not authenticate.
         var jti = Guid.NewGuid();

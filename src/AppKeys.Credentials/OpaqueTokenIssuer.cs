@@ -6,13 +6,13 @@ namespace AppKeys.Credentials;
 /// </summary>
 public sealed class OpaqueTokenIssuer : ITokenIssuer
 {
-    private readonly TimeProvider _timeProvider;
+    private readonly TimeProvider timeProvider;
 
     /// <summary>Creates an issuer reading time from <paramref name="timeProvider"/>.</summary>
     public OpaqueTokenIssuer(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _timeProvider = timeProvider;
+        this.timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
@@ -22,7 +22,7 @@ public sealed class OpaqueTokenIssuer : ITokenIssuer
     public IssuedToken Issue(TokenRequest request)
     {
         TokenRequestValidator.ValidateCommon(request);
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(_timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
         var expiresAt = ValidityPolicy.ExpiresAt(issuedAt, request.ValidityPeriodSeconds);
         var token = OpaqueTokenGenerator.Generate();
         return new IssuedToken(token, AccessTokenType.Opaque, token.Fingerprint(), issuedAt, expiresAt, KeyId: null);

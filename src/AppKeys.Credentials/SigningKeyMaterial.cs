@@ -16,11 +16,11 @@ public sealed class SigningKeyMaterial : IDisposable
     /// <summary>RSA key size used when none is given.</summary>
     public const int DefaultRsaKeySizeBits = 2048;
 
-    private readonly AsymmetricAlgorithm _key;
+    private readonly AsymmetricAlgorithm key;
 
     private SigningKeyMaterial(AsymmetricAlgorithm key, SigningKeyAlgorithm algorithm, DateTimeOffset createdAt)
     {
-        _key = key;
+        this.key = key;
         Algorithm = algorithm;
         CreatedAt = createdAt;
         KeyId = ComputeKeyId();
@@ -41,7 +41,7 @@ public sealed class SigningKeyMaterial : IDisposable
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>Key size in bits (256 for P-256).</summary>
-    public int KeySizeBits => _key.KeySize;
+    public int KeySizeBits => key.KeySize;
 
     /// <summary>Size of a JWS signature in bytes (64 for ES256, the modulus size for RS256).</summary>
     internal int SignatureSize { get; }
@@ -114,10 +114,10 @@ public sealed class SigningKeyMaterial : IDisposable
     }
 
     /// <summary>The private key as PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>), for a Kubernetes Secret.</summary>
-    public SecretValue ExportPrivateKeyPem() => new(_key.ExportPkcs8PrivateKeyPem());
+    public SecretValue ExportPrivateKeyPem() => new(key.ExportPkcs8PrivateKeyPem());
 
     /// <summary>The public key as SubjectPublicKeyInfo PEM (<c>-----BEGIN PUBLIC KEY-----</c>); not secret.</summary>
-    public string ExportPublicKeyPem() => _key.ExportSubjectPublicKeyInfoPem();
+    public string ExportPublicKeyPem() => key.ExportSubjectPublicKeyInfoPem();
 
     /// <summary>The public key as an RFC 7517 JWK JSON object with <c>use</c>, <c>alg</c> and <c>kid</c>; never any private part.</summary>
     public string ToPublicJwk()
@@ -132,7 +132,7 @@ public sealed class SigningKeyMaterial : IDisposable
     }
 
     /// <summary>Signs <paramref name="data"/> with this key's algorithm (the raw JWS signature, no JWT framing).</summary>
-    public byte[] SignData(ReadOnlySpan<byte> data) => _key switch
+    public byte[] SignData(ReadOnlySpan<byte> data) => key switch
     {
         ECDsa ecdsa => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
         RSA rsa => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
@@ -140,7 +140,7 @@ public sealed class SigningKeyMaterial : IDisposable
     };
 
     /// <summary>Signs into <paramref name="destination"/> without allocating a result array.</summary>
-    internal bool TrySignData(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten) => _key switch
+    internal bool TrySignData(ReadOnlySpan<byte> data, Span<byte> destination, out int bytesWritten) => key switch
     {
         ECDsa ecdsa => ecdsa.TrySignData(data, destination, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out bytesWritten),
         RSA rsa => rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out bytesWritten),
@@ -148,7 +148,7 @@ public sealed class SigningKeyMaterial : IDisposable
     };
 
     /// <summary>Releases the private key.</summary>
-    public void Dispose() => _key.Dispose();
+    public void Dispose() => key.Dispose();
 
     /// <summary>Redacted description: algorithm and kid only.</summary>
     public override string ToString() => $"{AlgorithmName} kid={KeyId}";
@@ -180,7 +180,7 @@ public sealed class SigningKeyMaterial : IDisposable
     /// <summary>The JWK members RFC 7638 §3.2 requires for the key type, in lexicographic order.</summary>
     private void WriteRequiredPublicMembers(Utf8JsonWriter writer)
     {
-        switch (_key)
+        switch (key)
         {
             case ECDsa ecdsa:
                 var ec = ecdsa.ExportParameters(false);

@@ -3,8 +3,8 @@ namespace AppKeys.Credentials;
 /// <summary>Picks the issuer for an application's token type (JWT or opaque).</summary>
 public sealed class TokenIssuerSelector
 {
-    private readonly ITokenIssuer _jwt;
-    private readonly ITokenIssuer _opaque;
+    private readonly ITokenIssuer jwt;
+    private readonly ITokenIssuer opaque;
 
     /// <summary>Uses <see cref="JwtTokenIssuer"/> and <see cref="OpaqueTokenIssuer"/> on <paramref name="timeProvider"/>.</summary>
     public TokenIssuerSelector(TimeProvider timeProvider)
@@ -22,15 +22,15 @@ public sealed class TokenIssuerSelector
             throw new ArgumentException("Issuers do not match their token types.", nameof(jwt));
         }
 
-        _jwt = jwt;
-        _opaque = opaque;
+        this.jwt = jwt;
+        this.opaque = opaque;
     }
 
     /// <summary>The issuer producing <paramref name="tokenType"/> tokens.</summary>
     public ITokenIssuer For(AccessTokenType tokenType) => tokenType switch
     {
-        AccessTokenType.Jwt => _jwt,
-        AccessTokenType.Opaque => _opaque,
+        AccessTokenType.Jwt => jwt,
+        AccessTokenType.Opaque => opaque,
         _ => throw new ArgumentOutOfRangeException(nameof(tokenType), tokenType, "Unknown access token type."),
     };
 

@@ -4,8 +4,8 @@ using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Security;
-using AppKeys.LocalApiServer.Semantics;
 using AppKeys.LocalApiServer.Storage.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,18 +24,18 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     /// <summary>How long a restart waits for the old socket to free the port before giving up.</summary>
     private static readonly TimeSpan RebindDeadline = TimeSpan.FromSeconds(15);
 
-    private readonly ServerContext _context;
-    private readonly ILogger _logger;
-    private readonly string? _dataDirectory;
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private ServerInstance _instance = null!;
-    private int _disposed;
+    private readonly ServerContext context;
+    private readonly ILogger logger;
+    private readonly string? dataDirectory;
+    private readonly SemaphoreSlim lifecycle = new(1, 1);
+    private ServerInstance instance = null!;
+    private int disposed;
 
     private LocalKubernetesApiServer(ServerContext context, ILogger logger, string? dataDirectory, string adminToken)
     {
-        _context = context;
-        _logger = logger;
-        _dataDirectory = dataDirectory;
+        this.context = context;
+        this.logger = logger;
+        this.dataDirectory = dataDirectory;
         AdminToken = adminToken;
     }
 
@@ -49,19 +49,19 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     public string KubeconfigYaml { get; private set; } = null!;
 
     /// <summary>The CA certificate (PEM) clients must trust; null when serving plain HTTP.</summary>
-    public string? CertificateAuthorityPem => _context.Certificates?.CaPem;
+    public string? CertificateAuthorityPem => context.Certificates?.CaPem;
 
     /// <summary>Fault injection (off until a rule is added); see docs/reliability.md. The same object across restarts.</summary>
-    public FaultInjector Faults => _context.Faults;
+    public FaultInjector Faults => context.Faults;
 
     /// <summary>Requests refused with 403 by authorization or by an admission check; kept across restarts.</summary>
-    public AuthorizationAudit Denials => _context.Audit;
+    public AuthorizationAudit Denials => context.Audit;
 
     /// <summary>Full path of the data directory, or null when the store lives in memory only.</summary>
-    public string? DataDirectory => _dataDirectory;
+    public string? DataDirectory => dataDirectory;
 
     /// <summary>What the latest start read back from the data directory (null without one).</summary>
-    public RecoveryReport? Recovery => Volatile.Read(ref _instance).Recovery;
+    public RecoveryReport? Recovery => Volatile.Read(ref instance).Recovery;
 
     /// <summary>Full restarts done by <see cref="RestartAsync"/> since this object started.</summary>
     public int Restarts { get; private set; }
@@ -70,10 +70,10 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     public long ResourceVersion => Service.Store.Revision;
 
     /// <summary>The API semantics of the current instance (for in-process use by tests and tools).</summary>
-    internal ResourceService Service => Volatile.Read(ref _instance).Service;
+    internal ResourceService Service => Volatile.Read(ref instance).Service;
 
     /// <summary>The persistence journal of the current instance (tests: compaction).</summary>
-    internal FileJournal? Journal => Volatile.Read(ref _instance).Journal;
+    internal FileJournal? Journal => Volatile.Read(ref instance).Journal;
 
     public static async Task<LocalKubernetesApiServer> StartAsync(LocalApiServerOptions options, CancellationToken ct = default)
     {
@@ -115,7 +115,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
                 logger.LogWarning("Port {Port} recorded in the data directory is taken; picking another (rewrite kubeconfigs)", preferred);
                 instance = await ServerInstance.StartAsync(context, 0, TimeSpan.Zero, ct);
             }
-            server._instance = instance;
+            server.instance = instance;
             server.BaseAddress = new Uri($"{(certificates is null ? "http" : "https")}://127.0.0.1:{instance.Port}");
             server.KubeconfigYaml = Kubeconfig.Build(server.BaseAddress, certificates?.CaPem, options.AdminUser, adminToken);
             if (dataDirectory is not null)
@@ -155,7 +155,7 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
     }
 
     /// <summary>Issues a bearer token for <paramref name="user"/> (e.g. <c>system:serviceaccount:ns:sa</c>); saved in the data directory.</summary>
-    public string IssueToken(string user, IEnumerable<string>? groups = null) => _context.Authenticator.Issue(user, groups);
+    public string IssueToken(string user, IEnumerable<string>? groups = null) => context.Authenticator.Issue(user, groups);
 
     /// <summary>
     /// A full restart from the data directory, as when kube-apiserver (and etcd) restart: the running instance stops
@@ -170,52 +170,52 @@ public sealed class LocalKubernetesApiServer : IAsyncDisposable
 
     private async Task RestartInstanceAsync(TimeSpan downtime, CancellationToken ct)
     {
-        if (_dataDirectory is null)
+        if (dataDirectory is null)
         {
             throw new InvalidOperationException(
                 "A full restart needs LocalApiServerOptions.DataDirectory (without one, Faults.RestartAsync(downtime) restarts in memory)");
         }
-        await _lifecycle.WaitAsync(ct);
+        await lifecycle.WaitAsync(ct);
         try
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-            var old = _instance;
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) == 1, this);
+            var old = this.instance;
             await old.StopAsync(abrupt: true);
             if (downtime > TimeSpan.Zero)
             {
                 // Not cancellable: the server must come back whatever happens to the caller.
                 await Task.Delay(downtime, CancellationToken.None);
             }
-            var instance = await ServerInstance.StartAsync(_context, old.Port, RebindDeadline, CancellationToken.None);
-            Volatile.Write(ref _instance, instance);
+            var instance = await ServerInstance.StartAsync(context, old.Port, RebindDeadline, CancellationToken.None);
+            Volatile.Write(ref this.instance, instance);
             Restarts++;
-            if (_logger.IsEnabled(LogLevel.Information))
+            if (logger.IsEnabled(LogLevel.Information))
             {
-                _logger.LogInformation("Local Kubernetes API server restarted on {Address} at resourceVersion {Revision}",
+                logger.LogInformation("Local Kubernetes API server restarted on {Address} at resourceVersion {Revision}",
                     BaseAddress, instance.Service.Store.Revision);
             }
         }
         finally
         {
-            _lifecycle.Release();
+            lifecycle.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
             return;
         }
-        await _lifecycle.WaitAsync();
+        await lifecycle.WaitAsync();
         try
         {
-            await _instance.StopAsync(abrupt: false);
+            await instance.StopAsync(abrupt: false);
         }
         finally
         {
-            _lifecycle.Release();
-            _context.Certificates?.Dispose();
+            lifecycle.Release();
+            context.Certificates?.Dispose();
         }
     }
 

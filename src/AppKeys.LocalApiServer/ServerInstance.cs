@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Controllers;
 using AppKeys.LocalApiServer.Http;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using AppKeys.LocalApiServer.Storage.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -25,19 +26,19 @@ namespace AppKeys.LocalApiServer;
 /// </summary>
 internal sealed class ServerInstance
 {
-    private readonly WebApplication _app;
-    private readonly BackgroundControllers _controllers;
-    private readonly CancellationTokenSource _stopping;
-    private readonly PersistentStore? _persistence;
+    private readonly WebApplication app;
+    private readonly BackgroundControllers controllers;
+    private readonly CancellationTokenSource stopping;
+    private readonly PersistentStore? persistence;
 
     private ServerInstance(WebApplication app, ResourceService service, BackgroundControllers controllers,
         CancellationTokenSource stopping, PersistentStore? persistence, int port)
     {
-        _app = app;
+        this.app = app;
         Service = service;
-        _controllers = controllers;
-        _stopping = stopping;
-        _persistence = persistence;
+        this.controllers = controllers;
+        this.stopping = stopping;
+        this.persistence = persistence;
         Port = port;
     }
 
@@ -45,10 +46,10 @@ internal sealed class ServerInstance
 
     public int Port { get; }
 
-    public RecoveryReport? Recovery => _persistence?.Report;
+    public RecoveryReport? Recovery => persistence?.Report;
 
     /// <summary>The persistence journal (null without a data directory).</summary>
-    public FileJournal? Journal => _persistence?.Journal;
+    public FileJournal? Journal => persistence?.Journal;
 
     /// <summary>
     /// Loads the store and starts serving on <paramref name="port"/> (0 = pick). A busy port is retried until
@@ -110,12 +111,12 @@ internal sealed class ServerInstance
     /// </summary>
     public async Task StopAsync(bool abrupt)
     {
-        await _stopping.CancelAsync();
-        await _controllers.StopAsync();
-        await _app.StopAsync(abrupt ? new CancellationToken(canceled: true) : CancellationToken.None);
-        await _app.DisposeAsync();
-        _persistence?.Dispose();
-        _stopping.Dispose();
+        await stopping.CancelAsync();
+        await controllers.StopAsync();
+        await app.StopAsync(abrupt ? new CancellationToken(canceled: true) : CancellationToken.None);
+        await app.DisposeAsync();
+        persistence?.Dispose();
+        stopping.Dispose();
     }
 
     private static WebApplication Build(ServerContext context, ResourceService service, StoreRbacPolicySource? rbac, int port, CancellationToken stopping)

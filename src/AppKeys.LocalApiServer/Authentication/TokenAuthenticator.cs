@@ -17,18 +17,18 @@ public sealed class TokenAuthenticator
 {
     internal const string FileName = "tokens.json";
 
-    private readonly Lock _gate = new();
-    private readonly ConcurrentDictionary<string, UserInfo> _tokens = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly ConcurrentDictionary<string, UserInfo> tokens = new(StringComparer.Ordinal);
     // Tokens from TokenRequest: when they expire and the audiences they were issued for (static tokens have neither).
-    private readonly ConcurrentDictionary<string, BoundToken> _bounds = new(StringComparer.Ordinal);
-    private readonly string? _path;
-    private (string User, string Token)? _admin;
+    private readonly ConcurrentDictionary<string, BoundToken> bounds = new(StringComparer.Ordinal);
+    private readonly string? path;
+    private (string User, string Token)? admin;
 
     public TokenAuthenticator()
     {
     }
 
-    private TokenAuthenticator(string path) => _path = path;
+    private TokenAuthenticator(string path) => this.path = path;
 
     /// <summary>Loads <c>tokens.json</c> from a data directory (or starts empty) and saves every token issued later.</summary>
     internal static TokenAuthenticator LoadOrCreate(string directory)
@@ -61,17 +61,17 @@ public sealed class TokenAuthenticator
             var groups = t["groups"] is JsonArray g ? g.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
             var uid = JsonText.GetString(t, "uid");
             var credentialId = JsonText.GetString(t, "credentialId");
-            authenticator._tokens[digest] = new UserInfo(user, groups, uid, CredentialExtra(credentialId));
+            authenticator.tokens[digest] = new UserInfo(user, groups, uid, CredentialExtra(credentialId));
             if (t["expires"] is JsonValue expires && expires.TryGetValue<long>(out var unix))
             {
                 var audiences = t["audiences"] is JsonArray a ? a.Select(JsonText.ScalarString).OfType<string>().ToList() : [];
-                authenticator._bounds[digest] = new BoundToken(DateTimeOffset.FromUnixTimeSeconds(unix), audiences, credentialId);
+                authenticator.bounds[digest] = new BoundToken(DateTimeOffset.FromUnixTimeSeconds(unix), audiences, credentialId);
             }
         }
         if (JsonText.GetString(json, "admin", "user") is { } adminUser && JsonText.GetString(json, "admin", "token") is { } adminToken
-            && authenticator._tokens.ContainsKey(Digest(adminToken)))
+            && authenticator.tokens.ContainsKey(Digest(adminToken)))
         {
-            authenticator._admin = (adminUser, adminToken);
+            authenticator.admin = (adminUser, adminToken);
         }
         return authenticator;
     }
@@ -107,13 +107,13 @@ public sealed class TokenAuthenticator
         all.Add("system:authenticated");
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var credentialId = bound is null ? null : "JTI=" + Guid.NewGuid().ToString("D");
-        lock (_gate)
+        lock (gate)
         {
             var digest = Digest(token);
-            _tokens[digest] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList(), uid, CredentialExtra(credentialId));
+            tokens[digest] = new UserInfo(user, all.Distinct(StringComparer.Ordinal).ToList(), uid, CredentialExtra(credentialId));
             if (bound is { } b)
             {
-                _bounds[digest] = new BoundToken(b.Expires, b.Audiences, credentialId);
+                bounds[digest] = new BoundToken(b.Expires, b.Audiences, credentialId);
             }
             Save();
         }
@@ -123,17 +123,17 @@ public sealed class TokenAuthenticator
     /// <summary>The admin user's token: the saved one when the data directory has one for this user, else a new one.</summary>
     internal string AdminToken(string user, IEnumerable<string> groups)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_admin is { } admin && admin.User == user)
+            if (this.admin is { } admin && admin.User == user)
             {
                 return admin.Token;
             }
         }
         var token = Issue(user, groups);
-        lock (_gate)
+        lock (gate)
         {
-            _admin = (user, token);
+            this.admin = (user, token);
             Save();
         }
         return token;
@@ -166,11 +166,11 @@ public sealed class TokenAuthenticator
         ArgumentNullException.ThrowIfNull(audiences);
         var requested = audiences.Count > 0 ? audiences : [ApiAudience];
         var digest = Digest(token);
-        if (token.Length == 0 || !_tokens.TryGetValue(digest, out var user))
+        if (token.Length == 0 || !tokens.TryGetValue(digest, out var user))
         {
             return new TokenReviewResult(null, [], null);
         }
-        if (!_bounds.TryGetValue(digest, out var bound))
+        if (!bounds.TryGetValue(digest, out var bound))
         {
             return requested.Contains(ApiAudience, StringComparer.Ordinal)
                 ? new TokenReviewResult(user, [ApiAudience], null)
@@ -197,21 +197,21 @@ public sealed class TokenAuthenticator
 
     private static string Digest(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    /// <summary>Rewrites tokens.json atomically (owner-only). Requires <see cref="_gate"/>.</summary>
+    /// <summary>Rewrites tokens.json atomically (owner-only). Requires <see cref="gate"/>.</summary>
     private void Save()
     {
-        if (_path is null)
+        if (path is null)
         {
             return;
         }
         var tokens = new JsonArray();
         var now = Time.GetUtcNow();
-        foreach (var expired in _bounds.Where(kv => kv.Value.Expires <= now).Select(kv => kv.Key).ToList())
+        foreach (var expired in bounds.Where(kv => kv.Value.Expires <= now).Select(kv => kv.Key).ToList())
         {
-            _bounds.TryRemove(expired, out _);
-            _tokens.TryRemove(expired, out _);
+            bounds.TryRemove(expired, out _);
+            this.tokens.TryRemove(expired, out _);
         }
-        foreach (var (digest, user) in _tokens.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (digest, user) in this.tokens.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var groups = new JsonArray();
             foreach (var g in user.Groups)
@@ -223,7 +223,7 @@ public sealed class TokenAuthenticator
             {
                 entry["uid"] = user.Uid;
             }
-            if (_bounds.TryGetValue(digest, out var bound))
+            if (bounds.TryGetValue(digest, out var bound))
             {
                 entry["expires"] = bound.Expires.ToUnixTimeSeconds();
                 entry["audiences"] = new JsonArray([.. bound.Audiences.Select(a => (JsonNode)a)]);
@@ -235,11 +235,11 @@ public sealed class TokenAuthenticator
             tokens.Add(entry);
         }
         var json = new JsonObject { ["tokens"] = tokens };
-        if (_admin is { } admin)
+        if (this.admin is { } admin)
         {
             json["admin"] = new JsonObject { ["user"] = admin.User, ["token"] = admin.Token };
         }
-        DataDirectoryFiles.WriteAtomically(_path, json.ToJsonString());
+        DataDirectoryFiles.WriteAtomically(path, json.ToJsonString());
     }
 
     private sealed record BoundToken(DateTimeOffset Expires, IReadOnlyList<string> Audiences, string? CredentialId);

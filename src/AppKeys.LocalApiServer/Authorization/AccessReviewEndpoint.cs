@@ -5,6 +5,7 @@ using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Http;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Registry;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Authorization;
@@ -65,7 +66,7 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
         }
     }
 
-    private static ApiResourceInfo? Find(string path) => AuthorizationResources.All.FirstOrDefault(r =>
+    private static ApiResourceInfo? Find(string path) => BuiltInResources.Reviews.FirstOrDefault(r =>
         path.Length == "/apis/".Length + r.GroupVersion.Length + 1 + r.Plural.Length
         && path == $"/apis/{r.GroupVersion}/{r.Plural}");
 
@@ -160,7 +161,7 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
         {
             status["error"] = result.Error;
         }
-        return Review(AuthorizationResources.TokenReviews, spec, status);
+        return Review(BuiltInResources.TokenReviews, spec, status);
     }
 
     /// <summary><c>kubectl auth whoami</c>: the request's own user (pkg/registry/authentication/selfsubjectreview).</summary>
@@ -243,7 +244,7 @@ internal sealed class AccessReviewEndpoint(TokenAuthenticator authenticator, IAu
         {
             status["evaluationError"] = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
         }
-        return Review(AuthorizationResources.SelfSubjectRulesReviews, spec, status);
+        return Review(BuiltInResources.SelfSubjectRulesReviews, spec, status);
     }
 
     private static JsonObject Review(ApiResourceInfo resource, JsonObject spec, JsonObject status) => new()

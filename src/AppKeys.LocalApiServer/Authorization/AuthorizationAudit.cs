@@ -10,20 +10,20 @@ public sealed class AuthorizationAudit
 {
     public const int Capacity = 10_000;
 
-    private readonly ConcurrentQueue<DeniedRequest> _denied = new();
-    private long _total;
+    private readonly ConcurrentQueue<DeniedRequest> denied = new();
+    private long total;
 
     /// <summary>Every denial since the server started (including the ones dropped from <see cref="Denied"/>).</summary>
-    public long Total => Interlocked.Read(ref _total);
+    public long Total => Interlocked.Read(ref total);
 
     /// <summary>A snapshot of the retained denials, oldest first.</summary>
-    public IReadOnlyList<DeniedRequest> Denied => [.. _denied];
+    public IReadOnlyList<DeniedRequest> Denied => [.. denied];
 
     public void Record(DeniedRequest denial)
     {
-        _denied.Enqueue(denial);
-        Interlocked.Increment(ref _total);
-        while (_denied.Count > Capacity && _denied.TryDequeue(out _))
+        denied.Enqueue(denial);
+        Interlocked.Increment(ref total);
+        while (denied.Count > Capacity && denied.TryDequeue(out _))
         {
         }
     }

@@ -10,34 +10,34 @@ namespace AppKeys.LocalApiServer.Authorization;
 /// </summary>
 public sealed class RbacPolicy
 {
-    private readonly Dictionary<string, RbacRole> _roles = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, RbacRole> _clusterRoles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<RbacBinding>> _roleBindings = new(StringComparer.Ordinal);
-    private readonly List<RbacBinding> _clusterRoleBindings;
-    private readonly Dictionary<string, IReadOnlyList<RbacPolicyRule>> _aggregated = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RbacRole> roles = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, RbacRole> clusterRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<RbacBinding>> roleBindings = new(StringComparer.Ordinal);
+    private readonly List<RbacBinding> clusterRoleBindings;
+    private readonly Dictionary<string, IReadOnlyList<RbacPolicyRule>> aggregated = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
 
     public RbacPolicy(IEnumerable<RbacRole> roles, IEnumerable<RbacRole> clusterRoles,
         IEnumerable<RbacBinding> roleBindings, IEnumerable<RbacBinding> clusterRoleBindings)
     {
         foreach (var r in roles)
         {
-            _roles[Key(r.Namespace, r.Name)] = r;
+            this.roles[Key(r.Namespace, r.Name)] = r;
         }
         foreach (var r in clusterRoles)
         {
-            _clusterRoles[r.Name] = r;
+            this.clusterRoles[r.Name] = r;
         }
         foreach (var b in roleBindings.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
             var ns = b.Namespace ?? "";
-            if (!_roleBindings.TryGetValue(ns, out var list))
+            if (!this.roleBindings.TryGetValue(ns, out var list))
             {
-                _roleBindings[ns] = list = [];
+                this.roleBindings[ns] = list = [];
             }
             list.Add(b);
         }
-        _clusterRoleBindings = clusterRoleBindings.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        this.clusterRoleBindings = clusterRoleBindings.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
     }
 
     public static RbacPolicy Empty { get; } = new([], [], [], []);
@@ -89,20 +89,20 @@ public sealed class RbacPolicy
     }
 
     /// <summary>ClusterRoleBindings in name order.</summary>
-    public IReadOnlyList<RbacBinding> ClusterRoleBindings => _clusterRoleBindings;
+    public IReadOnlyList<RbacBinding> ClusterRoleBindings => clusterRoleBindings;
 
     /// <summary>RoleBindings of one namespace in name order.</summary>
     public IReadOnlyList<RbacBinding> RoleBindingsIn(string ns) =>
-        _roleBindings.TryGetValue(ns, out var list) ? list : [];
+        roleBindings.TryGetValue(ns, out var list) ? list : [];
 
     /// <summary>The rules of a Role; null when it does not exist.</summary>
     public IReadOnlyList<RbacPolicyRule>? RoleRules(string ns, string name) =>
-        _roles.TryGetValue(Key(ns, name), out var r) ? r.Rules : null;
+        roles.TryGetValue(Key(ns, name), out var r) ? r.Rules : null;
 
     /// <summary>The effective rules of a ClusterRole (aggregated when it has an aggregationRule); null when it does not exist.</summary>
     public IReadOnlyList<RbacPolicyRule>? ClusterRoleRules(string name)
     {
-        if (!_clusterRoles.TryGetValue(name, out var role))
+        if (!clusterRoles.TryGetValue(name, out var role))
         {
             return null;
         }
@@ -110,7 +110,7 @@ public sealed class RbacPolicy
         {
             return role.Rules;
         }
-        lock (_gate)
+        lock (gate)
         {
             return Aggregate(role, new HashSet<string>(StringComparer.Ordinal));
         }
@@ -123,7 +123,7 @@ public sealed class RbacPolicy
     /// </summary>
     private IReadOnlyList<RbacPolicyRule> Aggregate(RbacRole role, HashSet<string> visiting)
     {
-        if (_aggregated.TryGetValue(role.Name, out var cached))
+        if (aggregated.TryGetValue(role.Name, out var cached))
         {
             return cached;
         }
@@ -134,7 +134,7 @@ public sealed class RbacPolicy
         var rules = new List<RbacPolicyRule>();
         foreach (var selector in role.AggregationSelectors!)
         {
-            foreach (var candidate in _clusterRoles.Values)
+            foreach (var candidate in clusterRoles.Values)
             {
                 if (candidate.Name == role.Name || !selector.Matches(candidate.Labels))
                 {
@@ -151,7 +151,7 @@ public sealed class RbacPolicy
             }
         }
         visiting.Remove(role.Name);
-        _aggregated[role.Name] = rules;
+        aggregated[role.Name] = rules;
         return rules;
     }
 

@@ -14,24 +14,24 @@ internal sealed class StoreRbacPolicySource(ObjectStore store)
     private static readonly string RoleBindingsKey = BuiltInResources.StorageKey(BuiltInResources.RoleBindings);
     private static readonly string ClusterRoleBindingsKey = BuiltInResources.StorageKey(BuiltInResources.ClusterRoleBindings);
 
-    private RbacPolicy _policy = RbacPolicy.Empty;
-    private long _revision = -1;
+    private RbacPolicy policy = RbacPolicy.Empty;
+    private long revision = -1;
 
     public RbacPolicy Current()
     {
         lock (store.Gate)
         {
             var revision = store.Revision;
-            if (revision != _revision)
+            if (revision != this.revision)
             {
-                _policy = RbacPolicy.FromObjects(
+                policy = RbacPolicy.FromObjects(
                     store.List(RolesKey, null).Select(kv => kv.Value).ToList(),
                     store.List(ClusterRolesKey, null).Select(kv => kv.Value).ToList(),
                     store.List(RoleBindingsKey, null).Select(kv => kv.Value).ToList(),
                     store.List(ClusterRoleBindingsKey, null).Select(kv => kv.Value).ToList());
-                _revision = revision;
+                this.revision = revision;
             }
-            return _policy;
+            return policy;
         }
     }
 }

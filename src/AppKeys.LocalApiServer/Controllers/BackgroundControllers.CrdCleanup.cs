@@ -1,6 +1,7 @@
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 
@@ -21,14 +22,14 @@ internal sealed partial class BackgroundControllers
             var objects = storage is null ? [] : all.Where(e => e.Storage == storage).ToList();
             foreach (var item in objects.Where(e => !ObjectMeta.IsTerminating(e.Object)))
             {
-                _service.DeleteLocked(item.Resource, NullIfEmpty(ObjectMeta.Namespace(item.Object)), ObjectMeta.Name(item.Object), new DeleteOptions());
+                service.DeleteLocked(item.Resource, NullIfEmpty(ObjectMeta.Namespace(item.Object)), ObjectMeta.Name(item.Object), new DeleteOptions());
                 changed = true;
             }
             if (objects.Count > 0)
             {
                 continue;
             }
-            _service.SystemUpdateLocked(crd.Resource, crd.Object, obj =>
+            service.SystemUpdateLocked(crd.Resource, crd.Object, obj =>
                 ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != CrdLifecycle.CleanupFinalizer).ToList()));
             changed = true;
         }

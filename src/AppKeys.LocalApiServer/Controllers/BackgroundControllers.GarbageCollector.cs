@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 
@@ -16,7 +16,7 @@ internal sealed partial class BackgroundControllers
             {
                 continue;
             }
-            if (_service.Store.Get(dep.Storage, NullIfEmpty(ObjectMeta.Namespace(dep.Object)), ObjectMeta.Name(dep.Object)) != dep.Object)
+            if (service.Store.Get(dep.Storage, NullIfEmpty(ObjectMeta.Namespace(dep.Object)), ObjectMeta.Name(dep.Object)) != dep.Object)
             {
                 continue; // changed earlier in this pass
             }
@@ -46,7 +46,7 @@ internal sealed partial class BackgroundControllers
                 }
                 solid++;
             }
-            if (remove.Count == 0 || !Waited("gc/" + ObjectMeta.Uid(dep.Object), _gcDelay))
+            if (remove.Count == 0 || !Waited("gc/" + ObjectMeta.Uid(dep.Object), gcDelay))
             {
                 continue;
             }
@@ -56,14 +56,14 @@ internal sealed partial class BackgroundControllers
             {
                 if (!ObjectMeta.IsTerminating(dep.Object))
                 {
-                    _service.DeleteLocked(dep.Resource, NullIfEmpty(depNs), ObjectMeta.Name(dep.Object),
+                    service.DeleteLocked(dep.Resource, NullIfEmpty(depNs), ObjectMeta.Name(dep.Object),
                         new DeleteOptions { PropagationPolicy = foregroundOwner ? "Foreground" : "Background" });
                     changed = true;
                 }
                 continue;
             }
             // Solid owners remain (or only orphaning owners): drop the references to the others.
-            _service.SystemUpdateLocked(dep.Resource, dep.Object, obj =>
+            service.SystemUpdateLocked(dep.Resource, dep.Object, obj =>
             {
                 var meta = ObjectMeta.Meta(obj);
                 var kept = new JsonArray();
@@ -113,7 +113,7 @@ internal sealed partial class BackgroundControllers
             {
                 continue;
             }
-            _service.SystemUpdateLocked(owner.Resource, owner.Object, obj =>
+            service.SystemUpdateLocked(owner.Resource, owner.Object, obj =>
                 ObjectMeta.SetFinalizers(obj, ObjectMeta.Finalizers(obj).Where(f => f != done).ToList()));
             changed = true;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 
 namespace AppKeys.LocalApiServer.Controllers;
 
@@ -12,7 +13,7 @@ internal sealed partial class BackgroundControllers
         var changed = false;
         foreach (var ns in all.Where(e => KindRules.IsNamespace(e.Resource) && ObjectMeta.IsTerminating(e.Object)))
         {
-            if (!Waited("ns/" + ObjectMeta.Uid(ns.Object), _namespaceDelay))
+            if (!Waited("ns/" + ObjectMeta.Uid(ns.Object), namespaceDelay))
             {
                 continue;
             }
@@ -20,7 +21,7 @@ internal sealed partial class BackgroundControllers
             var contents = all.Where(e => e.Resource.Namespaced && ObjectMeta.Namespace(e.Object) == name).ToList();
             foreach (var item in contents.Where(e => !ObjectMeta.IsTerminating(e.Object)))
             {
-                _service.DeleteLocked(item.Resource, name, ObjectMeta.Name(item.Object), new DeleteOptions());
+                service.DeleteLocked(item.Resource, name, ObjectMeta.Name(item.Object), new DeleteOptions());
                 changed = true;
             }
             if (contents.Count > 0)
@@ -30,7 +31,7 @@ internal sealed partial class BackgroundControllers
             var specFinalizers = JsonText.GetObject(ns.Object, "spec")?["finalizers"] as JsonArray;
             if (specFinalizers is { Count: > 0 })
             {
-                _service.SystemUpdateLocked(ns.Resource, ns.Object, obj =>
+                service.SystemUpdateLocked(ns.Resource, ns.Object, obj =>
                 {
                     var spec = JsonText.EnsureObject(obj, "spec");
                     var kept = new JsonArray();
@@ -51,7 +52,7 @@ internal sealed partial class BackgroundControllers
             }
             else if (ObjectMeta.Finalizers(ns.Object).Count == 0)
             {
-                _service.RemoveLocked(ns.Storage, ns.Object);
+                service.RemoveLocked(ns.Storage, ns.Object);
                 changed = true;
             }
         }

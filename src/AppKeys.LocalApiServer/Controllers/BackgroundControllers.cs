@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -25,55 +25,55 @@ namespace AppKeys.LocalApiServer.Controllers;
 internal sealed partial class BackgroundControllers
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
-    private readonly ResourceService _service;
-    private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _gcDelay;
-    private readonly TimeSpan _namespaceDelay;
+    private readonly ResourceService service;
+    private readonly ILogger logger;
+    private readonly CancellationToken stopping;
+    private readonly TimeProvider time;
+    private readonly TimeSpan gcDelay;
+    private readonly TimeSpan namespaceDelay;
     // When each pending item (dependent uid, namespace uid) first became due for action; only touched under the store lock.
-    private Dictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
-    private Dictionary<string, DateTimeOffset> _seenThisPass = new(StringComparer.Ordinal);
-    private DateTimeOffset? _nextDue;
-    private readonly SemaphoreSlim _signal = new(0);
-    private Task? _loop;
+    private Dictionary<string, DateTimeOffset> pendingSince = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset> seenThisPass = new(StringComparer.Ordinal);
+    private DateTimeOffset? nextDue;
+    private readonly SemaphoreSlim signal = new(0);
+    private Task? loop;
 
     // Set under the store lock by a relevant change, cleared by the sweep pass that starts after it.
-    private volatile bool _dirty = true;
+    private volatile bool dirty = true;
 
     public BackgroundControllers(ResourceService service, ILogger logger, CancellationToken stopping,
         TimeProvider? time = null, TimeSpan gcDelay = default, TimeSpan namespaceDelay = default)
     {
-        _service = service;
-        _logger = logger;
-        _stopping = stopping;
-        _time = time ?? TimeProvider.System;
-        _gcDelay = gcDelay;
-        _namespaceDelay = namespaceDelay;
+        this.service = service;
+        this.logger = logger;
+        this.stopping = stopping;
+        this.time = time ?? TimeProvider.System;
+        this.gcDelay = gcDelay;
+        this.namespaceDelay = namespaceDelay;
     }
 
     public void Start()
     {
-        lock (_service.Store.Gate)
+        lock (service.Store.Gate)
         {
-            _service.Store.Changed += OnChanged;
+            service.Store.Changed += OnChanged;
         }
-        _service.ControllersNeeded += Signal;
-        _loop = Task.Run(RunAsync);
+        service.ControllersNeeded += Signal;
+        loop = Task.Run(RunAsync);
     }
 
     public async Task StopAsync()
     {
-        _service.ControllersNeeded -= Signal;
-        lock (_service.Store.Gate)
+        service.ControllersNeeded -= Signal;
+        lock (service.Store.Gate)
         {
-            _service.Store.Changed -= OnChanged;
+            service.Store.Changed -= OnChanged;
         }
-        if (_loop is not null)
+        if (loop is not null)
         {
             try
             {
-                await _loop;
+                await loop;
             }
             catch (OperationCanceledException)
             {
@@ -83,35 +83,35 @@ internal sealed partial class BackgroundControllers
 
     private void Signal()
     {
-        if (_dirty && _signal.CurrentCount == 0)
+        if (dirty && signal.CurrentCount == 0)
         {
-            _signal.Release();
+            signal.Release();
         }
     }
 
     private async Task RunAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             var wait = Period;
-            if (_nextDue is { } due)
+            if (nextDue is { } due)
             {
-                var untilDue = due - _time.GetUtcNow();
+                var untilDue = due - time.GetUtcNow();
                 wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
-            using (var cycle = CancellationTokenSource.CreateLinkedTokenSource(_stopping))
+            using (var cycle = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
                 // Woken by a relevant write, or by the injected clock (the periodic pass, or a delay coming due).
-                var signalled = _signal.WaitAsync(cycle.Token);
-                var tick = Task.Delay(wait, _time, cycle.Token);
+                var signalled = signal.WaitAsync(cycle.Token);
+                var tick = Task.Delay(wait, time, cycle.Token);
                 await Task.WhenAny(signalled, tick);
                 await cycle.CancelAsync();
-                if (_stopping.IsCancellationRequested)
+                if (stopping.IsCancellationRequested)
                 {
                     return;
                 }
             }
-            if (!_dirty)
+            if (!dirty)
             {
                 continue;
             }
@@ -121,7 +121,7 @@ internal sealed partial class BackgroundControllers
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Background controller sweep failed");
+                logger.LogError(ex, "Background controller sweep failed");
             }
         }
     }
@@ -129,21 +129,21 @@ internal sealed partial class BackgroundControllers
     /// <summary>Runs passes until nothing changes (bounded, each pass may unblock the next).</summary>
     internal void Sweep()
     {
-        lock (_service.Store.Gate)
+        lock (service.Store.Gate)
         {
-            // A pass that changes nothing writes nothing, so it leaves _dirty clear; the bound leaves it set and the
+            // A pass that changes nothing writes nothing, so it leaves dirty clear; the bound leaves it set and the
             // periodic wake-up carries on.
             for (var pass = 0; pass < 20; pass++)
             {
-                _dirty = false;
-                _seenThisPass = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-                _nextDue = null;
+                dirty = false;
+                seenThisPass = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                nextDue = null;
                 var changed = Pass();
                 // Items no longer waiting are forgotten; those still waiting keep the sweep alive until they come due.
-                _pendingSince = _seenThisPass;
-                if (_nextDue is not null)
+                pendingSince = seenThisPass;
+                if (nextDue is not null)
                 {
-                    _dirty = true;
+                    dirty = true;
                 }
                 if (!changed)
                 {
@@ -156,9 +156,9 @@ internal sealed partial class BackgroundControllers
     /// <summary>Store change hook (runs under the store lock).</summary>
     private void OnChanged(string storage, WatchEvent e)
     {
-        if (!_dirty && NeedsSweep(e))
+        if (!dirty && NeedsSweep(e))
         {
-            _dirty = true;
+            dirty = true;
         }
     }
 
@@ -210,13 +210,13 @@ internal sealed partial class BackgroundControllers
         {
             return false;
         }
-        foreach (var r in _service.Registry.All)
+        foreach (var r in service.Registry.All)
         {
             if (r.Kind != kind || r.GroupVersion != apiVersion || r.Group == "events.k8s.io")
             {
                 continue;
             }
-            var owner = _service.Store.Get(BuiltInResources.StorageKey(r), r.Namespaced ? dependentNamespace : null, name);
+            var owner = service.Store.Get(BuiltInResources.StorageKey(r), r.Namespaced ? dependentNamespace : null, name);
             return owner is not null && ObjectMeta.Uid(owner) == uid && !ObjectMeta.IsTerminating(owner)
                 && (!r.Namespaced || dependentNamespace.Length > 0);
         }
@@ -235,23 +235,23 @@ internal sealed partial class BackgroundControllers
         {
             return true;
         }
-        var now = _time.GetUtcNow();
-        var since = _pendingSince.TryGetValue(key, out var first) ? first : now;
-        _seenThisPass[key] = since;
+        var now = time.GetUtcNow();
+        var since = pendingSince.TryGetValue(key, out var first) ? first : now;
+        seenThisPass[key] = since;
         var due = since + delay;
         if (now >= due)
         {
             return true;
         }
-        _nextDue = _nextDue is { } next && next < due ? next : due;
+        nextDue = nextDue is { } next && next < due ? next : due;
         return false;
     }
 
     private bool Pass()
     {
-        var store = _service.Store;
+        var store = service.Store;
         var resources = new Dictionary<string, ApiResourceInfo>(StringComparer.Ordinal);
-        foreach (var r in _service.Registry.All)
+        foreach (var r in service.Registry.All)
         {
             var key = BuiltInResources.StorageKey(r);
             if (r.Group != "events.k8s.io")

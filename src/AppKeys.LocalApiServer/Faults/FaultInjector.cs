@@ -19,42 +19,42 @@ namespace AppKeys.LocalApiServer.Faults;
 /// </summary>
 public sealed class FaultInjector
 {
-    private readonly Lock _gate = new();
-    private readonly Func<long> _revision;
-    private readonly Func<string, string, string, ApiResourceInfo?> _find;
-    private readonly ConcurrentDictionary<FaultKind, long> _counts = new();
-    private readonly ConcurrentDictionary<OpenWatch, byte> _watches = new();
-    private readonly ConcurrentDictionary<string, ConnectionContext> _connections = new(StringComparer.Ordinal);
-    private Random _random;
-    private List<ActiveRule> _rules = [];
-    private long _expiredBelow;
-    private volatile bool _down;
+    private readonly Lock gate = new();
+    private readonly Func<long> revision;
+    private readonly Func<string, string, string, ApiResourceInfo?> find;
+    private readonly ConcurrentDictionary<FaultKind, long> counts = new();
+    private readonly ConcurrentDictionary<OpenWatch, byte> watches = new();
+    private readonly ConcurrentDictionary<string, ConnectionContext> connections = new(StringComparer.Ordinal);
+    private Random random;
+    private List<ActiveRule> rules = [];
+    private long expiredBelow;
+    private volatile bool down;
 
     internal FaultInjector(int seed, Func<long> revision, Func<string, string, string, ApiResourceInfo?> find)
     {
-        _random = new Random(seed);
-        _revision = revision;
-        _find = find;
+        random = new Random(seed);
+        this.revision = revision;
+        this.find = find;
     }
 
     /// <summary>Faults injected so far, by kind.</summary>
-    public IReadOnlyDictionary<FaultKind, long> Counts => new SortedDictionary<FaultKind, long>(_counts);
+    public IReadOnlyDictionary<FaultKind, long> Counts => new SortedDictionary<FaultKind, long>(counts);
 
     /// <summary>All faults injected so far.</summary>
-    public long Total => _counts.Values.Sum();
+    public long Total => counts.Values.Sum();
 
     /// <summary>Watch streams currently open.</summary>
-    public int OpenWatches => _watches.Count;
+    public int OpenWatches => watches.Count;
 
     /// <summary>True while a simulated restart refuses connections.</summary>
-    public bool IsDown => _down;
+    public bool IsDown => down;
 
     /// <summary>Restarts the random sequence (for repeatable runs).</summary>
     public void Reseed(int seed)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _random = new Random(seed);
+            random = new Random(seed);
         }
     }
 
@@ -67,9 +67,9 @@ public sealed class FaultInjector
             throw new ArgumentOutOfRangeException(nameof(rule), "Probability must be within 0..1");
         }
         var active = new ActiveRule(rule);
-        lock (_gate)
+        lock (gate)
         {
-            _rules = [.. _rules, active];
+            rules = [.. rules, active];
         }
         return new Removal(this, active);
     }
@@ -77,19 +77,19 @@ public sealed class FaultInjector
     /// <summary>Removes every rule (counts are kept).</summary>
     public void Clear()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _rules = [];
+            rules = [];
         }
     }
 
-    public void ResetCounts() => _counts.Clear();
+    public void ResetCounts() => counts.Clear();
 
     /// <summary>Ends every open watch now: cleanly (the stream ends, as on a server-side timeout) or by resetting its connection.</summary>
     public int CloseWatches(bool abrupt = false)
     {
         var closed = 0;
-        foreach (var w in _watches.Keys)
+        foreach (var w in watches.Keys)
         {
             if (w.Close(abrupt))
             {
@@ -104,7 +104,7 @@ public sealed class FaultInjector
     /// Compacts the watch history: from now on a watch from any resourceVersion older than the current one gets
     /// 410 Expired (the client must re-list), as after etcd compaction.
     /// </summary>
-    public void ExpireWatchWindow() => Interlocked.Exchange(ref _expiredBelow, _revision());
+    public void ExpireWatchWindow() => Interlocked.Exchange(ref expiredBelow, revision());
 
     /// <summary>
     /// A restart that keeps all data in memory: every open connection (watches and idle keep-alives) is reset, and
@@ -126,7 +126,7 @@ public sealed class FaultInjector
         {
             throw new InvalidOperationException("This fault injector is not attached to a server");
         }
-        _down = true;
+        down = true;
         try
         {
             if (mode == RestartMode.Full)
@@ -136,11 +136,11 @@ public sealed class FaultInjector
                 return;
             }
             Count(FaultKind.Restart);
-            foreach (var c in _connections.Values)
+            foreach (var c in connections.Values)
             {
                 c.Abort(new ConnectionAbortedException("The server is restarting."));
             }
-            foreach (var w in _watches.Keys)
+            foreach (var w in watches.Keys)
             {
                 w.Close(abrupt: true);
             }
@@ -148,7 +148,7 @@ public sealed class FaultInjector
         }
         finally
         {
-            _down = false;
+            down = false;
         }
     }
 
@@ -158,19 +158,19 @@ public sealed class FaultInjector
     /// <summary>Kestrel connection middleware: tracks connections so a restart can reset them, refuses them while down.</summary>
     internal ConnectionDelegate WrapConnection(ConnectionDelegate next) => async connection =>
     {
-        if (_down)
+        if (down)
         {
             connection.Abort(new ConnectionAbortedException("The server is restarting."));
             return;
         }
-        _connections[connection.ConnectionId] = connection;
+        connections[connection.ConnectionId] = connection;
         try
         {
             await next(connection);
         }
         finally
         {
-            _connections.TryRemove(connection.ConnectionId, out _);
+            connections.TryRemove(connection.ConnectionId, out _);
         }
     };
 
@@ -187,17 +187,17 @@ public sealed class FaultInjector
         if (request.Verb == "watch")
         {
             watch = new OpenWatch(ctx);
-            _watches[watch] = 0;
+            watches[watch] = 0;
         }
         try
         {
-            if (watch is not null && WatchResourceVersion(ctx) is { } rv && rv < Interlocked.Read(ref _expiredBelow))
+            if (watch is not null && WatchResourceVersion(ctx) is { } rv && rv < Interlocked.Read(ref expiredBelow))
             {
                 Count(FaultKind.WatchExpired);
                 await WriteExpiredAsync(ctx, rv);
                 return;
             }
-            foreach (var active in Volatile.Read(ref _rules))
+            foreach (var active in Volatile.Read(ref rules))
             {
                 if (!Applies(active.Rule, request, ctx) || !Roll(active))
                 {
@@ -219,7 +219,7 @@ public sealed class FaultInjector
         {
             if (watch is not null)
             {
-                _watches.TryRemove(watch, out _);
+                watches.TryRemove(watch, out _);
                 watch.Dispose();
             }
         }
@@ -240,7 +240,7 @@ public sealed class FaultInjector
 
     private bool Roll(ActiveRule active)
     {
-        lock (_gate)
+        lock (gate)
         {
             if (active.Rule.MaxCount is { } max && active.Injected >= max)
             {
@@ -248,7 +248,7 @@ public sealed class FaultInjector
             }
             // Always draw, so the sequence does not depend on the probabilities chosen.
 #pragma warning disable CA5394 // a seeded, reproducible draw of test faults, not a secret
-            var hit = _random.NextDouble() < active.Rule.Probability;
+            var hit = random.NextDouble() < active.Rule.Probability;
 #pragma warning restore CA5394
             if (hit)
             {
@@ -281,7 +281,7 @@ public sealed class FaultInjector
                 await HttpIo.WriteErrorAsync(ctx, new ApiException(503, "ServiceUnavailable", "the server is currently unable to handle the request"));
                 return true;
             case FaultKind.Conflict:
-                if (_find(request.Group, request.Version, request.Resource) is not { } resource)
+                if (find(request.Group, request.Version, request.Resource) is not { } resource)
                 {
                     return false;
                 }
@@ -308,7 +308,7 @@ public sealed class FaultInjector
     /// <summary>As the watch cache answers a compacted resourceVersion: 200, one ERROR event carrying a 410 Expired Status.</summary>
     private async Task WriteExpiredAsync(HttpContext ctx, long rv)
     {
-        var status = StatusErrors.Expired($"too old resource version: {rv} ({_revision()})").ToStatus();
+        var status = StatusErrors.Expired($"too old resource version: {rv} ({revision()})").ToStatus();
         var line = new JsonObject { ["type"] = "ERROR", ["object"] = status }.ToJsonString() + "\n";
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
@@ -317,13 +317,13 @@ public sealed class FaultInjector
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
     }
 
-    private void Count(FaultKind kind) => _counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
+    private void Count(FaultKind kind) => counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
     private void Remove(ActiveRule rule)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _rules = _rules.Where(r => !ReferenceEquals(r, rule)).ToList();
+            rules = rules.Where(r => !ReferenceEquals(r, rule)).ToList();
         }
     }
 

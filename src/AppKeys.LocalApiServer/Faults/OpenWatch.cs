@@ -9,40 +9,40 @@ namespace AppKeys.LocalApiServer.Faults;
 /// </summary>
 internal sealed class OpenWatch : IDisposable
 {
-    private readonly HttpContext _ctx;
-    private readonly CancellationTokenSource _end;
-    private readonly WatchResponseStream _body;
-    private readonly Lock _gate = new();
-    private Timer? _timer;
-    private bool _closed;
+    private readonly HttpContext ctx;
+    private readonly CancellationTokenSource end;
+    private readonly WatchResponseStream body;
+    private readonly Lock gate = new();
+    private Timer? timer;
+    private bool closed;
 
     public OpenWatch(HttpContext ctx)
     {
-        _ctx = ctx;
+        this.ctx = ctx;
         var aborted = ctx.RequestAborted;
-        _end = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        ctx.RequestAborted = _end.Token;
-        _body = new WatchResponseStream(ctx.Response.Body, aborted);
-        ctx.Response.Body = _body;
+        end = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        ctx.RequestAborted = end.Token;
+        body = new WatchResponseStream(ctx.Response.Body, aborted);
+        ctx.Response.Body = body;
     }
 
     /// <summary>Closes the stream once; false when it was already closed or has ended (its context may be reused).</summary>
     public bool Close(bool abrupt)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_closed)
+            if (closed)
             {
                 return false;
             }
-            _closed = true;
+            closed = true;
             if (abrupt)
             {
-                _ctx.Abort();
+                ctx.Abort();
             }
             else
             {
-                _end.Cancel();
+                end.Cancel();
             }
             return true;
         }
@@ -51,8 +51,8 @@ internal sealed class OpenWatch : IDisposable
     /// <summary>Ends the stream cleanly after <paramref name="after"/> (an early server-side timeout).</summary>
     public void EndAfter(TimeSpan after, Action fired)
     {
-        _timer?.Dispose();
-        _timer = new Timer(_ =>
+        timer?.Dispose();
+        timer = new Timer(_ =>
         {
             if (Close(abrupt: false))
             {
@@ -63,7 +63,7 @@ internal sealed class OpenWatch : IDisposable
 
     /// <summary>Closes the stream after <paramref name="events"/> written events.</summary>
     public void DropAfter(int events, bool abrupt, Action fired) =>
-        _body.OnLines(events, async inner =>
+        body.OnLines(events, async inner =>
         {
             if (abrupt)
             {
@@ -77,11 +77,11 @@ internal sealed class OpenWatch : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _closed = true;
-            _timer?.Dispose();
-            _end.Dispose();
+            closed = true;
+            timer?.Dispose();
+            end.Dispose();
         }
     }
 }

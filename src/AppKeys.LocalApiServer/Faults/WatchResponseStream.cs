@@ -8,9 +8,9 @@ namespace AppKeys.LocalApiServer.Faults;
 /// </summary>
 internal sealed class WatchResponseStream(Stream inner, CancellationToken connectionAborted) : Stream
 {
-    private int _lines;
-    private int _limit = int.MaxValue;
-    private Func<Stream, Task>? _reached;
+    private int lines;
+    private int limit = int.MaxValue;
+    private Func<Stream, Task>? reached;
 
     public override bool CanRead => false;
 
@@ -25,8 +25,8 @@ internal sealed class WatchResponseStream(Stream inner, CancellationToken connec
     /// <summary>Calls <paramref name="reached"/> once <paramref name="lines"/> events were written.</summary>
     public void OnLines(int lines, Func<Stream, Task> reached)
     {
-        _limit = lines;
-        _reached = reached;
+        limit = lines;
+        this.reached = reached;
     }
 
     public override void Flush() => inner.Flush();
@@ -53,10 +53,10 @@ internal sealed class WatchResponseStream(Stream inner, CancellationToken connec
     {
         cancellationToken.ThrowIfCancellationRequested();
         await inner.WriteAsync(buffer, connectionAborted);
-        _lines += buffer.Span.Count((byte)'\n');
-        if (_reached is { } reached && _lines >= _limit)
+        lines += buffer.Span.Count((byte)'\n');
+        if (this.reached is { } reached && lines >= limit)
         {
-            _reached = null;
+            this.reached = null;
             await reached(inner);
         }
     }

@@ -12,9 +12,9 @@ internal sealed partial class ApiEndpoint
 {
     private const string AggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
-    private readonly Lock _openApiGate = new();
-    private long _openApiRevision = -1;
-    private Dictionary<string, (byte[] Body, string Hash)> _openApiDocs = new(StringComparer.Ordinal);
+    private readonly Lock openApiGate = new();
+    private long openApiRevision = -1;
+    private Dictionary<string, (byte[] Body, string Hash)> openApiDocs = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Discovery (<c>/api</c>, <c>/apis</c>: aggregated v2 when the Accept header asks for it, legacy otherwise;
@@ -22,7 +22,7 @@ internal sealed partial class ApiEndpoint
     /// </summary>
     private async Task ServeDiscoveryAsync(HttpContext ctx, string[] segments)
     {
-        var resources = _service.Registry.All;
+        var resources = service.Registry.All;
         var aggregated = ctx.Request.Headers.Accept.ToString().Contains("as=APIGroupDiscoveryList", StringComparison.Ordinal)
             && ctx.Request.Headers.Accept.ToString().Contains("v=v2", StringComparison.Ordinal);
         switch (segments)
@@ -45,7 +45,7 @@ internal sealed partial class ApiEndpoint
             case ["apis", var group]:
                 await HttpIo.WriteJsonAsync(ctx, 200, ApiGroup(group, resources));
                 return;
-            case ["apis", var group, var version] when _service.Registry.ServesGroupVersion(group, version):
+            case ["apis", var group, var version] when service.Registry.ServesGroupVersion(group, version):
                 await HttpIo.WriteJsonAsync(ctx, 200,
                     DiscoveryDocuments.LegacyResourceList($"{group}/{version}", resources.Where(r => r.Group == group && r.Version == version).ToList()));
                 return;
@@ -121,21 +121,21 @@ internal sealed partial class ApiEndpoint
     /// <summary>Per group-version OpenAPI documents, rebuilt when the served resources change.</summary>
     private Dictionary<string, (byte[] Body, string Hash)> OpenApiDocuments()
     {
-        lock (_openApiGate)
+        lock (openApiGate)
         {
-            var revision = _service.Registry.Revision;
-            if (revision == _openApiRevision)
+            var revision = service.Registry.Revision;
+            if (revision == openApiRevision)
             {
-                return _openApiDocs;
+                return openApiDocs;
             }
             var docs = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-            foreach (var byGv in _service.Registry.All.GroupBy(r => r.GroupVersion))
+            foreach (var byGv in service.Registry.All.GroupBy(r => r.GroupVersion))
             {
                 var doc = OpenApi.OpenApiBuilder.BuildGroupVersion(byGv.Key, byGv.ToList());
                 docs[byGv.Key] = (JsonSerializer.SerializeToUtf8Bytes(doc, JsonText.Compact), OpenApi.OpenApiBuilder.Hash(doc));
             }
-            _openApiDocs = docs;
-            _openApiRevision = revision;
+            openApiDocs = docs;
+            openApiRevision = revision;
             return docs;
         }
     }

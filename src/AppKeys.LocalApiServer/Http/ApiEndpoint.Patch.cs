@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Registry;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;
@@ -32,15 +33,15 @@ internal sealed partial class ApiEndpoint
         var isApply = mediaType == ApplyPatchType;
         if (isApply && string.IsNullOrEmpty(options.FieldManager))
         {
-            throw StatusErrors.Invalid(PatchOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.PatchOptionsKind, "",
                 [FieldCause.Required("fieldManager", "is required for apply patch")]);
         }
         if (!isApply && options.Force)
         {
-            throw StatusErrors.Invalid(PatchOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.PatchOptionsKind, "",
                 [FieldCause.Forbidden("force", "may not be specified for non-apply patch")]);
         }
-        var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        var raw = await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes);
         if (!isApply)
         {
             CheckPatchSyntax(mediaType, raw);
@@ -62,7 +63,7 @@ internal sealed partial class ApiEndpoint
                     JsonPatchType => JsonPatch.Apply(current!, patchDoc.DeepClone()),
                     StrategicPatchType => StrategicMergePatch.Apply(current!, patchDoc.DeepClone(), r),
                     MergePatchType => JsonMergePatch.Apply(current, patchDoc.DeepClone()),
-                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, _options.Time.GetUtcNow(),
+                    _ => ServerSideApply.Merge(current, patchDoc.DeepClone(), r, options.FieldManager!, this.options.Time.GetUtcNow(),
                         options.Force),
                 };
             }
@@ -86,7 +87,7 @@ internal sealed partial class ApiEndpoint
             return result;
         }
 
-        var writeResult = _service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
+        var writeResult = service.Patch(r, p.Namespace, p.Name!, p.Subresource, Patch, createIfMissing: isApply, options,
             isApply ? "Apply" : "Update");
         await RespondObjectAsync(ctx, r, writeResult.Code, writeResult.Body, writeResult.Warnings);
     }
@@ -129,17 +130,6 @@ internal sealed partial class ApiEndpoint
             throw StatusErrors.BadRequest($"error decoding YAML: {ex.Message}");
         }
     }
-
-    private static readonly ApiResourceInfo PatchOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "PatchOptions",
-        ListKind = "PatchOptionsList",
-        Plural = "patchoptions",
-        Singular = "patchoptions",
-        Namespaced = false,
-    };
 
     /// <summary>
     /// The Status of a patch that does not apply. handlers/patch.go: a JSON patch is NewGenericServerResponse(422),

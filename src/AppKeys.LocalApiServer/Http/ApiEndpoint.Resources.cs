@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
+using AppKeys.LocalApiServer.Registry;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Selectors;
-using AppKeys.LocalApiServer.Semantics;
 using Microsoft.AspNetCore.Http;
 
 namespace AppKeys.LocalApiServer.Http;
@@ -33,7 +36,7 @@ internal sealed partial class ApiEndpoint
             Authorize(user, requested, p with { Name = p.Name ?? NameFromFieldSelector(ctx, requested) }, ctx.Request.Path.Value ?? "");
         }
 
-        var r = _service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
+        var r = service.Registry.Find(p.Group, p.Version, p.Plural) ?? throw StatusErrors.PathNotFound();
         if ((!r.Namespaced && p.Namespace is not null) || (r.Namespaced && p.Namespace is null && p.Name is not null))
         {
             throw StatusErrors.PathNotFound();
@@ -79,7 +82,7 @@ internal sealed partial class ApiEndpoint
         switch (verb)
         {
             case "get":
-                await RespondObjectAsync(ctx, r, 200, _service.Get(r, ns, p.Name!), []);
+                await RespondObjectAsync(ctx, r, 200, service.Get(r, ns, p.Name!), []);
                 break;
             case "list":
                 await ListAsync(ctx, r, ns);
@@ -89,17 +92,17 @@ internal sealed partial class ApiEndpoint
                 break;
             case "create":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
-                    var result = _service.Create(r, ns, body, WriteOptionsOf(ctx));
+                    var result = service.Create(r, ns, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
             case "update":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), r.Kind);
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, this.options.MaxRequestBodyBytes), r.Kind);
                     PrepareBody(r, body);
-                    var result = _service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
+                    var result = service.Update(r, ns, p.Name!, p.Subresource, body, WriteOptionsOf(ctx));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
@@ -108,15 +111,15 @@ internal sealed partial class ApiEndpoint
                 break;
             case "delete":
                 {
-                    var result = _service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    var result = service.Delete(r, ns, p.Name!, await DeleteOptionsOfAsync(ctx, this.options.MaxRequestBodyBytes));
                     await RespondObjectAsync(ctx, r, result.Code, result.Body, result.Warnings);
                     break;
                 }
             case "deletecollection":
                 {
                     var options = ListOptionsOf(ctx);
-                    var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
-                    var result = _service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, _options.MaxRequestBodyBytes));
+                    var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => service.Present(r, s));
+                    var result = service.DeleteCollection(r, ns, filter, await DeleteOptionsOfAsync(ctx, this.options.MaxRequestBodyBytes));
                     await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
                     break;
                 }
@@ -146,8 +149,8 @@ internal sealed partial class ApiEndpoint
     {
         var options = ListOptionsOf(ctx);
         ValidateListOptions(ctx, options, watch: false);
-        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
-        var (items, rv, next, remaining) = _service.List(r, ns, options, filter);
+        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => service.Present(r, s));
+        var (items, rv, next, remaining) = service.List(r, ns, options, filter);
         var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (next is not null)
         {
@@ -227,20 +230,9 @@ internal sealed partial class ApiEndpoint
         }
         if (causes.Count > 0)
         {
-            throw StatusErrors.Invalid(ListOptionsResource, "", causes);
+            throw StatusErrors.Invalid(BuiltInResources.ListOptionsKind, "", causes);
         }
     }
-
-    private static readonly ApiResourceInfo ListOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "ListOptions",
-        ListKind = "ListOptionsList",
-        Plural = "listoptions",
-        Singular = "listoptions",
-        Namespaced = false,
-    };
 
     private async Task RespondObjectAsync(HttpContext ctx, ApiResourceInfo r, int code, JsonObject obj, IReadOnlyList<string> warnings)
     {

@@ -20,12 +20,12 @@ internal sealed partial class ApiEndpoint
         switch (verb)
         {
             case "get":
-                await HttpIo.WriteJsonAsync(ctx, 200, _service.GetScale(r, ns, name));
+                await HttpIo.WriteJsonAsync(ctx, 200, service.GetScale(r, ns, name));
                 return;
             case "update":
                 {
-                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes), "Scale");
-                    var result = _service.UpdateScale(r, ns, name, _ => body, WriteOptionsOf(ctx));
+                    var body = HttpIo.DecodeObject(ctx, await HttpIo.ReadBodyAsync(ctx, options.MaxRequestBodyBytes), "Scale");
+                    var result = service.UpdateScale(r, ns, name, _ => body, WriteOptionsOf(ctx));
                     await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
                     return;
                 }
@@ -37,10 +37,10 @@ internal sealed partial class ApiEndpoint
                     {
                         throw StatusErrors.UnsupportedMediaType(mediaType, accepted);
                     }
-                    var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+                    var raw = await HttpIo.ReadBodyAsync(ctx, options.MaxRequestBodyBytes);
                     CheckPatchSyntax(mediaType, raw);
                     var patchDoc = JsonText.ParseAny(raw) ?? throw StatusErrors.BadRequest("the request body is empty or null");
-                    var result = _service.UpdateScale(r, ns, name, current => PatchScale(mediaType, current, patchDoc, r), WriteOptionsOf(ctx));
+                    var result = service.UpdateScale(r, ns, name, current => PatchScale(mediaType, current, patchDoc, r), WriteOptionsOf(ctx));
                     await HttpIo.WriteJsonAsync(ctx, result.Code, result.Body, result.Warnings);
                     return;
                 }

@@ -12,7 +12,7 @@ internal sealed partial class ApiEndpoint
         TableRenderer.Render(r, items, new TableOptions
         {
             IncludeObject = table.IncludeObject,
-            Now = _options.Time.GetUtcNow(),
+            Now = options.Time.GetUtcNow(),
             ResourceVersion = JsonText.ScalarString(meta["resourceVersion"]),
             Continue = JsonText.ScalarString(meta["continue"]),
             IncludeColumnDefinitions = includeColumns,

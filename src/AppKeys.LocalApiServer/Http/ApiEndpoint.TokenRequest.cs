@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Protobuf;
 using AppKeys.LocalApiServer.Registry;
@@ -20,7 +19,7 @@ internal sealed partial class ApiEndpoint
     {
         var ns = p.Namespace!;
         var name = p.Name!;
-        var raw = await HttpIo.ReadBodyAsync(ctx, _options.MaxRequestBodyBytes);
+        var raw = await HttpIo.ReadBodyAsync(ctx, options.MaxRequestBodyBytes);
         var request = HttpIo.MediaType(ctx.Request.ContentType) == "application/vnd.kubernetes.protobuf"
             ? DecodeTokenRequestProtobuf(raw)
             : HttpIo.DecodeObject(ctx, raw, "TokenRequest");
@@ -31,13 +30,13 @@ internal sealed partial class ApiEndpoint
         var meta = request["metadata"] as JsonObject ?? [];
         if (JsonText.GetString(meta, "name") is { Length: > 0 } bodyName && bodyName != name)
         {
-            throw StatusErrors.Invalid(TokenRequestResource, name, [FieldCause.Invalid("metadata.name", bodyName, "must match the service account name if specified")]);
+            throw StatusErrors.Invalid(BuiltInResources.TokenRequests, name, [FieldCause.Invalid("metadata.name", bodyName, "must match the service account name if specified")]);
         }
         if (JsonText.GetString(meta, "namespace") is { Length: > 0 } bodyNs && bodyNs != ns)
         {
-            throw StatusErrors.Invalid(TokenRequestResource, name, [FieldCause.Invalid("metadata.namespace", bodyNs, "must match the service account namespace if specified")]);
+            throw StatusErrors.Invalid(BuiltInResources.TokenRequests, name, [FieldCause.Invalid("metadata.namespace", bodyNs, "must match the service account namespace if specified")]);
         }
-        var serviceAccount = _service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
+        var serviceAccount = service.Get(BuiltInResources.ServiceAccounts, ns, name); // 404 serviceaccounts "<name>" not found
         var spec = request["spec"] as JsonObject ?? [];
         if (spec["boundObjectRef"] is JsonObject)
         {
@@ -65,12 +64,12 @@ internal sealed partial class ApiEndpoint
         }
         if (causes.Count > 0)
         {
-            throw StatusErrors.Invalid(TokenRequestResource, "", causes);
+            throw StatusErrors.Invalid(BuiltInResources.TokenRequests, "", causes);
         }
-        var now = _options.Time.GetUtcNow();
+        var now = options.Time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var expires = now.AddSeconds(seconds);
-        var token = _authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences), ObjectMeta.Uid(serviceAccount));
+        var token = authenticator.Issue($"system:serviceaccount:{ns}:{name}", null, (expires, audiences), ObjectMeta.Uid(serviceAccount));
         var response = new JsonObject
         {
             ["kind"] = "TokenRequest",
@@ -170,15 +169,4 @@ internal sealed partial class ApiEndpoint
             throw StatusErrors.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
         }
     }
-
-    private static readonly ApiResourceInfo TokenRequestResource = new()
-    {
-        Group = "authentication.k8s.io",
-        Version = "v1",
-        Kind = "TokenRequest",
-        ListKind = "TokenRequestList",
-        Plural = "tokenrequests",
-        Singular = "tokenrequest",
-        Namespaced = true,
-    };
 }

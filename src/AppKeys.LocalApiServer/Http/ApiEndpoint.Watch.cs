@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -24,7 +25,7 @@ internal sealed partial class ApiEndpoint
     {
         var options = ListOptionsOf(ctx);
         ValidateListOptions(ctx, options, watch: true);
-        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => _service.Present(r, s));
+        var filter = ObjectFilter.Create(r, ns, options.LabelSelector, options.FieldSelector, s => service.Present(r, s));
         var table = TableRequest.FromAccept(ctx);
         var bookmarks = QueryBool(ctx, "allowWatchBookmarks");
         var sendInitial = QueryBool(ctx, "sendInitialEvents");
@@ -36,7 +37,7 @@ internal sealed partial class ApiEndpoint
         Watcher watcher;
         long? expiredFloor = null;
         long startRevision;
-        var store = _service.Store;
+        var store = service.Store;
         lock (store.Gate)
         {
             startRevision = store.Revision;
@@ -47,13 +48,13 @@ internal sealed partial class ApiEndpoint
                 {
                     initial.Add(new WatchEvent(WatchEvent.Added, ResourceService.ParseRv(ObjectMeta.ResourceVersion(kv.Value)) ?? 0, kv.Value, null));
                 }
-                (watcher, _, _) = store.Watch(storage, ns, filter.Matches, startRevision, _options.WatchBufferSize);
+                (watcher, _, _) = store.Watch(storage, ns, filter.Matches, startRevision, this.options.WatchBufferSize);
             }
             else
             {
                 List<WatchEvent>? replay;
                 long floor;
-                (watcher, replay, floor) = store.Watch(storage, ns, filter.Matches, fromRv, _options.WatchBufferSize);
+                (watcher, replay, floor) = store.Watch(storage, ns, filter.Matches, fromRv, this.options.WatchBufferSize);
                 if (replay is null)
                 {
                     expiredFloor = floor;
@@ -81,8 +82,8 @@ internal sealed partial class ApiEndpoint
                 return;
             }
             // timeoutSeconds runs on the injected clock, like every other server-side time.
-            using var expiry = new CancellationTokenSource(timeout, _options.Time);
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping, expiry.Token);
+            using var expiry = new CancellationTokenSource(timeout, this.options.Time);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping, expiry.Token);
             var token = lifetime.Token;
 
             foreach (var e in initial)
@@ -101,7 +102,7 @@ internal sealed partial class ApiEndpoint
                 var waitTask = reader.WaitToReadAsync(token).AsTask();
                 if (bookmarks)
                 {
-                    var delay = Task.Delay(_options.WatchBookmarkInterval, _options.Time, token);
+                    var delay = Task.Delay(this.options.WatchBookmarkInterval, this.options.Time, token);
                     var done = await Task.WhenAny(waitTask, delay);
                     if (done == delay && !token.IsCancellationRequested)
                     {
@@ -152,7 +153,7 @@ internal sealed partial class ApiEndpoint
     /// <summary>Writes watch events of one stream, turning selector transitions into ADDED/DELETED as the cacher does.</summary>
     private sealed class WatchWriter(ApiEndpoint endpoint, HttpContext ctx, ApiResourceInfo resource, TableRequest? table)
     {
-        private bool _columnsSent;
+        private bool columnsSent;
 
         public async Task WriteAsync(WatchEvent e, ObjectFilter filter, CancellationToken token)
         {
@@ -177,12 +178,12 @@ internal sealed partial class ApiEndpoint
             {
                 return;
             }
-            var obj = endpoint._service.Present(resource, e.Object!);
+            var obj = endpoint.service.Present(resource, e.Object!);
             if (table is not null)
             {
                 var meta = new JsonObject { ["resourceVersion"] = obj["metadata"]?["resourceVersion"]?.DeepClone() };
-                obj = endpoint.RenderTable(resource, [obj], table, meta, includeColumns: !_columnsSent);
-                _columnsSent = true;
+                obj = endpoint.RenderTable(resource, [obj], table, meta, includeColumns: !columnsSent);
+                columnsSent = true;
             }
             await WriteRawAsync(type, obj, token);
         }

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Authentication;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Objects;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,22 +17,22 @@ namespace AppKeys.LocalApiServer.Http;
 /// </summary>
 internal sealed partial class ApiEndpoint
 {
-    private readonly ResourceService _service;
-    private readonly TokenAuthenticator _authenticator;
-    private readonly IAuthorizer _authorizer;
-    private readonly LocalApiServerOptions _options;
-    private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
+    private readonly ResourceService service;
+    private readonly TokenAuthenticator authenticator;
+    private readonly IAuthorizer authorizer;
+    private readonly LocalApiServerOptions options;
+    private readonly ILogger logger;
+    private readonly CancellationToken stopping;
 
     public ApiEndpoint(ResourceService service, TokenAuthenticator authenticator, IAuthorizer authorizer, LocalApiServerOptions options,
         ILogger logger, CancellationToken stopping)
     {
-        _service = service;
-        _authenticator = authenticator;
-        _authorizer = authorizer;
-        _options = options;
-        _logger = logger;
-        _stopping = stopping;
+        this.service = service;
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
+        this.options = options;
+        this.logger = logger;
+        this.stopping = stopping;
     }
 
     public async Task HandleAsync(HttpContext ctx)
@@ -44,13 +45,13 @@ internal sealed partial class ApiEndpoint
         {
             await HttpIo.WriteErrorAsync(ctx, ex);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested || stopping.IsCancellationRequested)
         {
             // Client went away or the server is stopping.
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            logger.LogError(ex, "Unhandled error for {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
             await HttpIo.WriteErrorAsync(ctx, StatusErrors.Internal(ex.GetType().Name + ": " + ex.Message));
         }
     }
@@ -70,9 +71,9 @@ internal sealed partial class ApiEndpoint
             return;
         }
 
-        var requester = _authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString())
+        var requester = authenticator.Authenticate(ctx.Request.Headers.Authorization.ToString())
             ?? throw StatusErrors.Unauthorized();
-        var user = Impersonation.Resolve(ctx.Request.Headers, requester, _authorizer, path);
+        var user = Impersonation.Resolve(ctx.Request.Headers, requester, authorizer, path);
         ctx.Items[UserInfo.HttpContextKey] = user;
 
         if (segments.Length == 0)
@@ -114,7 +115,7 @@ internal sealed partial class ApiEndpoint
             ? new AuthorizationAttributes(user, verb, false, "", "", "", null, null, null, path)
             : new AuthorizationAttributes(user, verb, true, request.Group, request.Version,
                 request.Plural, request.Subresource, request.Namespace, request.Name, path);
-        var decision = _authorizer.Authorize(attributes);
+        var decision = authorizer.Authorize(attributes);
         if (!decision.Allowed)
         {
             throw ForbiddenError.For(attributes, decision.Reason);
@@ -137,7 +138,7 @@ internal sealed partial class ApiEndpoint
     private JsonObject RootPaths()
     {
         var paths = new SortedSet<string>(StringComparer.Ordinal) { "/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version", "/openapi/v2", "/openapi/v3" };
-        foreach (var r in _service.Registry.All)
+        foreach (var r in service.Registry.All)
         {
             if (r.Group.Length > 0)
             {

@@ -7,25 +7,25 @@ namespace AppKeys.LocalApiServer.Patching;
 /// </summary>
 internal sealed class PatchMeta
 {
-    private readonly Dictionary<string, PatchField> _fields = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PatchField> fields = new(StringComparer.Ordinal);
 
-    public PatchField? Lookup(string field) => _fields.GetValueOrDefault(field);
+    public PatchField? Lookup(string field) => fields.GetValueOrDefault(field);
 
     public PatchMeta Struct(string field, PatchMeta child)
     {
-        _fields[field] = new PatchField(null, null, false, child);
+        fields[field] = new PatchField(null, null, false, child);
         return this;
     }
 
     public PatchMeta MergeList(string field, string? mergeKey, PatchMeta? element = null, bool retainKeys = false)
     {
-        _fields[field] = new PatchField("merge", mergeKey, retainKeys, element);
+        fields[field] = new PatchField("merge", mergeKey, retainKeys, element);
         return this;
     }
 
     public PatchMeta RetainKeys(string field, PatchMeta? child = null)
     {
-        _fields[field] = new PatchField(null, null, true, child);
+        fields[field] = new PatchField(null, null, true, child);
         return this;
     }
 }

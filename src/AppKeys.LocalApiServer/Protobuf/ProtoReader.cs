@@ -5,16 +5,16 @@ namespace AppKeys.LocalApiServer.Protobuf;
 /// <summary>A minimal protobuf wire-format reader (varint, 64-bit, length-delimited, 32-bit fields).</summary>
 internal ref struct ProtoReader
 {
-    private readonly ReadOnlySpan<byte> _data;
-    private int _pos;
+    private readonly ReadOnlySpan<byte> data;
+    private int pos;
 
     public ProtoReader(ReadOnlySpan<byte> data)
     {
-        _data = data;
-        _pos = 0;
+        this.data = data;
+        pos = 0;
     }
 
-    public readonly bool End => _pos >= _data.Length;
+    public readonly bool End => pos >= data.Length;
 
     /// <summary>Reads the next field tag; false at the end.</summary>
     public bool Next(out int field, out int wireType)
@@ -36,11 +36,11 @@ internal ref struct ProtoReader
         ulong result = 0;
         for (var shift = 0; shift < 64; shift += 7)
         {
-            if (_pos >= _data.Length)
+            if (pos >= data.Length)
             {
                 throw new FormatException("truncated varint");
             }
-            var b = _data[_pos++];
+            var b = data[pos++];
             result |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0)
             {
@@ -53,12 +53,12 @@ internal ref struct ProtoReader
     public ReadOnlySpan<byte> ReadBytes()
     {
         var length = (int)ReadVarint();
-        if (length < 0 || _pos + length > _data.Length)
+        if (length < 0 || pos + length > data.Length)
         {
             throw new FormatException("truncated length-delimited field");
         }
-        var slice = _data.Slice(_pos, length);
-        _pos += length;
+        var slice = data.Slice(pos, length);
+        pos += length;
         return slice;
     }
 
@@ -72,18 +72,18 @@ internal ref struct ProtoReader
                 ReadVarint();
                 break;
             case 1:
-                _pos += 8;
+                pos += 8;
                 break;
             case 2:
                 ReadBytes();
                 break;
             case 5:
-                _pos += 4;
+                pos += 4;
                 break;
             default:
                 throw new FormatException($"unsupported wire type {wireType}");
         }
-        if (_pos > _data.Length)
+        if (pos > data.Length)
         {
             throw new FormatException("truncated field");
         }

@@ -85,12 +85,45 @@ public static class BuiltInResources
         HasStatusSubresource = true,
     };
 
+    /// <summary>
+    /// The create-only review resources of <c>authorization.k8s.io/v1</c> and <c>authentication.k8s.io/v1</c>
+    /// (served by <c>Authorization/AccessReviewEndpoint</c>, never stored).
+    /// </summary>
+    public static readonly ApiResourceInfo SelfSubjectAccessReviews = Review("authorization.k8s.io", "SelfSubjectAccessReview");
+
+    public static readonly ApiResourceInfo SelfSubjectRulesReviews = Review("authorization.k8s.io", "SelfSubjectRulesReview");
+
+    public static readonly ApiResourceInfo SubjectAccessReviews = Review("authorization.k8s.io", "SubjectAccessReview");
+
+    public static readonly ApiResourceInfo TokenReviews = Review("authentication.k8s.io", "TokenReview");
+
+    public static readonly ApiResourceInfo SelfSubjectReviews = Review("authentication.k8s.io", "SelfSubjectReview");
+
+    /// <summary>The review resources (declared before <see cref="All"/>, which includes them).</summary>
+    public static IReadOnlyList<ApiResourceInfo> Reviews { get; } =
+        [SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews, TokenReviews, SelfSubjectReviews];
+
     public static IReadOnlyList<ApiResourceInfo> All { get; } =
     [
         Namespaces, Secrets, ConfigMaps, Events, ServiceAccounts, Services, Leases, EventsV1, Deployments,
         Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, PodDisruptionBudgets, CustomResourceDefinitions,
-        .. Authorization.AuthorizationResources.All,
+        .. Reviews,
     ];
+
+    /// <summary>
+    /// Kinds that are not served as resources here but name the object in Invalid errors (option kinds, the scale
+    /// and TokenRequest subresources' kinds); not in <see cref="All"/>.
+    /// </summary>
+    public static readonly ApiResourceInfo ListOptionsKind = Define("meta.k8s.io", "v1", "ListOptions", "listoptions", namespaced: false);
+
+    public static readonly ApiResourceInfo TokenRequests = Define("authentication.k8s.io", "v1", "TokenRequest", "tokenrequests", namespaced: true);
+
+    public static readonly ApiResourceInfo PatchOptionsKind = Define("meta.k8s.io", "v1", "PatchOptions", "patchoptions", namespaced: false);
+
+    public static readonly ApiResourceInfo DeleteOptionsKind = Define("meta.k8s.io", "v1", "DeleteOptions", "deleteoptions", namespaced: false);
+
+    /// <summary>autoscaling.Kind("Scale") for the 422 text: <c>Scale.autoscaling "web" is invalid: ...</c>.</summary>
+    public static readonly ApiResourceInfo Scales = Define("autoscaling", "v1", "Scale", "scales", namespaced: true);
 
     /// <summary>
     /// Storage shared between served resources: events.k8s.io/v1 events live with core/v1 events (as in kube,
@@ -114,6 +147,12 @@ public static class BuiltInResources
         Plural = plural,
         Singular = kind.ToLowerInvariant(),
         Namespaced = namespaced,
+    };
+
+    /// <summary>A review kind: create-only, cluster-scoped, plural the lower-cased kind plus "s".</summary>
+    private static ApiResourceInfo Review(string group, string kind) => Define(group, "v1", kind, kind.ToLowerInvariant() + "s", namespaced: false) with
+    {
+        Verbs = ["create"],
     };
 
     /// <summary>Leases may be created by PUT and need a resourceVersion on update (kube: AllowUnconditionalUpdate false).</summary>

@@ -8,14 +8,14 @@ namespace AppKeys.LocalApiServer.Registry;
 /// </summary>
 public sealed class ResourceRegistry
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, IReadOnlyList<ApiResourceInfo>> _custom = new(StringComparer.Ordinal);
-    private IReadOnlyList<ApiResourceInfo> _all = BuiltInResources.All;
-    private long _revision;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, IReadOnlyList<ApiResourceInfo>> custom = new(StringComparer.Ordinal);
+    private IReadOnlyList<ApiResourceInfo> all = BuiltInResources.All;
+    private long revision;
 
-    public IReadOnlyList<ApiResourceInfo> All => Volatile.Read(ref _all);
+    public IReadOnlyList<ApiResourceInfo> All => Volatile.Read(ref all);
 
-    public long Revision => Interlocked.Read(ref _revision);
+    public long Revision => Interlocked.Read(ref revision);
 
     public ApiResourceInfo? Find(string group, string version, string plural)
     {
@@ -40,30 +40,30 @@ public sealed class ResourceRegistry
     /// <summary>Replaces the resources served for one CRD (empty list = stop serving it).</summary>
     public void SetCustom(string crdName, IReadOnlyList<ApiResourceInfo> resources)
     {
-        lock (_gate)
+        lock (gate)
         {
             if (resources.Count == 0)
             {
-                if (!_custom.Remove(crdName))
+                if (!custom.Remove(crdName))
                 {
                     return;
                 }
             }
             else
             {
-                if (_custom.TryGetValue(crdName, out var existing) && existing.SequenceEqual(resources, ResourceComparer.Instance))
+                if (custom.TryGetValue(crdName, out var existing) && existing.SequenceEqual(resources, ResourceComparer.Instance))
                 {
                     return;
                 }
-                _custom[crdName] = resources;
+                custom[crdName] = resources;
             }
             var all = new List<ApiResourceInfo>(BuiltInResources.All);
-            foreach (var kv in _custom.OrderBy(k => k.Key, StringComparer.Ordinal))
+            foreach (var kv in custom.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
                 all.AddRange(kv.Value);
             }
-            Volatile.Write(ref _all, all);
-            Interlocked.Increment(ref _revision);
+            Volatile.Write(ref this.all, all);
+            Interlocked.Increment(ref revision);
         }
     }
 

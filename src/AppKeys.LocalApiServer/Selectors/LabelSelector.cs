@@ -12,12 +12,12 @@ public sealed class LabelSelector
     private static readonly LabelSelector EverythingInstance = new([], matchesNothing: false);
     private static readonly LabelSelector NothingInstance = new([], matchesNothing: true);
 
-    private readonly bool _matchesNothing;
+    private readonly bool matchesNothing;
 
     private LabelSelector(IReadOnlyList<LabelRequirement> requirements, bool matchesNothing)
     {
         Requirements = requirements;
-        _matchesNothing = matchesNothing;
+        this.matchesNothing = matchesNothing;
     }
 
     /// <summary>Selects every object.</summary>
@@ -29,7 +29,7 @@ public sealed class LabelSelector
     public IReadOnlyList<LabelRequirement> Requirements { get; }
 
     /// <summary>True when the selector does not restrict anything (matches every label set).</summary>
-    public bool IsEmpty => !_matchesNothing && Requirements.Count == 0;
+    public bool IsEmpty => !matchesNothing && Requirements.Count == 0;
 
     /// <summary>Parses the <c>labelSelector</c> query-parameter syntax. Null or blank selects everything.</summary>
     /// <exception cref="SelectorParseException">with kube's exact message.</exception>
@@ -89,7 +89,7 @@ public sealed class LabelSelector
 
     public bool Matches(IReadOnlyDictionary<string, string>? labels)
     {
-        if (_matchesNothing)
+        if (matchesNothing)
         {
             return false;
         }
@@ -109,7 +109,7 @@ public sealed class LabelSelector
     /// <summary>Matches a <c>metadata.labels</c> object; non-string values are ignored.</summary>
     public bool Matches(JsonObject? labels)
     {
-        if (_matchesNothing)
+        if (matchesNothing)
         {
             return false;
         }

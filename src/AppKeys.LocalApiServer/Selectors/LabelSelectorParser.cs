@@ -45,12 +45,12 @@ internal sealed class LabelSelectorParser
     // The order kube prints in "expected: ..." for a bad operator.
     private const string BinaryOperators = "in, notin, =, ==, !=, gt, lt";
 
-    private readonly string _s;
-    private readonly List<(Token Tok, string Lit)> _items = [];
-    private int _lexPos;
-    private int _position;
+    private readonly string s;
+    private readonly List<(Token Tok, string Lit)> items = [];
+    private int lexPos;
+    private int position;
 
-    public LabelSelectorParser(string s) => _s = s;
+    public LabelSelectorParser(string s) => this.s = s;
 
     public List<LabelRequirement> Parse()
     {
@@ -252,12 +252,12 @@ internal sealed class LabelSelectorParser
 
     private static List<string> Sorted(SortedSet<string> set) => [.. set];
 
-    private (Token Tok, string Lit) Lookahead(bool values) => Contextual(_items[_position], values);
+    private (Token Tok, string Lit) Lookahead(bool values) => Contextual(items[position], values);
 
     private (Token Tok, string Lit) Consume(bool values)
     {
-        var item = _items[_position];
-        _position++;
+        var item = items[position];
+        position++;
         return Contextual(item, values);
     }
 
@@ -270,7 +270,7 @@ internal sealed class LabelSelectorParser
         while (true)
         {
             var item = Lex();
-            _items.Add(item);
+            items.Add(item);
             if (item.Tok == Token.EndOfString)
             {
                 return;
@@ -284,28 +284,28 @@ internal sealed class LabelSelectorParser
 
     private (Token Tok, string Lit) Lex()
     {
-        while (_lexPos < _s.Length && IsWhitespace(_s[_lexPos]))
+        while (lexPos < s.Length && IsWhitespace(s[lexPos]))
         {
-            _lexPos++;
+            lexPos++;
         }
 
-        if (_lexPos >= _s.Length || _s[_lexPos] == '\0')
+        if (lexPos >= s.Length || s[lexPos] == '\0')
         {
             return (Token.EndOfString, string.Empty);
         }
 
-        return IsSpecial(_s[_lexPos]) ? ScanSpecial() : ScanIdOrKeyword();
+        return IsSpecial(s[lexPos]) ? ScanSpecial() : ScanIdOrKeyword();
     }
 
     private (Token Tok, string Lit) ScanIdOrKeyword()
     {
-        var start = _lexPos;
-        while (_lexPos < _s.Length && _s[_lexPos] != '\0' && !IsSpecial(_s[_lexPos]) && !IsWhitespace(_s[_lexPos]))
+        var start = lexPos;
+        while (lexPos < s.Length && s[lexPos] != '\0' && !IsSpecial(s[lexPos]) && !IsWhitespace(s[lexPos]))
         {
-            _lexPos++;
+            lexPos++;
         }
 
-        var word = _s[start.._lexPos];
+        var word = s[start..lexPos];
         return Literals.TryGetValue(word, out var tok) && tok is Token.In or Token.NotIn
             ? (tok, word)
             : (Token.Identifier, word);
@@ -315,17 +315,17 @@ internal sealed class LabelSelectorParser
     {
         var buffer = new StringBuilder();
         (Token Tok, string Lit)? last = null;
-        while (_lexPos < _s.Length && IsSpecial(_s[_lexPos]))
+        while (lexPos < s.Length && IsSpecial(s[lexPos]))
         {
-            buffer.Append(_s[_lexPos]);
-            _lexPos++;
+            buffer.Append(s[lexPos]);
+            lexPos++;
             if (Literals.TryGetValue(buffer.ToString(), out var tok))
             {
                 last = (tok, buffer.ToString());
             }
             else if (last is not null)
             {
-                _lexPos--;
+                lexPos--;
                 break;
             }
         }

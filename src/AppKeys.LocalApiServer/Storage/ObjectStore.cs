@@ -11,15 +11,15 @@ namespace AppKeys.LocalApiServer.Storage;
 /// </summary>
 public sealed class ObjectStore
 {
-    private readonly Dictionary<string, ResourceTable> _tables = new(StringComparer.Ordinal);
-    private readonly int _window;
-    private long _revision;
-    private long _defaultFloor;
+    private readonly Dictionary<string, ResourceTable> tables = new(StringComparer.Ordinal);
+    private readonly int window;
+    private long revision;
+    private long defaultFloor;
 
     public ObjectStore(int eventWindow, long initialRevision = 0)
     {
-        _window = Math.Max(1, eventWindow);
-        _revision = initialRevision;
+        window = Math.Max(1, eventWindow);
+        revision = initialRevision;
     }
 
     /// <summary>The lock that serializes all access. Hold it across a read-modify-write.</summary>
@@ -32,7 +32,7 @@ public sealed class ObjectStore
         {
             lock (Gate)
             {
-                return _revision;
+                return revision;
             }
         }
     }
@@ -47,7 +47,7 @@ public sealed class ObjectStore
     internal IStoreJournal? Journal { get; set; }
 
     /// <summary>Allocates the next resourceVersion. Requires <see cref="Gate"/>.</summary>
-    public long NextRevision() => ++_revision;
+    public long NextRevision() => ++revision;
 
     public static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
 
@@ -66,7 +66,7 @@ public sealed class ObjectStore
         return objects.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    public IEnumerable<string> Storages => _tables.Keys;
+    public IEnumerable<string> Storages => tables.Keys;
 
     /// <summary>Stores a new or changed object (its resourceVersion already set) and emits ADDED/MODIFIED.</summary>
     public void Put(string storage, JsonObject obj, long revision)
@@ -109,13 +109,13 @@ public sealed class ObjectStore
 
     /// <summary>Every stored object with its storage, for snapshots. Requires <see cref="Gate"/>.</summary>
     internal IEnumerable<(string Storage, JsonObject Object)> AllObjects() =>
-        _tables.OrderBy(t => t.Key, StringComparer.Ordinal)
+        tables.OrderBy(t => t.Key, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Objects.Values.Select(o => (t.Key, o)));
 
     /// <summary>Drops a whole storage (a deleted CRD's objects after their DELETED events).</summary>
     public void CloseWatchers(string storage)
     {
-        if (_tables.TryGetValue(storage, out var table))
+        if (tables.TryGetValue(storage, out var table))
         {
             foreach (var w in table.Watchers)
             {
@@ -163,7 +163,7 @@ public sealed class ObjectStore
     {
         lock (Gate)
         {
-            if (_tables.TryGetValue(storage, out var table))
+            if (tables.TryGetValue(storage, out var table))
             {
                 table.Watchers.Remove(watcher);
             }
@@ -201,7 +201,7 @@ public sealed class ObjectStore
     private void Emit(string storage, ResourceTable table, WatchEvent e)
     {
         table.Events.AddLast(e);
-        while (table.Events.Count > _window)
+        while (table.Events.Count > window)
         {
             table.WindowFloor = table.Events.First!.Value.ResourceVersion;
             table.Events.RemoveFirst();
@@ -226,7 +226,7 @@ public sealed class ObjectStore
     {
         lock (Gate)
         {
-            watcher.Offer(new WatchEvent(WatchEvent.Bookmark, _revision, null, null));
+            watcher.Offer(new WatchEvent(WatchEvent.Bookmark, revision, null, null));
         }
     }
 
@@ -235,11 +235,11 @@ public sealed class ObjectStore
 
     private ResourceTable Table(string storage)
     {
-        if (!_tables.TryGetValue(storage, out var table))
+        if (!tables.TryGetValue(storage, out var table))
         {
             // A storage that never had events cannot have missed any: every RV up to now is replayable.
-            table = new ResourceTable(_defaultFloor);
-            _tables[storage] = table;
+            table = new ResourceTable(defaultFloor);
+            tables[storage] = table;
         }
         return table;
     }
@@ -247,8 +247,8 @@ public sealed class ObjectStore
     /// <summary>Lets persistence move the window floor after a reload (nothing before it can be replayed).</summary>
     internal void SetFloor(long floor)
     {
-        _defaultFloor = floor;
-        foreach (var t in _tables.Values)
+        defaultFloor = floor;
+        foreach (var t in tables.Values)
         {
             t.WindowFloor = floor;
         }

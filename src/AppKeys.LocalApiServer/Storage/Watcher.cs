@@ -9,13 +9,13 @@ namespace AppKeys.LocalApiServer.Storage;
 /// </summary>
 public sealed class Watcher
 {
-    private readonly Channel<WatchEvent> _channel;
+    private readonly Channel<WatchEvent> channel;
 
     internal Watcher(string? ns, Func<JsonObject, bool> matches, int capacity)
     {
         Namespace = ns;
         Matches = matches;
-        _channel = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(Math.Max(1, capacity))
+        channel = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(Math.Max(1, capacity))
         {
             SingleReader = true,
             SingleWriter = false,
@@ -29,7 +29,7 @@ public sealed class Watcher
     /// <summary>Label/field selector predicate (namespace already checked).</summary>
     public Func<JsonObject, bool> Matches { get; }
 
-    public ChannelReader<WatchEvent> Reader => _channel.Reader;
+    public ChannelReader<WatchEvent> Reader => channel.Reader;
 
     /// <summary>True once the watcher was dropped for falling behind.</summary>
     public bool Overflowed { get; private set; }
@@ -37,14 +37,14 @@ public sealed class Watcher
     /// <summary>Called with the store lock held; never blocks.</summary>
     internal bool Offer(WatchEvent e)
     {
-        if (_channel.Writer.TryWrite(e))
+        if (channel.Writer.TryWrite(e))
         {
             return true;
         }
         Overflowed = true;
-        _channel.Writer.TryComplete();
+        channel.Writer.TryComplete();
         return false;
     }
 
-    internal void Close() => _channel.Writer.TryComplete();
+    internal void Close() => channel.Writer.TryComplete();
 }

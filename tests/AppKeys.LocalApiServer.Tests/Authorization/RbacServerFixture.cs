@@ -8,7 +8,7 @@ namespace AppKeys.LocalApiServer.Tests.Authorization;
 /// <summary>A server with RBAC enforcement on, plus helpers to act as a ServiceAccount.</summary>
 public class RbacServerFixture : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("appkeys-rbac-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("appkeys-rbac-").FullName;
 
     public ApiServerFixture Admin { get; } = new();
 
@@ -28,7 +28,7 @@ public class RbacServerFixture : IAsyncLifetime
     public string KubeconfigFor(string user)
     {
         var token = Admin.Server.IssueToken(user);
-        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".kubeconfig");
+        var path = Path.Combine(dir, Guid.NewGuid().ToString("N") + ".kubeconfig");
         File.WriteAllText(path, Kubeconfig.Build(Admin.Server.BaseAddress, Admin.Server.CertificateAuthorityPem, user, token));
         return path;
     }
@@ -41,6 +41,6 @@ public class RbacServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Admin.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        Directory.Delete(dir, recursive: true);
     }
 }

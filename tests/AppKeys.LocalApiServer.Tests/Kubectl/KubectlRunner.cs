@@ -8,13 +8,13 @@ namespace AppKeys.LocalApiServer.Tests.Kubectl;
 /// </summary>
 public sealed class KubectlRunner : IDisposable
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "appkeys-kubectl-" + Guid.NewGuid().ToString("N"));
+    private readonly string home = Path.Combine(Path.GetTempPath(), "appkeys-kubectl-" + Guid.NewGuid().ToString("N"));
 
     public KubectlRunner(string kubeconfigPath)
     {
         KubeconfigPath = kubeconfigPath;
         Binary = FindBinary();
-        Directory.CreateDirectory(_home);
+        Directory.CreateDirectory(home);
     }
 
     public string KubeconfigPath { get; }
@@ -100,21 +100,21 @@ public sealed class KubectlRunner : IDisposable
         psi.ArgumentList.Add("--kubeconfig");
         psi.ArgumentList.Add(KubeconfigPath);
         psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(_home, "cache"));
+        psi.ArgumentList.Add(Path.Combine(home, "cache"));
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
-        psi.Environment["HOME"] = _home;
+        psi.Environment["HOME"] = home;
         psi.Environment["KUBECONFIG"] = KubeconfigPath;
         return psi;
     }
 
     public void Dispose()
     {
-        if (Directory.Exists(_home))
+        if (Directory.Exists(home))
         {
-            Directory.Delete(_home, recursive: true);
+            Directory.Delete(home, recursive: true);
         }
     }
 }

@@ -6,34 +6,34 @@ namespace AppKeys.LocalApiServer.Tests.Kubectl;
 /// <summary>A running kubectl whose stdout lines are collected as they arrive; disposing kills it.</summary>
 public sealed class KubectlStream : IDisposable
 {
-    private readonly Process _process;
-    private readonly string _command;
-    private readonly List<string> _lines = [];
-    private readonly StringBuilder _stderr = new();
-    private readonly Task _pump;
-    private readonly Task _errPump;
+    private readonly Process process;
+    private readonly string command;
+    private readonly List<string> lines = [];
+    private readonly StringBuilder stderr = new();
+    private readonly Task pump;
+    private readonly Task errPump;
 
     internal KubectlStream(Process process, string command)
     {
-        _process = process;
-        _command = command;
-        _process.StandardInput.Close();
-        _pump = Task.Run(async () =>
+        this.process = process;
+        this.command = command;
+        this.process.StandardInput.Close();
+        pump = Task.Run(async () =>
         {
-            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            while (await this.process.StandardOutput.ReadLineAsync() is { } line)
             {
-                lock (_lines)
+                lock (lines)
                 {
-                    _lines.Add(line);
+                    lines.Add(line);
                 }
             }
         });
-        _errPump = Task.Run(async () =>
+        errPump = Task.Run(async () =>
         {
-            var text = await _process.StandardError.ReadToEndAsync();
-            lock (_stderr)
+            var text = await this.process.StandardError.ReadToEndAsync();
+            lock (stderr)
             {
-                _stderr.Append(text);
+                stderr.Append(text);
             }
         });
     }
@@ -43,9 +43,9 @@ public sealed class KubectlStream : IDisposable
     {
         get
         {
-            lock (_lines)
+            lock (lines)
             {
-                return [.. _lines];
+                return [.. lines];
             }
         }
     }
@@ -60,13 +60,13 @@ public sealed class KubectlStream : IDisposable
             {
                 return line;
             }
-            if (_process.HasExited && _pump.IsCompleted)
+            if (process.HasExited && pump.IsCompleted)
             {
                 break;
             }
             await Task.Delay(25);
         }
-        Assert.Fail($"kubectl {_command}: no line for {what}\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
+        Assert.Fail($"kubectl {command}: no line for {what}\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
         return "";
     }
 
@@ -76,23 +76,23 @@ public sealed class KubectlStream : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"kubectl {_command} did not exit within {seconds}s\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
+            Assert.Fail($"kubectl {command} did not exit within {seconds}s\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
         }
-        await Task.WhenAll(_pump, _errPump);
-        return _process.ExitCode;
+        await Task.WhenAll(pump, errPump);
+        return process.ExitCode;
     }
 
     public string Stderr
     {
         get
         {
-            lock (_stderr)
+            lock (stderr)
             {
-                return _stderr.ToString();
+                return stderr.ToString();
             }
         }
     }
@@ -101,16 +101,16 @@ public sealed class KubectlStream : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (!process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException)
         {
             // Already gone.
         }
-        _process.Dispose();
+        process.Dispose();
     }
 }

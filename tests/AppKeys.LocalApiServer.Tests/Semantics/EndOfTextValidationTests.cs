@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.GoCompat;
 using AppKeys.LocalApiServer.Schema;
-using AppKeys.LocalApiServer.Semantics;
 using AppKeys.LocalApiServer.Tests.Server;
 
 namespace AppKeys.LocalApiServer.Tests.Semantics;

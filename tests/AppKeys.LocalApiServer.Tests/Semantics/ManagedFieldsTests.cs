@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Semantics;
+using AppKeys.LocalApiServer.Resources;
 using static AppKeys.LocalApiServer.Tests.Support.TestResources;
 
 namespace AppKeys.LocalApiServer.Tests.Semantics;

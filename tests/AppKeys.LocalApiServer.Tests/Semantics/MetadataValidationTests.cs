@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Errors;
-using AppKeys.LocalApiServer.Semantics;
 
 namespace AppKeys.LocalApiServer.Tests.Semantics;
 

@@ -9,7 +9,7 @@ namespace AppKeys.LocalApiServer.Tests.Server;
 /// <summary>One running server per test class, with a KubernetesClient and a raw HttpClient (both trusting its CA).</summary>
 public sealed class ApiServerFixture : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "appkeys-apiserver-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "appkeys-apiserver-tests-" + Guid.NewGuid().ToString("N"));
 
     public LocalKubernetesApiServer Server { get; private set; } = null!;
 
@@ -25,7 +25,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await LocalKubernetesApiServer.StartAsync(Options);
-        KubeconfigPath = Server.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+        KubeconfigPath = Server.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
         Http = CreateHttpClient(Server.AdminToken);
     }
@@ -40,9 +40,9 @@ public sealed class ApiServerFixture : IAsyncLifetime
         {
             await Server.DisposeAsync();
         }
-        if (Directory.Exists(_dir))
+        if (Directory.Exists(dir))
         {
-            Directory.Delete(_dir, true);
+            Directory.Delete(dir, true);
         }
     }
 

@@ -16,21 +16,21 @@ namespace AppKeys.LocalApiServer.Tests.Server;
 /// </summary>
 public sealed class TokenRequestTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private LocalKubernetesApiServer _server = null!;
-    private HttpClient _admin = null!;
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+    private LocalKubernetesApiServer server = null!;
+    private HttpClient admin = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { Time = _time });
-        _admin = TrustingHttpClient.Create(_server, _server.AdminToken);
-        await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts", """{"metadata":{"name":"sa"}}""");
+        server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { Time = time });
+        admin = TrustingHttpClient.Create(server, server.AdminToken);
+        await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts", """{"metadata":{"name":"sa"}}""");
     }
 
     public async Task DisposeAsync()
     {
-        _admin.Dispose();
-        await _server.DisposeAsync();
+        admin.Dispose();
+        await server.DisposeAsync();
     }
 
     private static async Task<(int Code, JsonNode? Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? body = null)
@@ -47,17 +47,17 @@ public sealed class TokenRequestTests : IAsyncLifetime
 
     private async Task<int> ListWithAsync(string token)
     {
-        using var http = TrustingHttpClient.Create(_server, token);
+        using var http = TrustingHttpClient.Create(server, token);
         return (await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps")).Code;
     }
 
     [Fact]
     public async Task Token_authenticates_as_the_service_account_until_it_expires()
     {
-        var (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
+        var (code, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
             """{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}""");
         Assert.Equal(201, code);
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         Assert.Equal("TokenRequest", (string?)body!["kind"]);
         Assert.Equal("authentication.k8s.io/v1", (string?)body["apiVersion"]);
         Assert.Equal("sa", (string?)body["metadata"]!["name"]);
@@ -68,9 +68,9 @@ public sealed class TokenRequestTests : IAsyncLifetime
         var token = (string)body["status"]!["token"]!;
 
         Assert.Equal(200, await ListWithAsync(token));
-        _time.Advance(TimeSpan.FromSeconds(3590));
+        time.Advance(TimeSpan.FromSeconds(3590));
         Assert.Equal(200, await ListWithAsync(token));
-        _time.Advance(TimeSpan.FromSeconds(11));
+        time.Advance(TimeSpan.FromSeconds(11));
         Assert.Equal(401, await ListWithAsync(token));
     }
 
@@ -80,7 +80,7 @@ public sealed class TokenRequestTests : IAsyncLifetime
         var dir = Path.Combine(Path.GetTempPath(), "appkeys-token-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { Time = _time, DataDirectory = dir });
+            await using var server = await LocalKubernetesApiServer.StartAsync(new LocalApiServerOptions { Time = time, DataDirectory = dir });
             using var admin = TrustingHttpClient.Create(server, server.AdminToken);
             await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts", """{"metadata":{"name":"sa"}}""");
             var (_, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"expirationSeconds":900}}""");
@@ -90,7 +90,7 @@ public sealed class TokenRequestTests : IAsyncLifetime
             await server.RestartAsync();
             using var http = TrustingHttpClient.Create(server, token);
             Assert.Equal(200, (await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps")).Code);
-            _time.Advance(TimeSpan.FromSeconds(901));
+            time.Advance(TimeSpan.FromSeconds(901));
             await server.RestartAsync();
             Assert.Equal(401, (await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps")).Code);
         }
@@ -106,16 +106,16 @@ public sealed class TokenRequestTests : IAsyncLifetime
     [Fact]
     public async Task Token_review_reports_an_expired_token_with_kubes_error()
     {
-        var (_, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"expirationSeconds":600}}""");
+        var (_, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"expirationSeconds":600}}""");
         var token = (string)body!["status"]!["token"]!;
         var review = $$$"""{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"{{{token}}}"}}""";
 
-        var (code, answer) = await SendAsync(_admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
+        var (code, answer) = await SendAsync(admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
         Assert.Equal(201, code);
         Assert.True((bool)answer!["status"]!["authenticated"]!);
 
-        _time.Advance(TimeSpan.FromSeconds(601));
-        (code, answer) = await SendAsync(_admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
+        time.Advance(TimeSpan.FromSeconds(601));
+        (code, answer) = await SendAsync(admin, HttpMethod.Post, "/apis/authentication.k8s.io/v1/tokenreviews", review);
         Assert.Equal(201, code);
         Assert.Equal("""{"user":{},"error":"service account token has expired"}""", answer!["status"]!.ToJsonString());
     }
@@ -123,15 +123,15 @@ public sealed class TokenRequestTests : IAsyncLifetime
     [Fact]
     public async Task Expiration_seconds_is_honoured_and_checked()
     {
-        var (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
+        var (code, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
             """{"spec":{"expirationSeconds":600}}""");
         Assert.Equal(201, code);
         Assert.Equal(600, (long)body!["spec"]!["expirationSeconds"]!);
         var token = (string)body["status"]!["token"]!;
-        _time.Advance(TimeSpan.FromSeconds(601));
+        time.Advance(TimeSpan.FromSeconds(601));
         Assert.Equal(401, await ListWithAsync(token));
 
-        (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
+        (code, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token",
             """{"spec":{"expirationSeconds":60}}""");
         Assert.Equal(422, code);
         Assert.Equal("""TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes""",
@@ -141,19 +141,19 @@ public sealed class TokenRequestTests : IAsyncLifetime
     [Fact]
     public async Task Missing_service_account_other_audiences_and_methods()
     {
-        var (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/none/token", """{"spec":{}}""");
+        var (code, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/none/token", """{"spec":{}}""");
         Assert.Equal(404, code);
         Assert.Equal("serviceaccounts \"none\" not found", (string?)body!["message"]);
 
         // A token for another audience is not one this server accepts.
-        (code, body) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"audiences":["vault"]}}""");
+        (code, body) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/sa/token", """{"spec":{"audiences":["vault"]}}""");
         Assert.Equal(201, code);
         Assert.Equal("""["vault"]""", body!["spec"]!["audiences"]!.ToJsonString());
         Assert.Equal(401, await ListWithAsync((string)body["status"]!["token"]!));
 
-        (code, _) = await SendAsync(_admin, HttpMethod.Get, "/api/v1/namespaces/default/serviceaccounts/sa/token");
+        (code, _) = await SendAsync(admin, HttpMethod.Get, "/api/v1/namespaces/default/serviceaccounts/sa/token");
         Assert.Equal(405, code);
-        (code, _) = await SendAsync(_admin, HttpMethod.Post, "/api/v1/namespaces/default/configmaps/c/token", "{}");
+        (code, _) = await SendAsync(admin, HttpMethod.Post, "/api/v1/namespaces/default/configmaps/c/token", "{}");
         Assert.Equal(404, code);
     }
 }

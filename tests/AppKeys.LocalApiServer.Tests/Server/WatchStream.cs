@@ -5,18 +5,18 @@ namespace AppKeys.LocalApiServer.Tests.Server;
 /// <summary>Reads a raw watch stream line by line.</summary>
 public sealed class WatchStream : IAsyncDisposable
 {
-    private readonly HttpResponseMessage _response;
-    private readonly StreamReader _reader;
+    private readonly HttpResponseMessage response;
+    private readonly StreamReader reader;
 
     private WatchStream(HttpResponseMessage response, StreamReader reader)
     {
-        _response = response;
-        _reader = reader;
+        this.response = response;
+        this.reader = reader;
     }
 
-    public int StatusCode => (int)_response.StatusCode;
+    public int StatusCode => (int)response.StatusCode;
 
-    public HttpResponseMessage Response => _response;
+    public HttpResponseMessage Response => response;
 
     public static async Task<WatchStream> OpenAsync(HttpClient http, string path, string? accept = null)
     {
@@ -37,7 +37,7 @@ public sealed class WatchStream : IAsyncDisposable
         string? line;
         try
         {
-            line = await _reader.ReadLineAsync(cts.Token);
+            line = await reader.ReadLineAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -62,8 +62,8 @@ public sealed class WatchStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
-        _response.Dispose();
+        reader.Dispose();
+        response.Dispose();
         await Task.CompletedTask;
     }
 }

@@ -8,9 +8,9 @@ internal sealed class DataDirectoryLock : IDisposable
 {
     public const string FileName = "lock";
 
-    private readonly FileStream _file;
+    private readonly FileStream file;
 
-    private DataDirectoryLock(FileStream file) => _file = file;
+    private DataDirectoryLock(FileStream file) => this.file = file;
 
     public static DataDirectoryLock Acquire(string directory)
     {
@@ -24,5 +24,5 @@ internal sealed class DataDirectoryLock : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => file.Dispose();
 }

@@ -13,72 +13,72 @@ internal sealed class FileJournal : IStoreJournal, IDisposable
 {
     public const string FileName = "journal.jsonl";
 
-    private readonly string _directory;
-    private readonly bool _syncEveryWrite;
-    private readonly int _compactAfter;
-    private readonly ILogger _logger;
-    private readonly FileStream _stream;
-    private int _entries;
-    private int _nextCompaction;
-    private bool _closed;
-    private bool _broken;
+    private readonly string directory;
+    private readonly bool syncEveryWrite;
+    private readonly int compactAfter;
+    private readonly ILogger logger;
+    private readonly FileStream stream;
+    private int entries;
+    private int nextCompaction;
+    private bool closed;
+    private bool broken;
 
     public FileJournal(string directory, bool syncEveryWrite, int compactAfter, ILogger logger)
     {
-        _directory = directory;
-        _syncEveryWrite = syncEveryWrite;
-        _compactAfter = Math.Max(1, compactAfter);
-        _nextCompaction = _compactAfter;
-        _logger = logger;
-        _stream = DataDirectoryFiles.Open(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.Write);
-        _stream.Seek(0, SeekOrigin.End);
+        this.directory = directory;
+        this.syncEveryWrite = syncEveryWrite;
+        this.compactAfter = Math.Max(1, compactAfter);
+        nextCompaction = this.compactAfter;
+        this.logger = logger;
+        stream = DataDirectoryFiles.Open(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.Write);
+        stream.Seek(0, SeekOrigin.End);
     }
 
     /// <summary>Entries appended since the last compaction.</summary>
-    public int Entries => _entries;
+    public int Entries => entries;
 
     /// <summary>Compactions done since start (snapshots written).</summary>
     public int Compactions { get; private set; }
 
     public void Append(JournalEntry entry)
     {
-        if (_closed)
+        if (closed)
         {
             // The server is stopping: refusing keeps memory and disk in step (the client sees a 500, not a lost write).
             throw StatusErrors.Internal("the storage is closed because the server is shutting down");
         }
-        if (_broken)
+        if (broken)
         {
             throw StatusErrors.Internal("the storage journal failed earlier; restart the server");
         }
         var line = ChecksummedLine.Encode(entry.WriteJson);
-        var length = _stream.Length;
+        var length = stream.Length;
         try
         {
-            _stream.Write(line);
-            _stream.Flush(flushToDisk: _syncEveryWrite);
+            stream.Write(line);
+            stream.Flush(flushToDisk: syncEveryWrite);
         }
         catch (IOException ex)
         {
             // Never leave a partial line in the middle of the journal: cut it off, or stop accepting writes.
             try
             {
-                _stream.SetLength(length);
-                _stream.Seek(0, SeekOrigin.End);
+                stream.SetLength(length);
+                stream.Seek(0, SeekOrigin.End);
             }
             catch (IOException)
             {
-                _broken = true;
+                broken = true;
             }
-            _logger.LogError(ex, "Appending to the storage journal failed");
+            logger.LogError(ex, "Appending to the storage journal failed");
             throw StatusErrors.Internal("persisting the change failed: " + ex.Message);
         }
-        _entries++;
+        entries++;
     }
 
     public void AfterApply(ObjectStore store)
     {
-        if (_entries < _nextCompaction)
+        if (entries < nextCompaction)
         {
             return;
         }
@@ -89,39 +89,39 @@ internal sealed class FileJournal : IStoreJournal, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The journal still holds every change; try again after another batch.
-            _nextCompaction = _entries + _compactAfter;
-            _logger.LogError(ex, "Compacting the storage journal failed; will retry after {Entries} more changes", _compactAfter);
+            nextCompaction = entries + compactAfter;
+            logger.LogError(ex, "Compacting the storage journal failed; will retry after {Entries} more changes", compactAfter);
         }
     }
 
     /// <summary>Writes a snapshot of <paramref name="store"/> and empties the journal. Requires the store lock.</summary>
     public void Compact(ObjectStore store)
     {
-        SnapshotFile.Write(Path.Combine(_directory, SnapshotFile.FileName), store.Revision, store.AllObjects().ToList());
+        SnapshotFile.Write(Path.Combine(directory, SnapshotFile.FileName), store.Revision, store.AllObjects().ToList());
         // A crash between the rename and this truncation is harmless: replay skips entries the snapshot covers.
-        _stream.SetLength(0);
-        _stream.Seek(0, SeekOrigin.Begin);
-        _stream.Flush(flushToDisk: true);
-        _entries = 0;
-        _nextCompaction = _compactAfter;
+        stream.SetLength(0);
+        stream.Seek(0, SeekOrigin.Begin);
+        stream.Flush(flushToDisk: true);
+        entries = 0;
+        nextCompaction = compactAfter;
         Compactions++;
     }
 
     /// <summary>Flushes to disk and closes; later appends fail. Call under the store lock.</summary>
     public void Dispose()
     {
-        if (_closed)
+        if (closed)
         {
             return;
         }
-        _closed = true;
+        closed = true;
         try
         {
-            _stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk: true);
         }
         finally
         {
-            _stream.Dispose();
+            stream.Dispose();
         }
     }
 

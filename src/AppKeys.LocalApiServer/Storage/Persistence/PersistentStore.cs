@@ -9,13 +9,13 @@ namespace AppKeys.LocalApiServer.Storage.Persistence;
 /// </summary>
 internal sealed class PersistentStore : IDisposable
 {
-    private readonly DataDirectoryLock _lock;
+    private readonly DataDirectoryLock directoryLock;
 
     private PersistentStore(ObjectStore store, FileJournal journal, DataDirectoryLock dirLock, RecoveryReport report)
     {
         Store = store;
         Journal = journal;
-        _lock = dirLock;
+        directoryLock = dirLock;
         Report = report;
     }
 
@@ -125,6 +125,6 @@ internal sealed class PersistentStore : IDisposable
         {
             Journal.Dispose();
         }
-        _lock.Dispose();
+        directoryLock.Dispose();
     }
 }

@@ -5,7 +5,7 @@ using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Selectors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// The <c>scale</c> subresource of Deployments (kube <c>pkg/registry/apps/deployment/storage</c> ScaleREST): an
@@ -28,9 +28,9 @@ public sealed partial class ResourceService
     {
         var warnings = new List<string>();
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
-            var old = _store.Get(BuiltInResources.StorageKey(r), ns, name)
+            var old = store.Get(BuiltInResources.StorageKey(r), ns, name)
                 ?? throw StatusErrors.NotFound(r.Group, r.Plural + "/scale", name);
             var deployment = Present(r, old);
             var scale = update(ScaleFrom(deployment));
@@ -130,7 +130,7 @@ public sealed partial class ResourceService
         }
         if (ScaleReplicas(scale) < 0)
         {
-            throw StatusErrors.Invalid(ScaleResource, name,
+            throw StatusErrors.Invalid(BuiltInResources.Scales, name,
                 [FieldCause.Invalid("spec.replicas", null, $"{ScaleReplicas(scale)}: must be greater than or equal to 0")]);
         }
     }
@@ -145,17 +145,5 @@ public sealed partial class ResourceService
         JsonValue v when v.TryGetValue<string>(out _) => "string",
         JsonValue v when v.TryGetValue<bool>(out _) => "bool",
         _ => "number",
-    };
-
-    /// <summary>autoscaling.Kind("Scale") for the 422 text: <c>Scale.autoscaling "web" is invalid: ...</c>.</summary>
-    private static readonly ApiResourceInfo ScaleResource = new()
-    {
-        Group = "autoscaling",
-        Version = "v1",
-        Kind = "Scale",
-        ListKind = "ScaleList",
-        Plural = "scales",
-        Singular = "scale",
-        Namespaced = true,
     };
 }

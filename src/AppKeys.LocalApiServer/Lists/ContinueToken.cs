@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Lists;
 
 /// <summary>
 /// The opaque <c>continue</c> token of a paged list, shaped like kube's (apiserver <c>pkg/storage/continue.go</c>):

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// kube's field manager for Update operations: one <c>managedFields</c> entry per (manager, operation, subresource)

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>The fields of a <c>DeleteOptions</c> body (or query) that the server honours.</summary>
 public sealed record DeleteOptions

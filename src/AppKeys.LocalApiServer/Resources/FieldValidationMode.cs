@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>The <c>fieldValidation</c> query parameter: what to do with unknown or duplicate fields.</summary>
 public enum FieldValidationMode

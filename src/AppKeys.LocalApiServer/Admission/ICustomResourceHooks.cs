@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Resources;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>Schema-driven behaviour of custom resources and CRDs (validation, pruning, defaulting).</summary>
 public interface ICustomResourceHooks

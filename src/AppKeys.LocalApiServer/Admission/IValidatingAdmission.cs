@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Resources;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// A validating admission check: runs on create and update (every PUT, PATCH and apply) after the object passed

@@ -5,7 +5,7 @@ using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// What apiextensions-apiserver's controllers do for a CRD (naming controller, establishing controller,
@@ -38,7 +38,7 @@ public static class CrdLifecycle
     /// After a CRD write: accept its names and mark it Established (one MODIFIED event when the status changes),
     /// then serve (or re-serve) its versions. Requires the store lock.
     /// </summary>
-    public static JsonObject AfterWrite(Semantics.ResourceService service, ApiResourceInfo r, JsonObject crd)
+    public static JsonObject AfterWrite(ResourceService service, ApiResourceInfo r, JsonObject crd)
     {
         if (ObjectMeta.IsTerminating(crd))
         {

@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Model;
+using AppKeys.LocalApiServer.Resources;
 using AppKeys.LocalApiServer.Schema;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// Custom resources and CRDs through the pure <see cref="Schema"/> code, in apiextensions-apiserver's order:
@@ -13,7 +14,7 @@ namespace AppKeys.LocalApiServer.Semantics;
 public sealed class SchemaHooks : ICustomResourceHooks
 {
     // Parsed schemas per served version; the schema object is replaced whenever its CRD changes.
-    private readonly ConditionalWeakTable<JsonObject, StructuralSchema> _schemas = new();
+    private readonly ConditionalWeakTable<JsonObject, StructuralSchema> schemas = new();
 
     public void Validate(ApiResourceInfo resource, JsonObject? old, JsonObject candidate, List<FieldCause> errors,
         List<string> warnings, FieldValidationMode mode)
@@ -73,7 +74,7 @@ public sealed class SchemaHooks : ICustomResourceHooks
         }
     }
 
-    private StructuralSchema SchemaOf(JsonObject schema) => _schemas.GetValue(schema, StructuralSchema.FromOpenApiV3);
+    private StructuralSchema SchemaOf(JsonObject schema) => schemas.GetValue(schema, StructuralSchema.FromOpenApiV3);
 
     /// <summary>apiextensions SetDefaults_CustomResourceDefinitionSpec: names and conversion.</summary>
     private static void DefaultCrd(JsonObject crd)

@@ -9,14 +9,14 @@ using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// What kube's Service registry (pkg/registry/core/service/storage: alloc.go, storage.go) does on a write: keep
 /// allocated values an update omits (patchAllocatedValues), allocate a cluster IP from the service CIDR and node
 /// ports from the node-port range, never one a live Service holds, and fill the single-stack IP family fields.
 /// </summary>
-public sealed partial class ResourceService
+internal sealed class ServiceStrategy(ObjectStore store) : IResourceStrategy
 {
     /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public const string ServiceCidr = "10.96.0.0/12";
@@ -26,7 +26,19 @@ public sealed partial class ResourceService
     private const int NodePortMin = 30000;
     private const int NodePortMax = 32767;
 
-    private void AllocateService(ApiResourceInfo r, JsonObject? old, JsonObject candidate)
+    public void PrepareForCreate(ApiResourceInfo r, string? ns, JsonObject candidate)
+    {
+        ObjectMeta.Meta(candidate)["namespace"] = ns;
+        Allocate(r, null, candidate);
+    }
+
+    public void PrepareForUpdate(ApiResourceInfo r, string? ns, JsonObject old, JsonObject candidate)
+    {
+        ObjectMeta.Meta(candidate)["namespace"] = ns;
+        Allocate(r, old, candidate);
+    }
+
+    private void Allocate(ApiResourceInfo r, JsonObject? old, JsonObject candidate)
     {
         var name = ObjectMeta.Name(candidate);
         var spec = candidate["spec"] as JsonObject ?? [];
@@ -176,7 +188,7 @@ public sealed partial class ResourceService
         var ips = new HashSet<uint>();
         var ports = new HashSet<long>();
         var self = ObjectStore.Key(ObjectMeta.Namespace(candidate), ObjectMeta.Name(candidate));
-        foreach (var (key, svc) in _store.List(BuiltInResources.StorageKey(BuiltInResources.Services), null))
+        foreach (var (key, svc) in store.List(BuiltInResources.StorageKey(BuiltInResources.Services), null))
         {
             if (key == self || svc["spec"] is not JsonObject spec)
             {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// The defaulting kube-apiserver 1.32 applies to built-in kinds when it decodes a write (k8s.io/kubernetes
@@ -224,7 +224,7 @@ internal static partial class BuiltInDefaults
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryPath();
 
-    /// <summary>core/v1 SetDefaults_Service (cluster IPs and node ports are allocated by ResourceService.AllocateService).</summary>
+    /// <summary>core/v1 SetDefaults_Service (cluster IPs and node ports are allocated by Resources/ServiceStrategy).</summary>
     private static void Service(JsonObject obj)
     {
         var spec = JsonText.EnsureObject(obj, "spec");

@@ -4,21 +4,21 @@ using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Selectors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Lists;
 
 /// <summary>Namespace + label selector + field selector of a list, watch or deletecollection.</summary>
 public sealed class ObjectFilter
 {
-    private readonly LabelSelector _labels;
-    private readonly FieldSelector _fields;
-    private readonly Func<JsonObject, JsonObject> _present;
+    private readonly LabelSelector labels;
+    private readonly FieldSelector fields;
+    private readonly Func<JsonObject, JsonObject> present;
 
     private ObjectFilter(string? ns, LabelSelector labels, FieldSelector fields, Func<JsonObject, JsonObject> present)
     {
         Namespace = ns;
-        _labels = labels;
-        _fields = fields;
-        _present = present;
+        this.labels = labels;
+        this.fields = fields;
+        this.present = present;
     }
 
     public string? Namespace { get; }
@@ -52,10 +52,10 @@ public sealed class ObjectFilter
         {
             return false;
         }
-        if (!_labels.IsEmpty && !_labels.Matches(JsonText.GetObject(stored, "metadata", "labels")))
+        if (!labels.IsEmpty && !labels.Matches(JsonText.GetObject(stored, "metadata", "labels")))
         {
             return false;
         }
-        return _fields.IsEmpty || _fields.Matches(_present(stored));
+        return fields.IsEmpty || fields.Matches(present(stored));
     }
 }

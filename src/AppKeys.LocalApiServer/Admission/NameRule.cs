@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>Which name format a kind requires.</summary>
 public enum NameRule

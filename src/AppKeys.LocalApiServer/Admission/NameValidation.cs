@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>Object name rules (apimachinery <c>pkg/util/validation/validation.go</c> messages).</summary>
 public static partial class NameValidation

@@ -7,7 +7,7 @@ using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Registry;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// Per-kind strategies of the built-ins (kube <c>pkg/registry/core/&lt;kind&gt;/strategy.go</c> and

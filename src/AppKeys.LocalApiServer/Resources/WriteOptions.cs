@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>Query options of a write request.</summary>
 public sealed record WriteOptions

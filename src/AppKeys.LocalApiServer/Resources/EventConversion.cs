@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// core/v1 Event ↔ events.k8s.io/v1 Event. Both APIs share one storage (kept in the core form); the renamed

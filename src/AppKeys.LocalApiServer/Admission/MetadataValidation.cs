@@ -4,7 +4,7 @@ using AppKeys.LocalApiServer.Errors;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Selectors;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Admission;
 
 /// <summary>
 /// The label and annotation checks kube-apiserver runs on every create and update of every kind (apimachinery

@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AppKeys.LocalApiServer.Admission;
 using AppKeys.LocalApiServer.Errors;
+using AppKeys.LocalApiServer.Lists;
 using AppKeys.LocalApiServer.Model;
 using AppKeys.LocalApiServer.Objects;
 using AppKeys.LocalApiServer.Patching;
 using AppKeys.LocalApiServer.Registry;
 using AppKeys.LocalApiServer.Storage;
 
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Resources;
 
 /// <summary>
 /// The API semantics independent of HTTP: get, list, create, update, patch and delete with kube-apiserver's
@@ -20,34 +22,28 @@ public sealed partial class ResourceService
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    private static readonly ApiResourceInfo DeleteOptionsResource = new()
-    {
-        Group = "meta.k8s.io",
-        Version = "v1",
-        Kind = "DeleteOptions",
-        ListKind = "DeleteOptionsList",
-        Plural = "deleteoptions",
-        Singular = "deleteoptions",
-        Namespaced = false,
-    };
-
     /// <summary>etcd's default --max-request-bytes (1.5 MiB); a stored object larger than this cannot be written.</summary>
     private const int EtcdMaxRequestBytes = 1536 * 1024;
 
-    private readonly ObjectStore _store;
-    private readonly ResourceRegistry _registry;
-    private readonly LocalApiServerOptions _options;
+    private readonly ObjectStore store;
+    private readonly ResourceRegistry registry;
+    private readonly LocalApiServerOptions options;
+    private readonly ResourceStrategies strategies;
 
     public ResourceService(ObjectStore store, ResourceRegistry registry, LocalApiServerOptions options)
     {
-        _store = store;
-        _registry = registry;
-        _options = options;
+        this.store = store;
+        this.registry = registry;
+        this.options = options;
+        strategies = new ResourceStrategies(store);
     }
 
-    public ObjectStore Store => _store;
+    /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
+    public const string ServiceCidr = ServiceStrategy.ServiceCidr;
 
-    public ResourceRegistry Registry => _registry;
+    public ObjectStore Store => store;
+
+    public ResourceRegistry Registry => registry;
 
     /// <summary>Raised (outside the lock) after writes that background controllers (GC, namespaces, CRDs) must see.</summary>
     public event Action? ControllersNeeded;
@@ -58,9 +54,9 @@ public sealed partial class ResourceService
     /// <summary>Validating admission run on every create and update after validation (null: none).</summary>
     public IValidatingAdmission? Admission { get; set; }
 
-    private string Now() => ObjectMeta.FormatTime(_options.Time.GetUtcNow());
+    private string Now() => ObjectMeta.FormatTime(options.Time.GetUtcNow());
 
-    internal DateTimeOffset NowTime => _options.Time.GetUtcNow();
+    internal DateTimeOffset NowTime => options.Time.GetUtcNow();
 
     // ---------------------------------------------------------------- presentation
 
@@ -102,9 +98,9 @@ public sealed partial class ResourceService
 
     public JsonObject Get(ApiResourceInfo r, string? ns, string name)
     {
-        lock (_store.Gate)
+        lock (store.Gate)
         {
-            var stored = _store.Get(BuiltInResources.StorageKey(r), ns, name) ?? throw StatusErrors.NotFound(r, name);
+            var stored = store.Get(BuiltInResources.StorageKey(r), ns, name) ?? throw StatusErrors.NotFound(r, name);
             return Present(r, stored);
         }
     }
@@ -115,7 +111,7 @@ public sealed partial class ResourceService
     {
         var storage = BuiltInResources.StorageKey(r);
         var limit = o.Limit is > 0 ? o.Limit.Value : long.MaxValue;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             IEnumerable<KeyValuePair<string, JsonObject>> source;
             long listRv;
@@ -125,26 +121,26 @@ public sealed partial class ResourceService
                 var token = ContinueToken.Decode(o.Continue);
                 listRv = token.ResourceVersion;
                 start = token.StartKey;
-                source = _store.StateAt(storage, listRv) ?? throw StatusErrors.Expired(ContinueToken.ExpiredMessage);
+                source = store.StateAt(storage, listRv) ?? throw StatusErrors.Expired(ContinueToken.ExpiredMessage);
             }
             else if (o.ResourceVersionMatch == "Exact" && ParseRv(o.ResourceVersion) is { } exact)
             {
-                if (exact > _store.Revision)
+                if (exact > store.Revision)
                 {
                     throw TooLargeResourceVersion(exact);
                 }
                 listRv = exact;
-                source = _store.StateAt(storage, exact)
-                    ?? throw StatusErrors.Expired($"too old resource version: {exact} ({_store.Floor(storage)})");
+                source = store.StateAt(storage, exact)
+                    ?? throw StatusErrors.Expired($"too old resource version: {exact} ({store.Floor(storage)})");
             }
             else
             {
-                if (ParseRv(o.ResourceVersion) is { } min && min > _store.Revision)
+                if (ParseRv(o.ResourceVersion) is { } min && min > store.Revision)
                 {
                     throw TooLargeResourceVersion(min);
                 }
-                listRv = _store.Revision;
-                source = _store.List(storage, ns);
+                listRv = store.Revision;
+                source = store.List(storage, ns);
             }
 
             var items = new List<JsonObject>();
@@ -173,7 +169,7 @@ public sealed partial class ResourceService
     }
 
     private ApiException TooLargeResourceVersion(long rv) =>
-        new(504, "Timeout", $"Too large resource version: {rv}, current: {_store.Revision}",
+        new(504, "Timeout", $"Too large resource version: {rv}, current: {store.Revision}",
             new JsonObject
             {
                 ["causes"] = new JsonArray(new JsonObject
@@ -203,7 +199,7 @@ public sealed partial class ResourceService
     {
         var warnings = new List<string>();
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             result = CreateLocked(r, ns, body, o, warnings, "Update");
         }
@@ -232,10 +228,10 @@ public sealed partial class ResourceService
             {
                 name = prefix + RandomSuffix();
             }
-            while (_store.Get(storage, ns, name) is not null);
+            while (store.Get(storage, ns, name) is not null);
             meta["name"] = name;
         }
-        if (name.Length > 0 && _store.Get(storage, r.Namespaced ? ns : null, name) is not null)
+        if (name.Length > 0 && store.Get(storage, r.Namespaced ? ns : null, name) is not null)
         {
             throw StatusErrors.AlreadyExists(r, name);
         }
@@ -248,7 +244,7 @@ public sealed partial class ResourceService
     {
         var warnings = new List<string>();
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             CheckKind(r, body);
             var meta = ObjectMeta.Meta(body);
@@ -259,7 +255,7 @@ public sealed partial class ResourceService
             }
             CheckNamespace(r, ns, body);
             var storage = BuiltInResources.StorageKey(r);
-            var old = _store.Get(storage, ns, name);
+            var old = store.Get(storage, ns, name);
             if (old is null)
             {
                 if (BuiltInResources.IsLease(r) && subresource is null)
@@ -306,10 +302,10 @@ public sealed partial class ResourceService
     {
         var warnings = new List<string>();
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             var storage = BuiltInResources.StorageKey(r);
-            var old = _store.Get(storage, ns, name);
+            var old = store.Get(storage, ns, name);
             if (old is null)
             {
                 if (!createIfMissing || subresource is not null)
@@ -358,7 +354,7 @@ public sealed partial class ResourceService
     public WriteResult Delete(ApiResourceInfo r, string? ns, string name, DeleteOptions o)
     {
         WriteResult result;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             result = DeleteLocked(r, ns, name, o);
         }
@@ -370,17 +366,17 @@ public sealed partial class ResourceService
     {
         var deleted = new JsonArray();
         long rv;
-        lock (_store.Gate)
+        lock (store.Gate)
         {
             var storage = BuiltInResources.StorageKey(r);
-            var names = _store.List(storage, ns).Where(kv => filter.Matches(kv.Value))
+            var names = store.List(storage, ns).Where(kv => filter.Matches(kv.Value))
                 .Select(kv => (ObjectMeta.Namespace(kv.Value), ObjectMeta.Name(kv.Value))).ToList();
             foreach (var (objNs, objName) in names)
             {
                 var res = DeleteLocked(r, string.IsNullOrEmpty(objNs) ? null : objNs, objName, o with { PreconditionUid = null, PreconditionResourceVersion = null }, returnObject: true);
                 deleted.Add(res.Body);
             }
-            rv = _store.Revision;
+            rv = store.Revision;
         }
         ControllersNeeded?.Invoke();
         var list = new JsonObject
@@ -397,7 +393,7 @@ public sealed partial class ResourceService
     internal WriteResult DeleteLocked(ApiResourceInfo r, string? ns, string name, DeleteOptions o, bool returnObject = false)
     {
         var storage = BuiltInResources.StorageKey(r);
-        var old = _store.Get(storage, ns, name) ?? throw StatusErrors.NotFound(r, name);
+        var old = store.Get(storage, ns, name) ?? throw StatusErrors.NotFound(r, name);
         if (o.PreconditionUid is { } uid && uid != ObjectMeta.Uid(old))
         {
             throw StatusErrors.Conflict(r, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMeta.Uid(old)}");
@@ -411,7 +407,7 @@ public sealed partial class ResourceService
         if (policy is not ("Background" or "Foreground" or "Orphan"))
         {
             // apimachinery validation.go ValidateDeleteOptions: the options are invalid, not the object.
-            throw StatusErrors.Invalid(DeleteOptionsResource, "",
+            throw StatusErrors.Invalid(BuiltInResources.DeleteOptionsKind, "",
                 [FieldCause.NotSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])]);
         }
         var finalizers = ObjectMeta.Finalizers(old);
@@ -470,9 +466,9 @@ public sealed partial class ResourceService
             {
                 return new WriteResult(Present(r, marked), 200, []);
             }
-            var rv = _store.NextRevision();
+            var rv = store.NextRevision();
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-            _store.Put(storage, marked, rv);
+            store.Put(storage, marked, rv);
             return new WriteResult(Present(r, marked), 200, []);
         }
 
@@ -488,17 +484,17 @@ public sealed partial class ResourceService
     internal JsonObject RemoveLocked(string storage, JsonObject old)
     {
         var final = JsonText.Clone(old);
-        var rv = _store.NextRevision();
+        var rv = store.NextRevision();
         ObjectMeta.Meta(final)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-        _store.Remove(storage, final, rv);
+        store.Remove(storage, final, rv);
         if (storage == BuiltInResources.StorageKey(BuiltInResources.CustomResourceDefinitions))
         {
             // A deleted CRD stops being served; its watchers end (kube closes them too).
             var served = CrdResources.FromCrd(final);
-            _registry.SetCustom(ObjectMeta.Name(final), []);
+            registry.SetCustom(ObjectMeta.Name(final), []);
             if (served.Count > 0)
             {
-                _store.CloseWatchers(BuiltInResources.StorageKey(served[0]));
+                store.CloseWatchers(BuiltInResources.StorageKey(served[0]));
             }
         }
         return final;
@@ -523,9 +519,9 @@ public sealed partial class ResourceService
             RemoveLocked(storage, updated);
             return;
         }
-        var rv = _store.NextRevision();
+        var rv = store.NextRevision();
         ObjectMeta.Meta(updated)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-        _store.Put(storage, updated, rv);
+        store.Put(storage, updated, rv);
     }
 
     private static JsonObject SuccessStatus(ApiResourceInfo r, JsonObject old)
@@ -591,10 +587,16 @@ public sealed partial class ResourceService
         {
             // Decoding defaults the typed object (zz_generated.defaults.go) before the registry sees it.
             BuiltInDefaults.Apply(r, candidate);
-            if (r.Group.Length == 0 && r.Plural == "services")
+            if (strategies.For(r) is { } strategy)
             {
-                ObjectMeta.Meta(candidate)["namespace"] = ns;
-                AllocateService(r, old, candidate);
+                if (old is null)
+                {
+                    strategy.PrepareForCreate(r, ns, candidate);
+                }
+                else
+                {
+                    strategy.PrepareForUpdate(r, ns, old, candidate);
+                }
             }
         }
         var meta = ObjectMeta.Meta(candidate);
@@ -705,9 +707,9 @@ public sealed partial class ResourceService
         {
             throw StatusErrors.EtcdRequestTooLarge();
         }
-        var rv = _store.NextRevision();
+        var rv = store.NextRevision();
         meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-        _store.Put(storage, candidate, rv);
+        store.Put(storage, candidate, rv);
         if (KindRules.IsCrd(r))
         {
             candidate = CrdLifecycle.AfterWrite(this, r, candidate);
@@ -801,7 +803,7 @@ public sealed partial class ResourceService
         }
         if (!string.IsNullOrEmpty(apiVersion) && apiVersion != r.GroupVersion)
         {
-            var sameGroup = _registry.All.Any(x => x.GroupVersion == apiVersion && BuiltInResources.StorageKey(x) == BuiltInResources.StorageKey(r));
+            var sameGroup = registry.All.Any(x => x.GroupVersion == apiVersion && BuiltInResources.StorageKey(x) == BuiltInResources.StorageKey(r));
             if (!sameGroup)
             {
                 throw StatusErrors.BadRequest(
@@ -841,7 +843,7 @@ public sealed partial class ResourceService
     /// <summary>NamespaceLifecycle admission: the namespace must exist and not be terminating.</summary>
     private void RequireActiveNamespace(ApiResourceInfo r, string ns, string name)
     {
-        var nsObj = _store.Get(BuiltInResources.StorageKey(BuiltInResources.Namespaces), null, ns)
+        var nsObj = store.Get(BuiltInResources.StorageKey(BuiltInResources.Namespaces), null, ns)
             ?? throw StatusErrors.NotFound(BuiltInResources.Namespaces, ns);
         if (ObjectMeta.IsTerminating(nsObj) || JsonText.GetString(nsObj, "status", "phase") == "Terminating")
         {
@@ -870,9 +872,9 @@ public sealed partial class ResourceService
     /// <summary>Seeds an object at start (namespaces): full create path without an HTTP request.</summary>
     internal void Seed(ApiResourceInfo r, JsonObject body)
     {
-        lock (_store.Gate)
+        lock (store.Gate)
         {
-            if (_store.Get(BuiltInResources.StorageKey(r), null, ObjectMeta.Name(body)) is null)
+            if (store.Get(BuiltInResources.StorageKey(r), null, ObjectMeta.Name(body)) is null)
             {
                 CreateLocked(r, null, body, new WriteOptions { DefaultManager = "kube-apiserver" }, [], "Update");
             }

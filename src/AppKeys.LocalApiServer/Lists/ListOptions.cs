@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Semantics;
+namespace AppKeys.LocalApiServer.Lists;
 
 /// <summary>Query options of a list or watch.</summary>
 public sealed record ListOptions
