@@ -6,12 +6,12 @@ namespace AppKeys.Testing;
 /// </summary>
 public sealed class Kubectl : IDisposable
 {
-    private readonly string _home;
+    private readonly string home;
 
     public Kubectl(string? kubeconfig = null)
     {
         Binary = Locate();
-        _home = Directory.CreateTempSubdirectory("appkeys-kubectl-home-").FullName;
+        home = Directory.CreateTempSubdirectory("appkeys-kubectl-home-").FullName;
         Kubeconfig = kubeconfig;
     }
 
@@ -23,9 +23,9 @@ public sealed class Kubectl : IDisposable
     {
         var env = new Dictionary<string, string?>
         {
-            ["HOME"] = _home,
-            ["KUBECONFIG"] = Kubeconfig ?? Path.Combine(_home, ".kube", "config"),
-            ["KUBECACHEDIR"] = Path.Combine(_home, ".kube", "cache"),
+            ["HOME"] = home,
+            ["KUBECONFIG"] = Kubeconfig ?? Path.Combine(home, ".kube", "config"),
+            ["KUBECACHEDIR"] = Path.Combine(home, ".kube", "cache"),
         };
         return ProcessRunner.RunAsync(Binary, arguments, environment: env, stdin: stdin, timeout: timeout ?? TimeSpan.FromSeconds(60));
     }
@@ -36,7 +36,7 @@ public sealed class Kubectl : IDisposable
     {
         try
         {
-            Directory.Delete(_home, recursive: true);
+            Directory.Delete(home, recursive: true);
         }
         catch (IOException)
         {
