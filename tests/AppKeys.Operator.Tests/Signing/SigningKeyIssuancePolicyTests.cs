@@ -68,6 +68,7 @@ public class SigningKeyIssuancePolicyTests
         });
         var secret = new k8s.Models.V1Secret
         {
+            Metadata = new k8s.Models.V1ObjectMeta { Labels = new Dictionary<string, string> { [AppKeys.Operator.Apis.AppKeysLabels.Key] = "shop-prod" } },
             Data = new Dictionary<string, byte[]>
             {
                 [KeySecretData.AccessToken] = Encoding.UTF8.GetBytes(token.AccessToken.Reveal()),
