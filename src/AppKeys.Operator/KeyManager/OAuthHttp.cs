@@ -11,6 +11,9 @@ public static class OAuthHttp
     /// <summary>Largest accepted request body: a form with a token, scopes and credentials is far below this.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
+    /// <summary>A declared body up to this size over <see cref="MaxBodyBytes"/> is drained before the 413 is sent.</summary>
+    public const int DrainBytes = 1024 * 1024;
+
     public const string Realm = "appkeys";
 
     /// <summary>
@@ -19,7 +22,17 @@ public static class OAuthHttp
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> ReadFormAsync(HttpContext ctx)
     {
-        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        var limit = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature ? feature : null;
+        if (ctx.Request.ContentLength is > MaxBodyBytes and <= DrainBytes && limit is not null)
+        {
+            // A body somewhat over the limit is read and dropped before the 413, so the client, still sending, gets
+            // the answer instead of a reset connection; anything larger is refused without reading it.
+            limit.MaxRequestBodySize = DrainBytes;
+            await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
+            throw new OAuthException(413, "invalid_request", "the request body is too large");
+        }
+
+        if (limit is not null)
         {
             limit.MaxRequestBodySize = MaxBodyBytes;
         }
