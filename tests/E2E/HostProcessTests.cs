@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AppKeys.E2E.Tests.Support;
 
 namespace AppKeys.E2E.Tests;
 
@@ -62,10 +63,6 @@ public sealed class HostProcessTests
         }
     }
 
-    private static Task<ProcessResult> RunAsync(params string[] args)
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = RepositoryRoot.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
-        return ProcessRunner.RunAsync("dotnet", [dll, .. args], timeout: TimeSpan.FromSeconds(60));
-    }
+    private static Task<ProcessResult> RunAsync(params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [DeployedOperatorProcess.HostAssembly(), .. args], timeout: TimeSpan.FromSeconds(60));
 }

@@ -161,8 +161,7 @@ public sealed class KubectlPluginTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task Kubectl_finds_the_plugin_on_path()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var pluginDir = RepositoryRoot.Combine("src", "AppKeys.KubectlPlugin", "bin", configuration, "net10.0");
+        var pluginDir = RepositoryRoot.OutputOf("src", "AppKeys.KubectlPlugin");
         Assert.True(File.Exists(Path.Combine(pluginDir, "kubectl-appkeys")), $"no kubectl-appkeys in {pluginDir}");
         var result = await ProcessRunner.RunAsync(
             World.Kubectl.Binary,

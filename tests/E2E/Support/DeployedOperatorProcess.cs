@@ -113,10 +113,9 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
     }
 
     /// <summary>The host assembly of the same configuration as this test assembly (the solution build makes it).</summary>
-    private static string HostAssembly()
+    public static string HostAssembly()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = RepositoryRoot.Combine("src", "AppKeys.Operator.Host", "bin", configuration, "net10.0", "appkeys-operator.dll");
+        var path = Path.Combine(RepositoryRoot.OutputOf("src", "AppKeys.Operator.Host"), "appkeys-operator.dll");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"{path} is missing: build the solution first (make build)");
