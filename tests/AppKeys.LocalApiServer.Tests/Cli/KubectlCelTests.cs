@@ -19,45 +19,37 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
         return r.StdErr.Trim();
     }
 
-    [Fact]
-    public async Task Application_key_rules_reject_as_a_cluster_prints_them()
+    private const string ValidityRule = "validityPeriod must be at least 600 seconds, or negative for a token that never expires";
+    private const string RenewBeforeRule = "renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)";
+
+    private static string Key(string name, string spec) => $$"""
+        apiVersion: appkeys.io/v1alpha1
+        kind: ApplicationKey
+        metadata: {name: {{name}}}
+        spec: {applicationRef: {name: app}, {{spec}}}
+        """;
+
+    [Theory]
+    [InlineData("zero", "validityPeriod: 0", "spec.validityPeriod: Invalid value: \"integer\": " + ValidityRule)]
+    [InlineData("late", "validityPeriod: 600, renewBefore: 600", "spec: Invalid value: \"object\": " + RenewBeforeRule)]
+    // The default validity (3600) applies before the rules run.
+    [InlineData("default", "renewBefore: 3600", "spec: Invalid value: \"object\": " + RenewBeforeRule)]
+    public async Task Application_key_rules_reject_as_a_cluster_prints_them(string name, string spec, string error)
     {
         var ns = await InstallAsync();
+        Assert.Equal($"The ApplicationKey \"{name}\" is invalid: {error}", await RejectedAsync(ns, Key(name, spec)));
+    }
 
-        Assert.Equal("""The ApplicationKey "zero" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must be at least 600 seconds, or negative for a token that never expires""",
-            await RejectedAsync(ns, """
-                apiVersion: appkeys.io/v1alpha1
-                kind: ApplicationKey
-                metadata: {name: zero}
-                spec: {applicationRef: {name: app}, validityPeriod: 0}
-                """));
-        Assert.Equal("""The ApplicationKey "late" is invalid: spec: Invalid value: "object": renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)""",
-            await RejectedAsync(ns, """
-                apiVersion: appkeys.io/v1alpha1
-                kind: ApplicationKey
-                metadata: {name: late}
-                spec: {applicationRef: {name: app}, validityPeriod: 600, renewBefore: 600}
-                """));
+    [Fact]
+    public async Task A_never_expiring_key_may_set_any_renewBefore_and_an_update_is_checked_too()
+    {
+        var ns = await InstallAsync();
+        Assert.Equal("applicationkey.appkeys.io/forever created\n",
+            await fx.OkStdinAsync(Key("forever", "validityPeriod: -1, renewBefore: 600"), "apply", "-n", ns, "-f", "-"));
 
-        // Never-expiring keys (negative validity) may set any renewBefore; the default validity (3600) applies first.
-        Assert.Equal("applicationkey.appkeys.io/forever created\n", await fx.OkStdinAsync("""
-            apiVersion: appkeys.io/v1alpha1
-            kind: ApplicationKey
-            metadata: {name: forever}
-            spec: {applicationRef: {name: app}, validityPeriod: -1, renewBefore: 600}
-            """, "apply", "-n", ns, "-f", "-"));
-        Assert.Equal("""The ApplicationKey "default" is invalid: spec: Invalid value: "object": renewBefore must be at most validityPeriod - 300 (a token is used for at least 5 minutes before it is replaced)""",
-            await RejectedAsync(ns, """
-                apiVersion: appkeys.io/v1alpha1
-                kind: ApplicationKey
-                metadata: {name: default}
-                spec: {applicationRef: {name: app}, renewBefore: 3600}
-                """));
-
-        // An update is checked as well: kubectl patch shows the same text.
+        // kubectl patch shows the same text as a create.
         var patch = await fx.FailAsync("patch", "applicationkey", "forever", "-n", ns, "--type=merge", "-p", """{"spec":{"validityPeriod":0,"renewBefore":null}}""");
-        Assert.Equal("""The ApplicationKey "forever" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must be at least 600 seconds, or negative for a token that never expires""",
-            patch.StdErr.Trim());
+        Assert.Equal($"The ApplicationKey \"forever\" is invalid: spec.validityPeriod: Invalid value: \"integer\": {ValidityRule}", patch.StdErr.Trim());
     }
 
     [Fact]
