@@ -124,13 +124,13 @@ internal static class MemoryBenchmark
     {
         var path = build switch
         {
-            "jit" => Path.Combine(AppContext.BaseDirectory, "appkeys-operator.dll"),
+            "jit" => Path.Combine(RepositoryRoot(), "src", "AppKeys.Operator.Host", "bin", "Release", "net10.0", "appkeys-operator.dll"),
             "native" => Path.Combine(Environment.GetEnvironmentVariable("PUBLISH_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(RepositoryRoot(), "publish"), "appkeys-operator"),
             _ => Path.GetFullPath(build),
         };
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException(build == "native" ? $"{path} is missing: run make publish" : $"{path} is missing", path);
+            throw new FileNotFoundException(build switch { "native" => $"{path} is missing: run make publish", "jit" => $"{path} is missing: run make build", _ => $"{path} is missing" }, path);
         }
 
         return path.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", [path], path) : (path, [], path);
