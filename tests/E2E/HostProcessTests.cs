@@ -4,13 +4,18 @@ using AppKeys.E2E.Tests.Support;
 
 namespace AppKeys.E2E.Tests;
 
-/// <summary>The shipped executable as a user meets it: help, a bad flag, a port already taken — one clear line each, never a stack trace.</summary>
+/// <summary>
+/// The shipped executable as a user meets it — the JIT build and the Native AOT executable alike: help, a bad flag, a
+/// port already taken, a kubeconfig it cannot use — one clear line each, never a stack trace.
+/// </summary>
 public sealed class HostProcessTests
 {
-    [Fact]
-    public async Task Help_lists_every_documented_flag()
+    [Theory]
+    [InlineData(OperatorBuild.Jit)]
+    [InlineData(OperatorBuild.Native)]
+    public async Task Help_lists_every_documented_flag(OperatorBuild build)
     {
-        var help = (await RunAsync("--help")).EnsureSuccess().StdOut;
+        var help = (await RunAsync(build, "--help")).EnsureSuccess().StdOut;
         var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
         var section = readme[readme.IndexOf("## Operator flags", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
@@ -23,17 +28,21 @@ public sealed class HostProcessTests
         }
     }
 
-    [Fact]
-    public async Task A_bad_flag_is_one_line_naming_it_and_exit_2()
+    [Theory]
+    [InlineData(OperatorBuild.Jit)]
+    [InlineData(OperatorBuild.Native)]
+    public async Task A_bad_flag_is_one_line_naming_it_and_exit_2(OperatorBuild build)
     {
-        var result = await RunAsync("--workers", "zero");
+        var result = await RunAsync(build, "--workers", "zero");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--workers", result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_taken_port_is_one_line_naming_the_flag()
+    [Theory]
+    [InlineData(OperatorBuild.Jit)]
+    [InlineData(OperatorBuild.Native)]
+    public async Task A_taken_port_is_one_line_naming_the_flag(OperatorBuild build)
     {
         using var taken = new TcpListener(IPAddress.Any, 0);
         taken.Start();
@@ -51,7 +60,7 @@ public sealed class HostProcessTests
                 contexts: [{name: x, context: {cluster: c, user: u}}]
                 current-context: x
                 """);
-            var result = await RunAsync("--kubeconfig", kubeconfig, "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--leader-elect=false");
+            var result = await RunAsync(build, "--kubeconfig", kubeconfig, "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--leader-elect=false");
             Assert.Equal(1, result.ExitCode);
             var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Contains(lines, l => l.StartsWith("appkeys-operator: port ", StringComparison.Ordinal) && l.Contains("--http-port", StringComparison.Ordinal));
@@ -63,6 +72,37 @@ public sealed class HostProcessTests
         }
     }
 
-    private static Task<ProcessResult> RunAsync(params string[] args) =>
-        ProcessRunner.RunAsync("dotnet", [DeployedOperatorProcess.HostAssembly(), .. args], timeout: TimeSpan.FromSeconds(60));
+    [Theory]
+    [InlineData(OperatorBuild.Jit)]
+    [InlineData(OperatorBuild.Native)]
+    public async Task A_kubeconfig_with_a_credential_plugin_is_one_line_and_exit_1(OperatorBuild build)
+    {
+        var scratch = Directory.CreateTempSubdirectory("appkeys-host-");
+        try
+        {
+            var kubeconfig = Path.Combine(scratch.FullName, "kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]
+                users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/false}}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+            var result = await RunAsync(build, "--kubeconfig", kubeconfig, "--leader-elect=false");
+            Assert.Equal(1, result.ExitCode);
+            var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("appkeys-operator: kubeconfig: user 'u' uses a credential plugin", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static Task<ProcessResult> RunAsync(OperatorBuild build, params string[] args)
+    {
+        var (fileName, leading) = DeployedOperatorProcess.Command(build);
+        return ProcessRunner.RunAsync(fileName, [.. leading, .. args], timeout: TimeSpan.FromSeconds(60));
+    }
 }

@@ -91,11 +91,11 @@ internal sealed class ScaleHarness : IAsyncDisposable
             {
                 // Registered before the runtime's own (TryAdd) client, so this one is used: same handlers plus the counter.
                 services.AddSingleton(sp => qps is { } limit
-                    ? new Kubernetes(
+                    ? KubernetesConnection.Create(
                         config,
                         new RateLimitingHandler(new ClientRateLimitOptions { Qps = limit, Burst = burst }, TimeProvider.System, sp.GetRequiredService<RuntimeMetrics>()),
                         counter)
-                    : new Kubernetes(config, counter));
+                    : KubernetesConnection.Create(config, counter));
                 if (watchTimeout is { } timeout)
                 {
                     services.AddInformer<Operator.Apis.V1Alpha1Application>(o => o.MinWatchTimeout = timeout);

@@ -1,12 +1,14 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Client;
 using k8s;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>An API application: one consumer key / consumer secret pair per enabled key type.</summary>
+[KubernetesJsonContext(typeof(AppKeysJsonContext))]
 [KubernetesEntity(Group = AppKeysApi.Group, ApiVersion = AppKeysApi.Version, Kind = AppKeysApi.ApplicationKind, PluralName = AppKeysApi.ApplicationPlural)]
 [ResourceNames(ShortNames = ["akapp", "akapps"], Categories = [AppKeysApi.Category])]
 [Description("Application is an API client application. The operator generates one consumer key and consumer secret per enabled key type and keeps them in the Secret named by spec.secretName.")]

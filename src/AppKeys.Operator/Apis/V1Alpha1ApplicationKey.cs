@@ -1,12 +1,14 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AppKeys.Operator.Apis.Schema;
+using AppKeys.Runtime.Client;
 using k8s;
 using k8s.Models;
 
 namespace AppKeys.Operator.Apis;
 
 /// <summary>An access token for one key type of an application, kept fresh in a Secret.</summary>
+[KubernetesJsonContext(typeof(AppKeysJsonContext))]
 [KubernetesEntity(Group = AppKeysApi.Group, ApiVersion = AppKeysApi.Version, Kind = AppKeysApi.ApplicationKeyKind, PluralName = AppKeysApi.ApplicationKeyPlural)]
 [ResourceNames(ShortNames = ["appkey", "akey"], Categories = [AppKeysApi.Category])]
 [Description("ApplicationKey issues an access token (JWT or opaque) against the consumer key of one key type of an Application, writes it with the consumer credentials to the Secret named by spec.secretName, and renews it before it expires.")]

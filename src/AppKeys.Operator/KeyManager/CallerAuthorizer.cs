@@ -107,7 +107,7 @@ public sealed class CallerAuthorizer(KubernetesTransport transport, TimeProvider
             V1Status? status = null;
             try
             {
-                status = k8s.KubernetesJson.Deserialize<V1Status>(await response.Content.ReadAsStringAsync(cancellationToken));
+                status = KubernetesSerializer.DeserializeStatus(await response.Content.ReadAsStringAsync(cancellationToken));
             }
             catch (JsonException)
             {

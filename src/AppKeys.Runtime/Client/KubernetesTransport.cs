@@ -8,28 +8,34 @@ using k8s.Models;
 namespace AppKeys.Runtime.Client;
 
 /// <summary>
-/// Raw HTTP access to the API server through a <see cref="Kubernetes"/> client's own pipeline (its TLS settings,
-/// credentials and the delegating handlers it was built with, e.g. rate limiting). The typed clients of this runtime
+/// Raw HTTP access to the API server through a <see cref="KubernetesConnection"/> (TLS settings, credentials and the
+/// delegating handlers it was built with, e.g. rate limiting). The typed clients of this runtime
 /// use it so that built-ins and custom resources, list and watch, all go the same way.
 /// </summary>
 public sealed class KubernetesTransport
 {
-    private readonly Kubernetes kubernetes;
+    private readonly KubernetesConnection connection;
     private readonly LeadershipFence? fence;
 
     /// <summary>
-    /// Wraps <paramref name="kubernetes"/> (not disposed by this type). With <paramref name="fence"/>, writes are
+    /// Sends through <paramref name="connection"/> (not disposed by this type). With <paramref name="fence"/>, writes are
     /// refused before they are sent once leadership is lost.
     /// </summary>
-    public KubernetesTransport(Kubernetes kubernetes, LeadershipFence? fence = null)
+    public KubernetesTransport(KubernetesConnection connection, LeadershipFence? fence = null)
     {
-        ArgumentNullException.ThrowIfNull(kubernetes);
-        this.kubernetes = kubernetes;
+        ArgumentNullException.ThrowIfNull(connection);
+        this.connection = connection;
         this.fence = fence;
     }
 
-    /// <summary>The typed client this transport wraps.</summary>
-    public Kubernetes Client => kubernetes;
+    /// <summary>Sends through the pipeline of <paramref name="kubernetes"/> (not disposed by this type).</summary>
+    public KubernetesTransport(Kubernetes kubernetes, LeadershipFence? fence = null)
+        : this(KubernetesConnection.Of(kubernetes), fence)
+    {
+    }
+
+    /// <summary>The HTTP pipeline this transport sends through.</summary>
+    public KubernetesConnection Connection => connection;
 
     /// <summary>
     /// Sends a request to <paramref name="relativePathAndQuery"/> (relative to the server's base address), applying
@@ -45,17 +51,17 @@ public sealed class KubernetesTransport
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(relativePathAndQuery);
         fence?.ThrowIfFenced(method, relativePathAndQuery);
-        using var request = new HttpRequestMessage(method, new Uri(kubernetes.BaseUri, relativePathAndQuery))
+        using var request = new HttpRequestMessage(method, new Uri(connection.BaseUri, relativePathAndQuery))
         {
             Content = content,
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (kubernetes.Credentials is { } credentials)
+        if (connection.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);
         }
 
-        return await kubernetes.HttpClient.SendAsync(request, completion, cancellationToken);
+        return await connection.HttpClient.SendAsync(request, completion, cancellationToken);
     }
 
     /// <summary>Sends a request and returns the body as a string, throwing <see cref="KubernetesApiException"/> on failure.</summary>
@@ -79,7 +85,7 @@ public sealed class KubernetesTransport
         {
             if (body.StartsWith('{'))
             {
-                status = KubernetesJson.Deserialize<V1Status>(body);
+                status = KubernetesSerializer.DeserializeStatus(body);
             }
         }
         catch (System.Text.Json.JsonException)

@@ -9,7 +9,7 @@ using k8s.Models;
 namespace AppKeys.Runtime.Client;
 
 /// <summary>
-/// <see cref="IResourceClient{T}"/> over <see cref="KubernetesTransport"/>, (de)serializing with <see cref="KubernetesJson"/>.
+/// <see cref="IResourceClient{T}"/> over <see cref="KubernetesTransport"/>, (de)serializing with <see cref="KubernetesSerializer"/> (source-generated: JIT and Native AOT alike).
 /// </summary>
 /// <typeparam name="T">The object type; must carry <c>[KubernetesEntity]</c>.</typeparam>
 public sealed class ResourceClient<T> : IResourceClient<T>
@@ -34,7 +34,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
         try
         {
             var body = await transport.SendForStringAsync(HttpMethod.Get, Resource.ObjectPath(@namespace, name), null, cancellationToken);
-            return Fill(KubernetesJson.Deserialize<T>(body));
+            return Fill(KubernetesSerializer.Deserialize<T>(body));
         }
         catch (KubernetesApiException e) when (e.IsNotFound)
         {
@@ -55,9 +55,9 @@ public sealed class ResourceClient<T> : IResourceClient<T>
     {
         ArgumentNullException.ThrowIfNull(obj);
         Fill(obj);
-        using var content = KubernetesTransport.Json(KubernetesJson.Serialize(obj));
+        using var content = KubernetesTransport.Json(KubernetesSerializer.Serialize(obj));
         var body = await transport.SendForStringAsync(HttpMethod.Post, Resource.CollectionPath(obj.Metadata?.NamespaceProperty), content, cancellationToken);
-        return Fill(KubernetesJson.Deserialize<T>(body));
+        return Fill(KubernetesSerializer.Deserialize<T>(body));
     }
 
     /// <inheritdoc />
@@ -70,7 +70,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var content = options is null ? null : KubernetesTransport.Json(KubernetesJson.Serialize(options));
+        using var content = options is null ? null : KubernetesTransport.Json(KubernetesSerializer.Serialize(options));
         try
         {
             await transport.SendForStringAsync(HttpMethod.Delete, Resource.ObjectPath(@namespace, name), content, cancellationToken);
@@ -156,7 +156,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
         {
             foreach (var item in array.EnumerateArray())
             {
-                items.Add(Fill(KubernetesJson.Deserialize<T>(item)));
+                items.Add(Fill(KubernetesSerializer.Deserialize<T>(item)));
             }
         }
 
@@ -192,7 +192,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
         var isStatus = obj.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "Status" && Resource.Kind != "Status";
         if (type == "ERROR" || isStatus)
         {
-            var status = KubernetesJson.Deserialize<V1Status>(obj);
+            var status = KubernetesSerializer.DeserializeStatus(obj) ?? new V1Status();
             var code = status.Code is > 0 ? (HttpStatusCode)status.Code.Value : HttpStatusCode.InternalServerError;
             throw new KubernetesApiException(code, status, status.Message is { Length: > 0 } m ? m : $"Watch error {(int)code}");
         }
@@ -205,7 +205,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
             "BOOKMARK" => WatchEventType.Bookmark,
             _ => throw new KubernetesApiException(HttpStatusCode.InternalServerError, null, $"Unknown watch event type '{type}'."),
         };
-        return new ResourceWatchEvent<T>(eventType, Fill(KubernetesJson.Deserialize<T>(obj)));
+        return new ResourceWatchEvent<T>(eventType, Fill(KubernetesSerializer.Deserialize<T>(obj)));
     }
 
     /// <summary>Fills apiVersion and kind, which list and watch payloads may omit.</summary>
@@ -221,9 +221,9 @@ public sealed class ResourceClient<T> : IResourceClient<T>
         ArgumentNullException.ThrowIfNull(obj);
         Fill(obj);
         var metadata = obj.Metadata ?? throw new ArgumentException("metadata is required.", nameof(obj));
-        using var content = KubernetesTransport.Json(KubernetesJson.Serialize(obj));
+        using var content = KubernetesTransport.Json(KubernetesSerializer.Serialize(obj));
         var body = await transport.SendForStringAsync(HttpMethod.Put, Resource.ObjectPath(metadata.NamespaceProperty, metadata.Name) + suffix, content, cancellationToken);
-        return Fill(KubernetesJson.Deserialize<T>(body));
+        return Fill(KubernetesSerializer.Deserialize<T>(body));
     }
 
     private async Task<T> SendPatchAsync(string path, V1Patch patch, CancellationToken cancellationToken)
@@ -237,9 +237,9 @@ public sealed class ResourceClient<T> : IResourceClient<T>
             V1Patch.PatchType.ApplyPatch => "application/apply-patch+yaml",
             _ => throw new ArgumentException($"Unsupported patch type {patch.Type}.", nameof(patch)),
         };
-        var json = patch.Content as string ?? KubernetesJson.Serialize(patch.Content);
+        var json = patch.Content as string ?? KubernetesSerializer.SerializeObject(patch.Content);
         using var content = KubernetesTransport.Json(json, mediaType);
         var body = await transport.SendForStringAsync(HttpMethod.Patch, path, content, cancellationToken);
-        return Fill(KubernetesJson.Deserialize<T>(body));
+        return Fill(KubernetesSerializer.Deserialize<T>(body));
     }
 }

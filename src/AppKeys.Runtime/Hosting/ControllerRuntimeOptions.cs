@@ -9,8 +9,8 @@ namespace AppKeys.Runtime.Hosting;
 public sealed class ControllerRuntimeOptions
 {
     /// <summary>
-    /// How to reach the API server; null: <see cref="KubernetesClientConfiguration.BuildDefaultConfig"/> (in-cluster
-    /// service account, else <c>KUBECONFIG</c> / <c>~/.kube/config</c>).
+    /// How to reach the API server; null: <see cref="AppKeys.Runtime.Client.Kubeconfig.Default"/> (<c>KUBECONFIG</c>,
+    /// <c>~/.kube/config</c>, else the in-cluster ServiceAccount).
     /// </summary>
     public KubernetesClientConfiguration? Kubernetes { get; set; }
 

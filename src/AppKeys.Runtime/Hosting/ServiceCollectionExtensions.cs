@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Controllers;
 using AppKeys.Runtime.Events;
@@ -18,12 +19,12 @@ namespace AppKeys.Runtime.Hosting;
 /// <summary>DI registration of the controller runtime, informers and controllers.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>DI key of the <see cref="Kubernetes"/> client the event recorder writes through.</summary>
+    /// <summary>DI key of the <see cref="KubernetesConnection"/> the event recorder writes through.</summary>
     public const string EventsClientKey = "appkeys-runtime-events";
 
     /// <summary>
     /// Registers the runtime: <see cref="TimeProvider"/> (system, unless registered before), <see cref="RuntimeMetrics"/>,
-    /// a rate-limited <see cref="Kubernetes"/> client (also as <see cref="IKubernetes"/>), <see cref="KubernetesTransport"/>,
+    /// a rate-limited <see cref="KubernetesConnection"/> (no <c>k8s.Kubernetes</c>: see there), <see cref="KubernetesTransport"/>,
     /// <see cref="IResourceClient{T}"/> for every kind, <see cref="IEventRecorder"/>, <see cref="LeaderElector"/>,
     /// <see cref="RuntimeHealth"/> and the <see cref="ControllerManager"/> hosted service. Safe to call more than once
     /// (each call adds its configure delegate).
@@ -44,26 +45,28 @@ public static class ServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new RuntimeMetrics());
+        // The HTTP pipeline only (KubernetesConnection), never a k8s.Kubernetes: its constructor sets up the client
+        // library's reflection-based JSON, which the Native AOT executable cannot contain. Register a
+        // KubernetesConnection before this call to replace it (tests: extra handlers such as fault injection).
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value;
-            var config = o.Kubernetes ?? KubernetesClientConfiguration.BuildDefaultConfig();
-            return new Kubernetes(config, new RateLimitingHandler(o.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
+            var config = o.Kubernetes ?? Kubeconfig.Default();
+            return KubernetesConnection.Create(config, new RateLimitingHandler(o.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
         });
-        services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.TryAddSingleton(_ => new LeadershipFence());
-        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<Kubernetes>(), sp.GetRequiredService<LeadershipFence>()));
+        services.TryAddSingleton(sp => new KubernetesTransport(sp.GetRequiredService<KubernetesConnection>(), sp.GetRequiredService<LeadershipFence>()));
         services.TryAddSingleton(typeof(IResourceClient<>), typeof(ResourceClient<>));
-        // Events get their own client (own connection pool and rate limit, the same write fence), so the background
+        // Events get their own connection (own connection pool and rate limit, the same write fence), so the background
         // event writer never spends the budget reconciles share.
         services.TryAddKeyedSingleton(EventsClientKey, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value;
-            var config = o.Kubernetes ?? KubernetesClientConfiguration.BuildDefaultConfig();
-            return new Kubernetes(config, new RateLimitingHandler(o.Events.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
+            var config = o.Kubernetes ?? Kubeconfig.Default();
+            return KubernetesConnection.Create(config, new RateLimitingHandler(o.Events.RateLimit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RuntimeMetrics>()));
         });
         services.TryAddSingleton(sp => new EventRecorder(
-            new ResourceClient<Corev1Event>(new KubernetesTransport(sp.GetRequiredKeyedService<Kubernetes>(EventsClientKey), sp.GetRequiredService<LeadershipFence>())),
+            new ResourceClient<Corev1Event>(new KubernetesTransport(sp.GetRequiredKeyedService<KubernetesConnection>(EventsClientKey), sp.GetRequiredService<LeadershipFence>())),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.Events,
             sp.GetService<ILogger<EventRecorder>>(),
@@ -143,7 +146,7 @@ public static class ServiceCollectionExtensions
     ///     .Owns&lt;V1Secret&gt;());
     /// </code>
     /// </example>
-    public static IServiceCollection AddController<T, TReconciler>(this IServiceCollection services, Action<ControllerBuilder<T>>? configure = null)
+    public static IServiceCollection AddController<T, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReconciler>(this IServiceCollection services, Action<ControllerBuilder<T>>? configure = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TReconciler : class, IReconciler<T>
     {

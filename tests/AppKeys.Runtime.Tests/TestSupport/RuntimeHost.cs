@@ -1,7 +1,6 @@
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
 using AppKeys.Runtime.Metrics;
-using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +72,7 @@ internal sealed class RuntimeHost : IAsyncDisposable
         builder.Services.AddSingleton(new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry()));
         if (faults is not null)
         {
-            builder.Services.AddSingleton(sp => new Kubernetes(
+            builder.Services.AddSingleton(sp => KubernetesConnection.Create(
                 local.Config(),
                 new RateLimitingHandler(sp.GetRequiredService<IOptions<ControllerRuntimeOptions>>().Value.RateLimit, TimeProvider.System, sp.GetRequiredService<RuntimeMetrics>()),
                 faults));

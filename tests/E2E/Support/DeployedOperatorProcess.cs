@@ -45,8 +45,11 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
-    /// <summary>Starts the manager container of <paramref name="deployment"/> (a Deployment as stored by the API server).</summary>
-    public static DeployedOperatorProcess Start(LocalKubernetesApiServer server, JsonNode deployment, string podName)
+    /// <summary>
+    /// Starts the manager container of <paramref name="deployment"/> (a Deployment as stored by the API server) with
+    /// <paramref name="build"/>: the JIT assembly of the solution build, or the Native AOT executable the image ships.
+    /// </summary>
+    public static DeployedOperatorProcess Start(LocalKubernetesApiServer server, JsonNode deployment, string podName, OperatorBuild build = OperatorBuild.Jit)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(deployment);
@@ -59,14 +62,19 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
         var kubeconfig = Path.Combine(scratch.FullName, "kubeconfig");
         File.WriteAllText(kubeconfig, ServiceAccountKubeconfig(server, server.IssueToken(user, ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"])));
 
-        var psi = new ProcessStartInfo("dotnet")
+        var (fileName, leading) = Command(build);
+        var psi = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = scratch.FullName,
         };
-        psi.ArgumentList.Add(HostAssembly());
+        foreach (var arg in leading)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
         var args = container["args"]?.AsArray().Select(a => (string)a!).ToList() ?? [];
         foreach (var arg in args)
         {
@@ -120,6 +128,29 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
             ? path
             : throw new FileNotFoundException($"{path} is missing: build the solution first (make build)");
     }
+
+    /// <summary>
+    /// The Native AOT executable <c>make publish</c> writes (<c>PUBLISH_DIR</c>, default <c>publish/</c>); `make test`
+    /// publishes it first. Missing is a failure, never a skip: the image ships this file.
+    /// </summary>
+    public static string NativeExecutable()
+    {
+        var directory = Environment.GetEnvironmentVariable("PUBLISH_DIR") is { Length: > 0 } dir
+            ? System.IO.Path.GetFullPath(dir, RepositoryRoot.Path)
+            : RepositoryRoot.Combine("publish");
+        var path = System.IO.Path.Combine(directory, "appkeys-operator");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{path} is missing: publish the native executable first (make publish; make test does)");
+    }
+
+    /// <summary>The program and leading arguments that run <paramref name="build"/>.</summary>
+    public static (string FileName, string[] Arguments) Command(OperatorBuild build) => build switch
+    {
+        OperatorBuild.Jit => ("dotnet", [HostAssembly()]),
+        OperatorBuild.Native => (NativeExecutable(), []),
+        _ => throw new ArgumentOutOfRangeException(nameof(build)),
+    };
 
     private static string ServiceAccountKubeconfig(LocalKubernetesApiServer server, string token) => $$"""
         apiVersion: v1
