@@ -100,6 +100,80 @@ internal static class BuiltInSchemas
                 ["name"] = Str("Name is the name of resource being referenced"),
             }, ["apiGroup", "kind", "name"], mapType: "atomic"),
         }, ["roleRef"]),
+        ("apps", "StatefulSet") => Obj("StatefulSet represents a set of pods with consistent identities.", new()
+        {
+            ["spec"] = Obj("A StatefulSetSpec is the specification of a StatefulSet.", new()
+            {
+                ["replicas"] = Int("replicas is the desired number of replicas of the given Template.", "int32"),
+                ["selector"] = LabelSelector("selector is a label query over pods that should match the replica count."),
+                ["template"] = PodTemplateSpec(),
+                ["volumeClaimTemplates"] = Atomic(Preserved(), "volumeClaimTemplates is a list of claims that pods are allowed to reference."),
+                ["serviceName"] = Str("serviceName is the name of the service that governs this StatefulSet."),
+                ["podManagementPolicy"] = Str("podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down."),
+                ["updateStrategy"] = Obj("updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.", new()
+                {
+                    ["type"] = Str("Type indicates the type of the StatefulSetUpdateStrategy."),
+                    ["rollingUpdate"] = Obj("RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.", new()
+                    {
+                        ["partition"] = Int("Partition indicates the ordinal at which the StatefulSet should be partitioned for updates.", "int32"),
+                        ["maxUnavailable"] = IntOrString("The maximum number of pods that can be unavailable during the update."),
+                    }),
+                }),
+                ["revisionHistoryLimit"] = Int("revisionHistoryLimit is the maximum number of revisions that will be maintained in the StatefulSet's revision history.", "int32"),
+                ["minReadySeconds"] = Int("Minimum number of seconds for which a newly created pod should be ready.", "int32"),
+                ["persistentVolumeClaimRetentionPolicy"] = Obj("persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent volume claims created from volumeClaimTemplates.", new()
+                {
+                    ["whenDeleted"] = Str(null),
+                    ["whenScaled"] = Str(null),
+                }),
+                ["ordinals"] = Obj(null, new() { ["start"] = Int(null, "int32") }),
+            }, ["selector", "template"]),
+            ["status"] = Obj("StatefulSetStatus represents the current state of a StatefulSet.", new()
+            {
+                ["observedGeneration"] = Int(null, "int64"),
+                ["replicas"] = Int(null, "int32"),
+                ["readyReplicas"] = Int(null, "int32"),
+                ["currentReplicas"] = Int(null, "int32"),
+                ["updatedReplicas"] = Int(null, "int32"),
+                ["availableReplicas"] = Int(null, "int32"),
+                ["currentRevision"] = Str(null),
+                ["updateRevision"] = Str(null),
+                ["collisionCount"] = Int(null, "int32"),
+                ["conditions"] = Conditions(),
+            }),
+        }),
+        ("apps", "DaemonSet") => Obj("DaemonSet represents the configuration of a daemon set.", new()
+        {
+            ["spec"] = Obj("DaemonSetSpec is the specification of a daemon set.", new()
+            {
+                ["selector"] = LabelSelector("A label query over pods that are managed by the daemon set."),
+                ["template"] = PodTemplateSpec(),
+                ["updateStrategy"] = Obj("An update strategy to replace existing DaemonSet pods with new pods.", new()
+                {
+                    ["type"] = Str("Type of daemon set update. Can be \"RollingUpdate\" or \"OnDelete\"."),
+                    ["rollingUpdate"] = Obj("Rolling update config params.", new()
+                    {
+                        ["maxUnavailable"] = IntOrString("The maximum number of DaemonSet pods that can be unavailable during the update."),
+                        ["maxSurge"] = IntOrString("The maximum number of nodes with an existing available DaemonSet pod that can have an updated DaemonSet pod during during an update."),
+                    }),
+                }),
+                ["minReadySeconds"] = Int("The minimum number of seconds for which a newly created DaemonSet pod should be ready.", "int32"),
+                ["revisionHistoryLimit"] = Int("The number of old history to retain to allow rollback.", "int32"),
+            }, ["selector", "template"]),
+            ["status"] = Obj("DaemonSetStatus represents the current status of a daemon set.", new()
+            {
+                ["currentNumberScheduled"] = Int(null, "int32"),
+                ["numberMisscheduled"] = Int(null, "int32"),
+                ["desiredNumberScheduled"] = Int(null, "int32"),
+                ["numberReady"] = Int(null, "int32"),
+                ["observedGeneration"] = Int(null, "int64"),
+                ["updatedNumberScheduled"] = Int(null, "int32"),
+                ["numberAvailable"] = Int(null, "int32"),
+                ["numberUnavailable"] = Int(null, "int32"),
+                ["collisionCount"] = Int(null, "int32"),
+                ["conditions"] = Conditions(),
+            }),
+        }),
         ("apps", "Deployment") => Obj("Deployment enables declarative updates for Pods and ReplicaSets.", new()
         {
             ["spec"] = Obj("DeploymentSpec is the specification of the desired behavior of the Deployment.", new()
