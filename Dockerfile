@@ -6,7 +6,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Restore first, from the project files and lock files only, so the layer is cached until a dependency changes.
-COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig BannedSymbols.txt ./
 # Only the shipped projects: the host, the operator library, the runtime and the credentials library (no local API
 # server, manifest generator or dev host: tests/E2E/DockerfileTests.cs checks the published files).
 COPY src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj src/AppKeys.Operator.Host/packages.lock.json src/AppKeys.Operator.Host/

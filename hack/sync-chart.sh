@@ -104,37 +104,28 @@ T
   } > "$out/$suffix-role.yaml"
 done
 
-# The introspector ClusterRole keeps its documented name (RoleBindings refer to it): appkeys-token-introspector.
-{
-  header token_introspector_role.yaml
-  cat <<'T'
+# A ClusterRole of the chart from one of config/rbac: cluster_role <source file> <metadata.name template> <chart file>.
+cluster_role() {
+  {
+    header "$1"
+    cat <<T
 {{- if .Values.rbac.create }}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
-  name: appkeys-token-introspector
+  name: $2
   labels:
     {{- include "appkeys-operator.labels" . | nindent 4 }}
 T
-  rules_of "$rbac/token_introspector_role.yaml"
-  echo '{{- end }}'
-} > "$out/token-introspector-role.yaml"
+    rules_of "$rbac/$1"
+    echo '{{- end }}'
+  } > "$out/$3"
+}
 
+# The introspector ClusterRole keeps its documented name (RoleBindings refer to it): appkeys-token-introspector.
+cluster_role token_introspector_role.yaml 'appkeys-token-introspector' token-introspector-role.yaml
 # TokenReview/SubjectAccessReview are cluster-scoped: a ClusterRole and ClusterRoleBinding in every mode.
-{
-  header auth_delegator_role.yaml
-  cat <<'T'
-{{- if .Values.rbac.create }}
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: {{ include "appkeys-operator.fullname" . }}-auth-delegator
-  labels:
-    {{- include "appkeys-operator.labels" . | nindent 4 }}
-T
-  rules_of "$rbac/auth_delegator_role.yaml"
-  echo '{{- end }}'
-} > "$out/auth-delegator-role.yaml"
+cluster_role auth_delegator_role.yaml '{{ include "appkeys-operator.fullname" . }}-auth-delegator' auth-delegator-role.yaml
 {
   header auth_delegator_role_binding.yaml
   cat <<'T'

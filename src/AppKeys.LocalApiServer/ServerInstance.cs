@@ -63,7 +63,7 @@ internal sealed class ServerInstance
             : null;
         try
         {
-            var store = persistence?.Store ?? new ObjectStore(options.EventWindow);
+            var store = persistence?.Store ?? new ClusterStore(options.EventWindow);
             var registry = new ResourceRegistry();
             var service = new ResourceService(store, registry, options) { Hooks = new SchemaHooks() };
             ServeStoredCrds(service);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AppKeys.Testing;
 
 /// <summary>
@@ -19,18 +21,47 @@ public sealed class Kubectl : IDisposable
 
     public string? Kubeconfig { get; }
 
-    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null)
-    {
-        var env = new Dictionary<string, string?>
-        {
-            ["HOME"] = home,
-            ["KUBECONFIG"] = Kubeconfig ?? Path.Combine(home, ".kube", "config"),
-            ["KUBECACHEDIR"] = Path.Combine(home, ".kube", "cache"),
-        };
-        return ProcessRunner.RunAsync(Binary, arguments, environment: env, stdin: stdin, timeout: timeout ?? TimeSpan.FromSeconds(60));
-    }
+    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync(Binary, arguments, environment: ChildEnvironment(), stdin: stdin, timeout: timeout ?? TimeSpan.FromSeconds(60));
 
     public Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync((IEnumerable<string>)arguments);
+
+    /// <summary>Runs one kubectl command with a fresh HOME against <paramref name="kubeconfig"/>.</summary>
+    public static async Task<ProcessResult> RunOnceAsync(string kubeconfig, params string[] arguments)
+    {
+        using var kubectl = new Kubectl(kubeconfig);
+        return await kubectl.RunAsync(arguments);
+    }
+
+    /// <summary>Starts a long-running kubectl (<c>get -w</c>, <c>wait</c>) whose output is read as it arrives.</summary>
+    public KubectlStream Start(params string[] arguments)
+    {
+        var psi = new ProcessStartInfo(Binary)
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in ChildEnvironment())
+        {
+            psi.Environment[key] = value;
+        }
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start");
+        return new KubectlStream(process, string.Join(' ', arguments));
+    }
+
+    private Dictionary<string, string?> ChildEnvironment() => new()
+    {
+        ["HOME"] = home,
+        ["KUBECONFIG"] = Kubeconfig ?? Path.Combine(home, ".kube", "config"),
+        ["KUBECACHEDIR"] = Path.Combine(home, ".kube", "cache"),
+    };
 
     public void Dispose()
     {
@@ -44,10 +75,17 @@ public sealed class Kubectl : IDisposable
         }
     }
 
-    /// <summary>Finds kubectl 1.32; fails (never skips) when there is no kubectl at all.</summary>
+    /// <summary>
+    /// Finds kubectl 1.32: <c>$KUBECTL_1_32</c>, else <c>kubectl.1.32</c> beside the <c>kubectl</c> on PATH, else that
+    /// <c>kubectl</c>; fails (never skips) when there is no kubectl at all.
+    /// </summary>
     public static string Locate()
     {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+        if (System.Environment.GetEnvironmentVariable("KUBECTL_1_32") is { Length: > 0 } explicitPath && File.Exists(explicitPath))
+        {
+            return explicitPath;
+        }
+        var onPath = (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "kubectl"))
             .FirstOrDefault(File.Exists)

@@ -5,6 +5,12 @@ public sealed record ProcessResult(string Command, int ExitCode, string StdOut, 
 {
     public bool Succeeded => ExitCode == 0;
 
+    /// <summary>For <c>var (exit, stdout, stderr) = await ...</c>.</summary>
+    public void Deconstruct(out int exitCode, out string stdOut, out string stdErr) => (exitCode, stdOut, stdErr) = (ExitCode, StdOut, StdErr);
+
+    /// <summary>The command, its exit code and its output, for assertion messages.</summary>
+    public override string ToString() => $"{Command}: exit {ExitCode}\nstdout:\n{Tail(StdOut)}\nstderr:\n{Tail(StdErr)}";
+
     /// <summary>Throws with the command and its output when it failed, so a test failure says why.</summary>
     public ProcessResult EnsureSuccess()
     {

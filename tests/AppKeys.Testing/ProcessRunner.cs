@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace AppKeys.Testing;
 
@@ -20,7 +19,7 @@ public static class ProcessRunner
             WorkingDirectory = workingDirectory ?? RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var arg in args)
@@ -45,18 +44,18 @@ public static class ProcessRunner
 
         var command = $"{Path.GetFileName(fileName)} {string.Join(' ', args)}";
         using var process = new Process { StartInfo = psi };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+
+        // Read to the end, byte for byte (a line reader would add a newline the program never wrote).
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
         }
+
+        // A program that reads stdin sees its end instead of waiting on the test host's.
+        process.StandardInput.Close();
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         try
@@ -69,8 +68,6 @@ public static class ProcessRunner
             throw new TimeoutException($"'{command}' did not finish within {timeout ?? TimeSpan.FromMinutes(2)}");
         }
 
-        // The parameterless wait drains the asynchronous output readers.
-        process.WaitForExit();
-        return new ProcessResult(command, process.ExitCode, stdout.ToString(), stderr.ToString());
+        return new ProcessResult(command, process.ExitCode, await stdout, await stderr);
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
             Assert.Contains(Path.GetDirectoryName(project)!.Replace('\\', '/') + "/packages.lock.json", copiedBeforeRestore);
         }
 
-        foreach (var shared in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" })
+        foreach (var shared in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "BannedSymbols.txt" })
         {
             Assert.Contains(shared, copiedBeforeRestore);
         }

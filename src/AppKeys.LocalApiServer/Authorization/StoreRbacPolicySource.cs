@@ -7,7 +7,7 @@ namespace AppKeys.LocalApiServer.Authorization;
 /// Reads the RBAC objects of the server's own store, rebuilding the snapshot only when the store's revision
 /// moved (kube's authorizer reads informer caches; ours is never stale).
 /// </summary>
-internal sealed class StoreRbacPolicySource(ObjectStore store)
+internal sealed class StoreRbacPolicySource(ClusterStore store)
 {
     private static readonly string RolesKey = BuiltInResources.StorageKey(BuiltInResources.Roles);
     private static readonly string ClusterRolesKey = BuiltInResources.StorageKey(BuiltInResources.ClusterRoles);

@@ -183,7 +183,7 @@ internal sealed partial class ApiEndpoint
         await HttpIo.WriteJsonAsync(ctx, 200, list);
     }
 
-    private static void ValidateListOptions(HttpContext ctx, ListOptions o, bool watch)
+    private static void ValidateListOptions(HttpContext ctx, ListQuery o, bool watch)
     {
         var causes = new List<FieldCause>();
         var match = o.ResourceVersionMatch;

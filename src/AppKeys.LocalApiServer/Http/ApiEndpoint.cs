@@ -176,7 +176,7 @@ internal sealed partial class ApiEndpoint
     private static string GoQuote(string s) =>
         "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static ListOptions ListOptionsOf(HttpContext ctx) => new()
+    private static ListQuery ListOptionsOf(HttpContext ctx) => new()
     {
         LabelSelector = Query(ctx, "labelSelector"),
         FieldSelector = Query(ctx, "fieldSelector"),

@@ -25,12 +25,12 @@ public sealed partial class ResourceService
     /// <summary>etcd's default --max-request-bytes (1.5 MiB); a stored object larger than this cannot be written.</summary>
     private const int EtcdMaxRequestBytes = 1536 * 1024;
 
-    private readonly ObjectStore store;
+    private readonly ClusterStore store;
     private readonly ResourceRegistry registry;
     private readonly LocalApiServerOptions options;
     private readonly ResourceStrategies strategies;
 
-    public ResourceService(ObjectStore store, ResourceRegistry registry, LocalApiServerOptions options)
+    public ResourceService(ClusterStore store, ResourceRegistry registry, LocalApiServerOptions options)
     {
         this.store = store;
         this.registry = registry;
@@ -41,7 +41,7 @@ public sealed partial class ResourceService
     /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public const string ServiceCidr = ServiceStrategy.ServiceCidr;
 
-    public ObjectStore Store => store;
+    public ClusterStore Store => store;
 
     public ResourceRegistry Registry => registry;
 
@@ -107,7 +107,7 @@ public sealed partial class ResourceService
 
     /// <summary>A list page: items (presented), the list resourceVersion, the continue token and remaining count.</summary>
     public (List<JsonObject> Items, long ResourceVersion, string? Continue, long? Remaining) List(
-        ApiResourceInfo r, string? ns, ListOptions o, ObjectFilter filter)
+        ApiResourceInfo r, string? ns, ListQuery o, ObjectFilter filter)
     {
         var storage = BuiltInResources.StorageKey(r);
         var limit = o.Limit is > 0 ? o.Limit.Value : long.MaxValue;

@@ -8,7 +8,7 @@ internal sealed class ResourceStrategies
 {
     private readonly Dictionary<(string Group, string Plural), IResourceStrategy> byResource = [];
 
-    public ResourceStrategies(ObjectStore store)
+    public ResourceStrategies(ClusterStore store)
     {
         Register("", "services", new ServiceStrategy(store));
     }

@@ -16,7 +16,7 @@ namespace AppKeys.LocalApiServer.Resources;
 /// allocated values an update omits (patchAllocatedValues), allocate a cluster IP from the service CIDR and node
 /// ports from the node-port range, never one a live Service holds, and fill the single-stack IP family fields.
 /// </summary>
-internal sealed class ServiceStrategy(ObjectStore store) : IResourceStrategy
+internal sealed class ServiceStrategy(ClusterStore store) : IResourceStrategy
 {
     /// <summary>The service CIDR (kube-apiserver <c>--service-cluster-ip-range</c>, kubeadm's default).</summary>
     public const string ServiceCidr = "10.96.0.0/12";
@@ -187,7 +187,7 @@ internal sealed class ServiceStrategy(ObjectStore store) : IResourceStrategy
     {
         var ips = new HashSet<uint>();
         var ports = new HashSet<long>();
-        var self = ObjectStore.Key(ObjectMeta.Namespace(candidate), ObjectMeta.Name(candidate));
+        var self = ClusterStore.Key(ObjectMeta.Namespace(candidate), ObjectMeta.Name(candidate));
         foreach (var (key, svc) in store.List(BuiltInResources.StorageKey(BuiltInResources.Services), null))
         {
             if (key == self || svc["spec"] is not JsonObject spec)

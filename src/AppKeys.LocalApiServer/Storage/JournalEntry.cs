@@ -16,7 +16,7 @@ internal sealed record JournalEntry(string Op, string Storage, long Revision, Js
     public const string DeleteOp = "delete";
 
     public static JournalEntry Put(string storage, long revision, JsonObject obj) =>
-        new(PutOp, storage, revision, obj, ObjectStore.Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj)));
+        new(PutOp, storage, revision, obj, ClusterStore.Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj)));
 
     public static JournalEntry Delete(string storage, long revision, string key) => new(DeleteOp, storage, revision, null, key);
 

@@ -98,7 +98,7 @@ public sealed class Controller<T> : IController
             logger.LogInformation("Controller {Controller} started with {Workers} workers", Name, workers);
             try
             {
-                await Task.Delay(Timeout.Infinite, stoppingToken);
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
             }
             catch (OperationCanceledException)
             {

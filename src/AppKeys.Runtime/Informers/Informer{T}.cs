@@ -241,9 +241,9 @@ public sealed class Informer<T> : IInformer<T>
 
     private async Task WatchOnceAsync(string? scope, ScopeState state, string reason, CancellationToken cancellationToken)
     {
-#pragma warning disable CA5394 // jitter that spreads watch timeouts, not a secret
+#pragma warning disable CA5394, RS0030 // jitter that spreads watch timeouts, not a secret
         var timeout = options.MinWatchTimeout * (1 + Random.Shared.NextDouble());
-#pragma warning restore CA5394
+#pragma warning restore CA5394, RS0030
         var timeoutSeconds = Math.Max(1, (int)timeout.TotalSeconds);
 
         // Client-side deadline in case the server never ends the stream (half-open connection).
@@ -331,9 +331,9 @@ public sealed class Informer<T> : IInformer<T>
     {
         var baseDelay = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
         var capped = Math.Min(baseDelay, options.MaxBackoff.TotalMilliseconds);
-#pragma warning disable CA5394 // backoff jitter, not a secret
+#pragma warning disable CA5394, RS0030 // backoff jitter, not a secret
         return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble()));
-#pragma warning restore CA5394
+#pragma warning restore CA5394, RS0030
     }
 
     private void Dispatch(InformerEvent<T> e)

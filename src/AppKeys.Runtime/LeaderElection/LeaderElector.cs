@@ -231,9 +231,9 @@ public sealed class LeaderElector
             try
             {
                 // client-go's JitterUntil with factor 1.2.
-#pragma warning disable CA5394 // retry jitter (client-go's JitterUntil), not a secret
+#pragma warning disable CA5394, RS0030 // retry jitter (client-go's JitterUntil), not a secret
                 await Task.Delay(options.RetryPeriod * (1 + (0.2 * Random.Shared.NextDouble())), timeProvider, cancellationToken);
-#pragma warning restore CA5394
+#pragma warning restore CA5394, RS0030
             }
             catch (OperationCanceledException)
             {

@@ -13,6 +13,21 @@ public static class Conditions
         conditions?.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal));
 
     /// <summary>
+    /// A deep copy of <paramref name="conditions"/> (an empty list for null), so a planner computing a new status from an
+    /// observed one never changes what it observed.
+    /// </summary>
+    public static IList<V1Condition> Copy(IEnumerable<V1Condition>? conditions) =>
+        [.. (conditions ?? []).Select(c => new V1Condition
+        {
+            Type = c.Type,
+            Status = c.Status,
+            Reason = c.Reason,
+            Message = c.Message,
+            ObservedGeneration = c.ObservedGeneration,
+            LastTransitionTime = c.LastTransitionTime,
+        })];
+
+    /// <summary>
     /// Sets the condition of <paramref name="type"/>; returns true when anything changed (so the caller knows whether
     /// a status write is needed).
     /// </summary>

@@ -4,26 +4,6 @@ namespace AppKeys.Credentials.Tests.Guards;
 public class SourceCodeTests
 {
     [Theory]
-    [InlineData("var r = new Random(42);")]
-    [InlineData("var d = Random.Shared.NextDouble();")]
-    [InlineData("private System.Random random = new();")]
-    [InlineData("Random random = new(seed);")]
-    public void Random_is_found(string line) =>
-        Assert.Equal([2], SourceCode.RandomUses($"// header\n{line}\n"));
-
-    [Theory]
-    [InlineData("RandomNumberGenerator.Fill(bytes);")]
-    [InlineData("var s = RandomSuffix();")]
-    [InlineData("// Random jitter, new Random(1)")]
-    [InlineData("/* Random.Shared */ var x = 1;")]
-    [InlineData("var m = \"Random reference token\";")]
-    [InlineData("var m = @\"a \"\"Random\"\" b\";")]
-    [InlineData("var m = \"\"\"\n  Random\n  \"\"\";")]
-    [InlineData("var c = 'R'; var random = 1;")]
-    public void Random_in_prose_strings_or_other_names_is_not(string line) =>
-        Assert.Empty(SourceCode.RandomUses(line));
-
-    [Theory]
     [InlineData("if (consumerSecret == other) { }")]
     [InlineData("if (other != consumerSecret) { }")]
     [InlineData("return a.Token == b.Token;")]

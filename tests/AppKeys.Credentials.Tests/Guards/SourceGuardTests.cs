@@ -1,21 +1,28 @@
 namespace AppKeys.Credentials.Tests.Guards;
 
 /// <summary>
-/// Guards over every C# file under <c>src/</c>: credentials come only from the CSPRNG, and secrets are only compared
-/// in constant time (through <see cref="SecretComparer"/> or <c>CryptographicOperations.FixedTimeEquals</c>).
+/// Guards over every C# file under <c>src/</c>: credentials come only from the CSPRNG (System.Random and the wall clock
+/// are banned APIs in the product's code, BannedSymbols.txt), and secrets are only compared in constant time (through <see cref="SecretComparer"/> or <c>CryptographicOperations.FixedTimeEquals</c>).
 /// </summary>
 public class SourceGuardTests
 {
     /// <summary>
-    /// The only files allowed <see cref="System.Random"/>, none of which touch credentials; a new use anywhere else
-    /// fails, and so does an entry here that no longer uses it (the list stays exact).
+    /// Where the product's code may call a banned API (BannedSymbols.txt, RS0030), and why; a new exception anywhere
+    /// else fails, and so does an entry here that no longer has one (the list stays exact).
     /// </summary>
-    private static readonly Dictionary<string, string> RandomAllowed = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> BannedApiExceptions = new(StringComparer.Ordinal)
     {
         ["src/AppKeys.Runtime/LeaderElection/LeaderElector.cs"] = "jitter of lease retries",
         ["src/AppKeys.Runtime/Informers/Informer{T}.cs"] = "jitter of watch timeouts and reconnect backoff",
-        ["src/AppKeys.LocalApiServer/Faults/FaultInjector.cs"] = "seeded, reproducible fault injection in the local API server",
     };
+
+    private static readonly string[] ProductProjects =
+    [
+        "src/AppKeys.Operator/AppKeys.Operator.csproj",
+        "src/AppKeys.Operator.Host/AppKeys.Operator.Host.csproj",
+        "src/AppKeys.Runtime/AppKeys.Runtime.csproj",
+        "src/AppKeys.Credentials/AppKeys.Credentials.csproj",
+    ];
 
     [Fact]
     public void The_guards_see_the_credential_sources()
@@ -30,17 +37,48 @@ public class SourceGuardTests
     }
 
     [Fact]
-    public void No_source_uses_System_Random_outside_the_jitter_and_fault_injection_files()
+    public void The_banned_API_list_names_the_CSPRNG_and_clock_rules()
     {
-        var uses = SourceCode.SourceFiles()
-            .Select(f => (File: f, Lines: SourceCode.RandomUses(SourceCode.Read(f))))
-            .Where(u => u.Lines.Count > 0)
-            .ToList();
+        var banned = File.ReadAllLines(RepositoryRoot.Combine("BannedSymbols.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal))
+            .Select(l => l.Split(';')[0])
+            .ToHashSet(StringComparer.Ordinal);
 
-        var forbidden = uses.Where(u => !RandomAllowed.ContainsKey(u.File)).Select(u => $"{u.File}:{string.Join(",", u.Lines)}");
-        Assert.True(!forbidden.Any(), "System.Random is not a CSPRNG; use RandomNumberGenerator: " + string.Join("; ", forbidden));
-        Assert.Equal(RandomAllowed.Keys.Order(StringComparer.Ordinal), uses.Select(u => u.File).Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(RandomAllowed.Keys, f => f.StartsWith("src/AppKeys.Credentials/", StringComparison.Ordinal) || f.StartsWith("src/AppKeys.Operator/", StringComparison.Ordinal));
+        Assert.Contains("T:System.Random", banned);
+        Assert.Contains("P:System.DateTime.UtcNow", banned);
+        Assert.Contains("P:System.DateTimeOffset.UtcNow", banned);
+        Assert.Contains("M:System.Threading.Tasks.Task.Delay(System.TimeSpan,System.Threading.CancellationToken)", banned);
+    }
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public async Task Every_product_project_builds_with_the_banned_API_analyzer(string project)
+    {
+        // What MSBuild evaluates for the project: the analyzer package and the list it reads.
+        var result = (await ProcessRunner.RunAsync("dotnet",
+            ["msbuild", RepositoryRoot.Combine(project), "-getItem:PackageReference", "-getItem:AdditionalFiles", "-getProperty:TreatWarningsAsErrors"],
+            timeout: TimeSpan.FromMinutes(2))).EnsureSuccess();
+        var items = System.Text.Json.JsonDocument.Parse(result.StdOut).RootElement;
+
+        Assert.Equal("true", items.GetProperty("Properties").GetProperty("TreatWarningsAsErrors").GetString());
+        Assert.Contains(items.GetProperty("Items").GetProperty("PackageReference").EnumerateArray(),
+            p => p.GetProperty("Identity").GetString() == "Microsoft.CodeAnalysis.BannedApiAnalyzers");
+        Assert.Contains(items.GetProperty("Items").GetProperty("AdditionalFiles").EnumerateArray(),
+            f => f.GetProperty("FullPath").GetString() == RepositoryRoot.Combine("BannedSymbols.txt"));
+    }
+
+    public static TheoryData<string> Projects() => [.. ProductProjects];
+
+    [Fact]
+    public void Banned_API_exceptions_are_the_listed_ones()
+    {
+        var files = SourceCode.SourceFiles()
+            .Where(f => ProductProjects.Any(p => f.StartsWith(Path.GetDirectoryName(p)! + "/", StringComparison.Ordinal)))
+            .Where(f => SourceCode.Read(f).Split('\n').Any(l => l.TrimStart().StartsWith("#pragma warning disable", StringComparison.Ordinal) && l.Contains("RS0030", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(BannedApiExceptions.Keys.Order(StringComparer.Ordinal), files);
+        Assert.DoesNotContain(BannedApiExceptions.Keys, f => f.StartsWith("src/AppKeys.Credentials/", StringComparison.Ordinal) || f.StartsWith("src/AppKeys.Operator/", StringComparison.Ordinal));
     }
 
     [Fact]

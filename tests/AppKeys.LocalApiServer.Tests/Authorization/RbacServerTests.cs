@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AppKeys.LocalApiServer.Tests.Support;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -186,22 +185,22 @@ public sealed class RbacServerTests(RbacServerFixture fx) : IClassFixture<RbacSe
         var (ns, user) = await NewServiceAccountAsync();
         var kubeconfig = fx.KubeconfigFor(user);
 
-        var no = await KubectlProcess.RunAsync(kubeconfig, "auth", "can-i", "create", "secrets", "-n", ns);
-        Assert.True(no.ExitCode == 1, $"exit {no.ExitCode}: {no.Stdout} {no.Stderr}");
-        Assert.True(no.Stdout.Trim().StartsWith("no", StringComparison.Ordinal), $"stdout: {no.Stdout} stderr: {no.Stderr}");
+        var no = await Kubectl.RunOnceAsync(kubeconfig, "auth", "can-i", "create", "secrets", "-n", ns);
+        Assert.True(no.ExitCode == 1, $"exit {no.ExitCode}: {no.StdOut} {no.StdErr}");
+        Assert.True(no.StdOut.Trim().StartsWith("no", StringComparison.Ordinal), $"stdout: {no.StdOut} stderr: {no.StdErr}");
 
         await BindAsync(ns, "editor", "ClusterRole", "edit");
-        var yes = await KubectlProcess.RunAsync(kubeconfig, "auth", "can-i", "create", "secrets", "-n", ns);
-        Assert.True(yes.ExitCode == 0, $"exit {yes.ExitCode}: {yes.Stdout} {yes.Stderr}");
-        Assert.Equal("yes", yes.Stdout.Trim());
+        var yes = await Kubectl.RunOnceAsync(kubeconfig, "auth", "can-i", "create", "secrets", "-n", ns);
+        Assert.True(yes.ExitCode == 0, $"exit {yes.ExitCode}: {yes.StdOut} {yes.StdErr}");
+        Assert.Equal("yes", yes.StdOut.Trim());
 
-        var cluster = await KubectlProcess.RunAsync(kubeconfig, "auth", "can-i", "list", "namespaces");
-        Assert.True(cluster.ExitCode == 1, $"exit {cluster.ExitCode}: {cluster.Stdout} {cluster.Stderr}");
+        var cluster = await Kubectl.RunOnceAsync(kubeconfig, "auth", "can-i", "list", "namespaces");
+        Assert.True(cluster.ExitCode == 1, $"exit {cluster.ExitCode}: {cluster.StdOut} {cluster.StdErr}");
 
-        var denied = await KubectlProcess.RunAsync(kubeconfig, "get", "--raw", $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles");
+        var denied = await Kubectl.RunOnceAsync(kubeconfig, "get", "--raw", $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles");
         Assert.NotEqual(0, denied.ExitCode);
         Assert.Contains($"Error from server (Forbidden): roles.rbac.authorization.k8s.io is forbidden: User \"{user}\" cannot list resource \"roles\" in API group \"rbac.authorization.k8s.io\" in the namespace \"{ns}\"",
-            denied.Stderr, StringComparison.Ordinal);
+            denied.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -287,14 +286,14 @@ public sealed class RbacServerTests(RbacServerFixture fx) : IClassFixture<RbacSe
         var (ns, user) = await NewServiceAccountAsync();
 
         // The admin (system:masters) may impersonate: kubectl --as answers for the ServiceAccount, not the admin.
-        var asSa = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
-        Assert.True(asSa.ExitCode == 1 && asSa.Stdout.Trim().StartsWith("no", StringComparison.Ordinal), $"exit {asSa.ExitCode}: {asSa.Stdout} {asSa.Stderr}");
-        var get = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "get", "secrets", "-n", ns, $"--as={user}");
+        var asSa = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
+        Assert.True(asSa.ExitCode == 1 && asSa.StdOut.Trim().StartsWith("no", StringComparison.Ordinal), $"exit {asSa.ExitCode}: {asSa.StdOut} {asSa.StdErr}");
+        var get = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "get", "secrets", "-n", ns, $"--as={user}");
         Assert.NotEqual(0, get.ExitCode);
-        Assert.Contains($"secrets is forbidden: User \"{user}\" cannot list resource \"secrets\" in API group \"\" in the namespace \"{ns}\"", get.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"secrets is forbidden: User \"{user}\" cannot list resource \"secrets\" in API group \"\" in the namespace \"{ns}\"", get.StdErr, StringComparison.Ordinal);
         await BindAsync(ns, "editor", "ClusterRole", "edit");
-        var yes = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
-        Assert.True(yes.ExitCode == 0, $"exit {yes.ExitCode}: {yes.Stdout} {yes.Stderr}");
+        var yes = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "create", "secrets", "-n", ns, $"--as={user}");
+        Assert.True(yes.ExitCode == 0, $"exit {yes.ExitCode}: {yes.StdOut} {yes.StdErr}");
 
         // A ServiceAccount may not impersonate unless granted the verb on that very user.
         using var http = fx.HttpFor(user);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Protobuf;
-using AppKeys.LocalApiServer.Tests.Support;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -229,7 +228,7 @@ public sealed class ReviewTests(RbacServerFixture fx) : IClassFixture<RbacServer
                     verb: list
                     resource: configmaps
                 """);
-            var (exit, stdout, stderr) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "create", "-f", sar, "-o", "json");
+            var (exit, stdout, stderr) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "create", "-f", sar, "-o", "json");
             Assert.True(exit == 0, $"exit {exit}: {stdout} {stderr}");
             var created = JsonNode.Parse(stdout)!;
             Assert.Equal("SubjectAccessReview", created["kind"]!.GetValue<string>());
@@ -243,26 +242,26 @@ public sealed class ReviewTests(RbacServerFixture fx) : IClassFixture<RbacServer
                 spec:
                   namespace: {ns}
                 """);
-            (exit, stdout, stderr) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "create", "-f", ssrr, "-o", "json");
+            (exit, stdout, stderr) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "create", "-f", ssrr, "-o", "json");
             Assert.True(exit == 0, $"exit {exit}: {stdout} {stderr}");
             Assert.Contains("*", JsonNode.Parse(stdout)!["status"]!["resourceRules"]![0]!["verbs"]!.AsArray().Select(v => v!.GetValue<string>()));
 
             // ... and a misspelt field is caught as it is against a cluster (client-side, strict by default).
             var typo = Path.Combine(dir, "typo.yaml");
             await File.WriteAllTextAsync(typo, "apiVersion: authorization.k8s.io/v1\nkind: SelfSubjectRulesReview\nspec:\n  namespaces: x\n");
-            (exit, _, stderr) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "create", "-f", typo);
+            (exit, _, stderr) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "create", "-f", typo);
             Assert.NotEqual(0, exit);
             Assert.True(stderr.Contains("unknown field \"namespaces\" in io.k8s.api.authorization.v1.SelfSubjectRulesReview.spec", StringComparison.Ordinal), stderr);
 
-            (exit, stdout, stderr) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "api-resources", "--api-group=authentication.k8s.io", "-o", "name");
+            (exit, stdout, stderr) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "api-resources", "--api-group=authentication.k8s.io", "-o", "name");
             Assert.True(exit == 0, stderr);
             Assert.Equal(["selfsubjectreviews.authentication.k8s.io", "tokenreviews.authentication.k8s.io"],
                 stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
-            (exit, stdout, _) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "api-resources", "--api-group=authorization.k8s.io", "-o", "name");
+            (exit, stdout, _) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "api-resources", "--api-group=authorization.k8s.io", "-o", "name");
             Assert.Equal(0, exit);
             Assert.Contains("subjectaccessreviews.authorization.k8s.io", stdout, StringComparison.Ordinal);
 
-            (exit, stdout, stderr) = await KubectlProcess.RunAsync(fx.KubeconfigFor(user), "auth", "whoami", "-o", "json");
+            (exit, stdout, stderr) = await Kubectl.RunOnceAsync(fx.KubeconfigFor(user), "auth", "whoami", "-o", "json");
             Assert.True(exit == 0, $"exit {exit}: {stdout} {stderr}");
             Assert.Equal(user, JsonNode.Parse(stdout)!["status"]!["userInfo"]!["username"]!.GetValue<string>());
         }
@@ -276,10 +275,10 @@ public sealed class ReviewTests(RbacServerFixture fx) : IClassFixture<RbacServer
     public async Task Kubectl_auth_can_i_as_a_user_answers_for_that_user()
     {
         var (ns, user, _) = await NewServiceAccountAsync();
-        var (exit, stdout, _) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "list", "configmaps", "-n", ns, $"--as={user}");
+        var (exit, stdout, _) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "list", "configmaps", "-n", ns, $"--as={user}");
         Assert.Equal(1, exit);
         Assert.StartsWith("no", stdout.Trim(), StringComparison.Ordinal);
-        (exit, stdout, _) = await KubectlProcess.RunAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "list", "configmaps", "-n", ns, $"--as={user}", "--as-group=system:masters");
+        (exit, stdout, _) = await Kubectl.RunOnceAsync(fx.Admin.KubeconfigPath, "auth", "can-i", "list", "configmaps", "-n", ns, $"--as={user}", "--as-group=system:masters");
         Assert.Equal(0, exit);
         Assert.Equal("yes", stdout.Trim());
     }

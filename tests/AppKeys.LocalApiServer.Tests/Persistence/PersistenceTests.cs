@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.LocalApiServer.Tests.Server;
-using AppKeys.LocalApiServer.Tests.Support;
 using k8s;
 using static AppKeys.LocalApiServer.Tests.Persistence.DataDirectoryHarness;
 
@@ -359,15 +358,15 @@ public sealed class PersistenceTests
         await h.Server.RestartAsync();
         var kubeconfig = Path.Combine(h.Directory, "kubeconfig");
 
-        var get = await KubectlProcess.RunAsync(kubeconfig, "get", "gd", "-n", "p1");
-        Assert.True(get.ExitCode == 0, get.Stderr);
-        Assert.Contains("SIZE", get.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"g\s+3", get.Stdout);
-        var json = await KubectlProcess.RunAsync(kubeconfig, "get", "gadget", "g", "-n", "p1", "-o", "json");
-        Assert.True(json.ExitCode == 0, json.Stderr);
-        Assert.Equal(3, JsonNode.Parse(json.Stdout)!["spec"]!["size"]!.GetValue<int>());
-        var explain = await KubectlProcess.RunAsync(kubeconfig, "explain", "gadgets.spec.size");
-        Assert.True(explain.ExitCode == 0, explain.Stderr);
-        Assert.Contains("How big.", explain.Stdout, StringComparison.Ordinal);
+        var get = await Kubectl.RunOnceAsync(kubeconfig, "get", "gd", "-n", "p1");
+        Assert.True(get.ExitCode == 0, get.StdErr);
+        Assert.Contains("SIZE", get.StdOut, StringComparison.Ordinal);
+        Assert.Matches(@"g\s+3", get.StdOut);
+        var json = await Kubectl.RunOnceAsync(kubeconfig, "get", "gadget", "g", "-n", "p1", "-o", "json");
+        Assert.True(json.ExitCode == 0, json.StdErr);
+        Assert.Equal(3, JsonNode.Parse(json.StdOut)!["spec"]!["size"]!.GetValue<int>());
+        var explain = await Kubectl.RunOnceAsync(kubeconfig, "explain", "gadgets.spec.size");
+        Assert.True(explain.ExitCode == 0, explain.StdErr);
+        Assert.Contains("How big.", explain.StdOut, StringComparison.Ordinal);
     }
 }

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Tests.Authorization;
-using AppKeys.LocalApiServer.Tests.Kubectl;
+using AppKeys.LocalApiServer.Tests.Cli;
 using AppKeys.LocalApiServer.Tests.Support;
 using k8s;
 using k8s.Models;
@@ -170,17 +170,17 @@ public sealed class KubectlCreateTokenTests(KubectlFixture fx) : IClassFixture<K
         Assert.True(run.ExitCode == 0, run.ToString());
         // kubectl's typed client sends the TokenRequest as protobuf.
         // (Not Assert.Contains: its failure text would print the -v=8 log, which holds the token.)
-        Assert.True(run.Stderr.Contains("Content-Type: application/vnd.kubernetes.protobuf", StringComparison.Ordinal), "kubectl sent no protobuf TokenRequest");
-        var token = run.Stdout.Trim();
+        Assert.True(run.StdErr.Contains("Content-Type: application/vnd.kubernetes.protobuf", StringComparison.Ordinal), "kubectl sent no protobuf TokenRequest");
+        var token = run.StdOut.Trim();
         Assert.Matches("^[0-9a-f]{64}$", token);
         using var http = TrustingHttpClient.Create(fx.Api.Server, token);
         using var response = await http.GetAsync($"/api/v1/namespaces/{ns}/serviceaccounts/robot");
         Assert.Equal(200, (int)response.StatusCode);
 
         var short_ = await fx.FailAsync("create", "token", "robot", "-n", ns, "--duration=5m");
-        Assert.Contains("may not specify a duration less than 10 minutes", short_.Stderr, StringComparison.Ordinal);
+        Assert.Contains("may not specify a duration less than 10 minutes", short_.StdErr, StringComparison.Ordinal);
         var missing = await fx.FailAsync("create", "token", "ghost", "-n", ns);
-        Assert.Contains("serviceaccounts \"ghost\" not found", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("serviceaccounts \"ghost\" not found", missing.StdErr, StringComparison.Ordinal);
     }
 }
 

@@ -76,6 +76,21 @@ public class ConditionsTests
         Assert.Equal(2, status.ObservedGeneration);
     }
 
+    [Fact]
+    public void Copy_is_deep_so_setting_on_the_copy_leaves_the_observed_list_alone()
+    {
+        var observed = new List<V1Condition> { new() { Type = "Ready", Status = "True", Reason = "Issued", Message = "ok", ObservedGeneration = 1, LastTransitionTime = T0.UtcDateTime } };
+
+        var copy = Conditions.Copy(observed);
+        Assert.True(Conditions.Set(copy, "Ready", false, "Expired", "token expired", 2, T1));
+        Assert.True(Conditions.Set(copy, "Synced", true, "Written", "ok", 2, T1));
+
+        var original = Assert.Single(observed);
+        Assert.Equal(("True", "Issued", "ok", 1L, T0.UtcDateTime), (original.Status, original.Reason, original.Message, original.ObservedGeneration!.Value, original.LastTransitionTime));
+        Assert.Equal(2, copy.Count);
+        Assert.Empty(Conditions.Copy(null));
+    }
+
     private sealed class TestStatus : IConditionedStatus
     {
         public IList<V1Condition>? Conditions { get; set; }

@@ -76,7 +76,7 @@ internal sealed class FileJournal : IStoreJournal, IDisposable
         entries++;
     }
 
-    public void AfterApply(ObjectStore store)
+    public void AfterApply(ClusterStore store)
     {
         if (entries < nextCompaction)
         {
@@ -95,7 +95,7 @@ internal sealed class FileJournal : IStoreJournal, IDisposable
     }
 
     /// <summary>Writes a snapshot of <paramref name="store"/> and empties the journal. Requires the store lock.</summary>
-    public void Compact(ObjectStore store)
+    public void Compact(ClusterStore store)
     {
         SnapshotFile.Write(Path.Combine(directory, SnapshotFile.FileName), store.Revision, store.AllObjects().ToList());
         // A crash between the rename and this truncation is harmless: replay skips entries the snapshot covers.

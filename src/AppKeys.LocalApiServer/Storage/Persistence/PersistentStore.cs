@@ -11,7 +11,7 @@ internal sealed class PersistentStore : IDisposable
 {
     private readonly DataDirectoryLock directoryLock;
 
-    private PersistentStore(ObjectStore store, FileJournal journal, DataDirectoryLock dirLock, RecoveryReport report)
+    private PersistentStore(ClusterStore store, FileJournal journal, DataDirectoryLock dirLock, RecoveryReport report)
     {
         Store = store;
         Journal = journal;
@@ -19,7 +19,7 @@ internal sealed class PersistentStore : IDisposable
         Report = report;
     }
 
-    public ObjectStore Store { get; }
+    public ClusterStore Store { get; }
 
     public FileJournal Journal { get; }
 
@@ -39,7 +39,7 @@ internal sealed class PersistentStore : IDisposable
             var replay = journal.Entries.Where(e => e.Revision > snapshotRevision).ToList();
             var revision = replay.Count > 0 ? replay[^1].Revision : snapshotRevision;
 
-            var store = new ObjectStore(options.EventWindow, revision);
+            var store = new ClusterStore(options.EventWindow, revision);
             lock (store.Gate)
             {
                 foreach (var (storage, obj) in snapshot?.Objects ?? [])
@@ -47,7 +47,7 @@ internal sealed class PersistentStore : IDisposable
                     if (long.TryParse(ObjectMeta.ResourceVersion(obj), out var rv) && rv > snapshotRevision)
                     {
                         throw new DataDirectoryCorruptException(snapshotPath,
-                            $"object {storage} {ObjectStore.Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj))} has resourceVersion {rv} above the snapshot's {snapshotRevision}");
+                            $"object {storage} {ClusterStore.Key(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj))} has resourceVersion {rv} above the snapshot's {snapshotRevision}");
                     }
                     store.Load(storage, obj);
                 }
@@ -110,7 +110,7 @@ internal sealed class PersistentStore : IDisposable
         }
     }
 
-    private static int CountObjects(ObjectStore store)
+    private static int CountObjects(ClusterStore store)
     {
         lock (store.Gate)
         {

@@ -21,7 +21,7 @@ public static class ApplicationKeyStatusBuilder
         var revision = Math.Max(record?.Revision ?? 0, previous?.Revision ?? 0);
         var status = new V1Alpha1ApplicationKeyStatus
         {
-            Conditions = ConditionCopies.Of(previous?.Conditions),
+            Conditions = Conditions.Copy(previous?.Conditions),
             ObservedGeneration = key.Metadata.Generation,
             Revision = revision > 0 ? revision : null,
             Secrets = secrets.Count == 0 ? null : [.. secrets.Select(s => new V1Alpha1WrittenSecret { Name = s.Name, Uid = s.Uid, ResourceVersion = s.ResourceVersion })],

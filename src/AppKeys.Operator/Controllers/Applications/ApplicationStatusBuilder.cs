@@ -13,7 +13,7 @@ public static class ApplicationStatusBuilder
     {
         var status = new V1Alpha1ApplicationStatus
         {
-            Conditions = ConditionCopies.Of(application.Status?.Conditions),
+            Conditions = Conditions.Copy(application.Status?.Conditions),
             ObservedGeneration = application.Metadata.Generation,
             ApplicationId = plan.ApplicationId,
             SecretName = spec.SecretName,
@@ -46,7 +46,7 @@ public static class ApplicationStatusBuilder
         var status = application.Status;
         var notReady = new V1Alpha1ApplicationStatus
         {
-            Conditions = ConditionCopies.Of(status?.Conditions),
+            Conditions = Conditions.Copy(status?.Conditions),
             ObservedGeneration = application.Metadata.Generation,
             ApplicationId = status?.ApplicationId,
             Keys = status?.Keys is null ? null : [.. status.Keys.Select(Copy)],

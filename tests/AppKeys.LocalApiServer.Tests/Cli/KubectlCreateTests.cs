@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl create deployment|service|pdb</c> build typed objects and send them as

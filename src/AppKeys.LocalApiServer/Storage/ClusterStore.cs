@@ -4,19 +4,19 @@ using AppKeys.LocalApiServer.Objects;
 namespace AppKeys.LocalApiServer.Storage;
 
 /// <summary>
-/// The in-memory store: every storage (resource) keyed by <c>group/plural</c>, one global monotonically
+/// The in-memory cluster state (etcd's role; not the operator's informer cache, <c>AppKeys.Runtime.Informers.ObjectStore</c>): every storage (resource) keyed by <c>group/plural</c>, one global monotonically
 /// increasing resourceVersion (as etcd's revision), a bounded event window per storage and its watchers.
 /// All reads and writes happen under <see cref="Gate"/>: writes are serialized, which keeps resourceVersions,
 /// events and watcher fan-out in one order. Stored objects are immutable; callers clone before changing.
 /// </summary>
-public sealed class ObjectStore
+public sealed class ClusterStore
 {
     private readonly Dictionary<string, ResourceTable> tables = new(StringComparer.Ordinal);
     private readonly int window;
     private long revision;
     private long defaultFloor;
 
-    public ObjectStore(int eventWindow, long initialRevision = 0)
+    public ClusterStore(int eventWindow, long initialRevision = 0)
     {
         window = Math.Max(1, eventWindow);
         revision = initialRevision;

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl scale</c> finds the Scale kind of <c>deployments/scale</c> through discovery and patches the
@@ -28,12 +28,12 @@ public sealed class KubectlScaleTests(KubectlFixture fx) : IClassFixture<Kubectl
         Assert.Equal("4", await fx.OkAsync("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
 
         var stale = await fx.FailAsync("scale", "deployment", "web", $"--resource-version={rv}", "--replicas=5", "-n", ns);
-        Assert.Contains($"Expected resource version to be {rv}, was ", stale.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Expected resource version to be {rv}, was ", stale.StdErr, StringComparison.Ordinal);
         var wrongCurrent = await fx.FailAsync("scale", "deployment", "web", "--current-replicas=2", "--replicas=5", "-n", ns);
-        Assert.Contains("Expected replicas to be 2, was 4", wrongCurrent.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Expected replicas to be 2, was 4", wrongCurrent.StdErr, StringComparison.Ordinal);
         Assert.Equal("4", await fx.OkAsync("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
 
         var missing = await fx.FailAsync("scale", "deployment", "none", "--replicas=1", "-n", ns);
-        Assert.Contains("deployments.apps \"none\" not found", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("deployments.apps \"none\" not found", missing.StdErr, StringComparison.Ordinal);
     }
 }

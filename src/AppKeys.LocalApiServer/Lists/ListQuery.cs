@@ -1,7 +1,7 @@
 namespace AppKeys.LocalApiServer.Lists;
 
-/// <summary>Query options of a list or watch.</summary>
-public sealed record ListOptions
+/// <summary>The query of a list or watch request as the server parsed it (kube's metav1.ListOptions; the operator's client has its own <c>AppKeys.Runtime.Client.ListOptions</c>).</summary>
+public sealed record ListQuery
 {
     public string? LabelSelector { get; init; }
 

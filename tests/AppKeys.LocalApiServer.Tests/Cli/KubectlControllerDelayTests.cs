@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AppKeys.LocalApiServer.Tests.Server;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// The controller-manager delay profile (<see cref="LocalApiServerOptions.WithControllerManagerDelays"/>, what
@@ -11,13 +11,13 @@ namespace AppKeys.LocalApiServer.Tests.Kubectl;
 public sealed class KubectlControllerDelayTests : IAsyncLifetime
 {
     private readonly ApiServerFixture api = new();
-    private KubectlRunner kubectl = null!;
+    private Kubectl kubectl = null!;
 
     public async Task InitializeAsync()
     {
         api.Options.WithControllerManagerDelays();
         await api.InitializeAsync();
-        kubectl = new KubectlRunner(api.KubeconfigPath);
+        kubectl = new Kubectl(api.KubeconfigPath);
     }
 
     public async Task DisposeAsync()
@@ -30,7 +30,7 @@ public sealed class KubectlControllerDelayTests : IAsyncLifetime
     {
         var r = await kubectl.RunAsync(args);
         Assert.True(r.ExitCode == 0, r.ToString());
-        return r.Stdout;
+        return r.StdOut;
     }
 
     [Fact]

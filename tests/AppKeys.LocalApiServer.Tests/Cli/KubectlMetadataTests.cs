@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary><c>kubectl annotate</c> and <c>kubectl label</c> (merge patches from kubectl <c>pkg/cmd/annotate</c>, <c>pkg/cmd/label</c>).</summary>
 public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<KubectlFixture>
@@ -17,7 +17,7 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
         var generation = (await MetadataAsync(ns, "w1"))["generation"]!.GetValue<long>();
 
         var refused = await fx.FailAsync("label", "widget", "w1", "-n", ns, "tier=silver");
-        Assert.Equal("error: 'tier' already has a value (gold), and --overwrite is false\n", refused.Stderr);
+        Assert.Equal("error: 'tier' already has a value (gold), and --overwrite is false\n", refused.StdErr);
 
         Assert.Equal("widget.example.com/w1 labeled\n", await fx.OkAsync("label", "widget", "w1", "-n", ns, "tier=silver", "--overwrite"));
         var meta = await MetadataAsync(ns, "w1");
@@ -34,7 +34,7 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
         Assert.Equal(0, again.ExitCode);
         // kubectl compares the object's JSON before and after (label.go updateDataChangeMsg): removing from absent
         // labels leaves "labels: {}" client-side, so it reports "labeled" against kube too.
-        Assert.Equal("label \"tier\" not found.\nwidget.example.com/w1 labeled\n", again.Stdout);
+        Assert.Equal("label \"tier\" not found.\nwidget.example.com/w1 labeled\n", again.StdOut);
         Assert.False((await MetadataAsync(ns, "w1")).ContainsKey("labels"));
     }
 
@@ -49,18 +49,18 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
 
         // kubectl label checks values itself (label.go parseLabels) and never sends this one.
         var value = await fx.FailAsync("label", "widget", "w1", "-n", ns, "tier=-silver", "--overwrite");
-        Assert.Equal($"error: invalid label value: \"tier=-silver\": {labelValueRule}\n", value.Stderr);
+        Assert.Equal($"error: invalid label value: \"tier=-silver\": {labelValueRule}\n", value.StdErr);
 
         // Keys it passes through: the server answers 422 and kubectl prints the Status as "The <kind> <name> is invalid".
         var key = await fx.FailAsync("label", "widget", "w1", "-n", ns, "tier-=silver");
         Assert.Equal(
             "The Widget \"w1\" is invalid: metadata.labels: Invalid value: \"tier-\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n",
-            key.Stderr);
+            key.StdErr);
 
         // apply leaves validation to the server (fieldValidation=Strict), so a bad value in a manifest reaches it.
         var applied = await fx.Kubectl.RunAsync(["apply", "-f", "-"], KubectlFixture.Widget(ns, "w1", 1, labels: "{tier: -silver}"));
         Assert.NotEqual(0, applied.ExitCode);
-        Assert.Contains($"The Widget \"w1\" is invalid: metadata.labels: Invalid value: \"-silver\": {labelValueRule}", applied.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"The Widget \"w1\" is invalid: metadata.labels: Invalid value: \"-silver\": {labelValueRule}", applied.StdErr, StringComparison.Ordinal);
 
         var meta = await MetadataAsync(ns, "w1");
         Assert.Equal(before, meta["resourceVersion"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
         await fx.OkAsync("create", "configmap", "settings", "-n", ns, "--from-literal=a=1");
         Assert.Equal("configmap/settings annotated\n", await fx.OkAsync("annotate", "configmap", "settings", "-n", ns, "owner=team-a", "note=first"));
         var refused = await fx.FailAsync("annotate", "configmap", "settings", "-n", ns, "owner=team-b");
-        Assert.Equal("error: --overwrite is false but found the following declared annotation(s): 'owner' already has a value (team-a)\n", refused.Stderr);
+        Assert.Equal("error: --overwrite is false but found the following declared annotation(s): 'owner' already has a value (team-a)\n", refused.StdErr);
         Assert.Equal("configmap/settings annotated\n", await fx.OkAsync("annotate", "configmap", "settings", "-n", ns, "owner=team-b", "--overwrite"));
         Assert.Equal("configmap/settings annotated\n", await fx.OkAsync("annotate", "configmap", "settings", "-n", ns, "note-"));
         var meta = (await fx.GetAsync($"/api/v1/namespaces/{ns}/configmaps/settings"))!["metadata"]!;
@@ -105,7 +105,7 @@ public sealed class KubectlMetadataTests(KubectlFixture fx) : IClassFixture<Kube
         await fx.OkAsync("annotate", "widget", "w1", "-n", ns, "bump=1");
         var conflict = await fx.FailAsync("annotate", "widget", "w1", "-n", ns, "again=1", "--resource-version", rv);
         Assert.Contains("Error from server (Conflict): Operation cannot be fulfilled on widgets.example.com \"w1\": the object has been modified; please apply your changes to the latest version and try again",
-            conflict.Stderr, StringComparison.Ordinal);
+            conflict.StdErr, StringComparison.Ordinal);
     }
 
     private static void TestJson(JsonNode? actual, string expected) =>

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl get -w</c> (Table list, then a Table watch from the list's resourceVersion) and <c>kubectl wait</c>
@@ -55,7 +55,7 @@ public sealed class KubectlWatchWaitTests(KubectlFixture fx) : IClassFixture<Kub
 
         Assert.Equal("widget.example.com/w1 condition met\n", await fx.OkAsync("wait", "widget/w1", "-n", ns, "--for=jsonpath={.spec.size}=1", "--timeout=5s"));
         var timeout = await fx.FailAsync("wait", "widget/w1", "-n", ns, "--for=condition=Ready=false", "--timeout=1s");
-        Assert.Equal("error: timed out waiting for the condition on widgets/w1\n", timeout.Stderr);
+        Assert.Equal("error: timed out waiting for the condition on widgets/w1\n", timeout.StdErr);
     }
 
     [Fact]

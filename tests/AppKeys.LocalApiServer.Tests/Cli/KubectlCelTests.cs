@@ -1,6 +1,4 @@
-using AppKeys.LocalApiServer.Tests.Support;
-
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// The CEL rules of our own CRDs (config/crd/bases) enforced at admission, as kubectl prints a 1.32 cluster's
@@ -10,7 +8,7 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
 {
     private async Task<string> InstallAsync()
     {
-        await fx.OkAsync("apply", "--server-side", "-f", RepositoryFiles.Combine("config", "crd", "bases"));
+        await fx.OkAsync("apply", "--server-side", "-f", RepositoryRoot.Combine("config", "crd", "bases"));
         return await fx.NewNamespaceAsync();
     }
 
@@ -18,7 +16,7 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
     {
         var r = await fx.Kubectl.RunAsync(["apply", "-n", ns, "-f", "-"], manifest);
         Assert.True(r.ExitCode != 0, r.ToString());
-        return r.Stderr.Trim();
+        return r.StdErr.Trim();
     }
 
     [Fact]
@@ -59,7 +57,7 @@ public sealed class KubectlCelTests(KubectlFixture fx) : IClassFixture<KubectlFi
         // An update is checked as well: kubectl patch shows the same text.
         var patch = await fx.FailAsync("patch", "applicationkey", "forever", "-n", ns, "--type=merge", "-p", """{"spec":{"validityPeriod":0,"renewBefore":null}}""");
         Assert.Equal("""The ApplicationKey "forever" is invalid: spec.validityPeriod: Invalid value: "integer": validityPeriod must be at least 600 seconds, or negative for a token that never expires""",
-            patch.Stderr.Trim());
+            patch.StdErr.Trim());
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.Testing;
 
 /// <summary>A running kubectl whose stdout lines are collected as they arrive; disposing kills it.</summary>
 public sealed class KubectlStream : IDisposable
@@ -66,8 +66,7 @@ public sealed class KubectlStream : IDisposable
             }
             await Task.Delay(25);
         }
-        Assert.Fail($"kubectl {command}: no line for {what}\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
-        return "";
+        throw new TimeoutException($"kubectl {command}: no line for {what}\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{StdErr}");
     }
 
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
@@ -80,13 +79,13 @@ public sealed class KubectlStream : IDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"kubectl {command} did not exit within {seconds}s\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{Stderr}");
+            throw new TimeoutException($"kubectl {command} did not exit within {seconds}s\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{StdErr}");
         }
         await Task.WhenAll(pump, errPump);
         return process.ExitCode;
     }
 
-    public string Stderr
+    public string StdErr
     {
         get
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl apply</c> (client-side three-way merge, server-side apply, <c>-k</c>) as kubectl 1.32 prints it
@@ -83,7 +83,7 @@ public sealed class KubectlApplyTests(KubectlFixture fx) : IClassFixture<Kubectl
         var r = await fx.Kubectl.RunAsync(["apply", "-f", "-"], manifest);
         Assert.NotEqual(0, r.ExitCode);
         // kubectl sends fieldValidation=Strict; kube answers 400 "strict decoding error: unknown field".
-        Assert.Contains("strict decoding error: unknown field \"spec.colour\"", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("strict decoding error: unknown field \"spec.colour\"", r.StdErr, StringComparison.Ordinal);
         Assert.Null(await fx.GetAsync($"/apis/example.com/v1/namespaces/{ns}/widgets/w1"));
     }
 
@@ -95,7 +95,7 @@ public sealed class KubectlApplyTests(KubectlFixture fx) : IClassFixture<Kubectl
         Assert.NotEqual(0, r.ExitCode);
         // kubectl prints an Invalid Status as "The <details.kind> <name> is invalid: <causes>" (kubectl cmd/util/helpers.go).
         Assert.Contains("The Widget \"w1\" is invalid: spec.size: Invalid value: -1: spec.size in body should be greater than or equal to 0",
-            r.Stderr, StringComparison.Ordinal);
+            r.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,8 +125,8 @@ public sealed class KubectlApplyTests(KubectlFixture fx) : IClassFixture<Kubectl
         Assert.NotEqual(0, r.ExitCode);
         // kube answers 409 "Apply failed with 1 conflict: ..." and kubectl appends its advice (cmd/apply/apply.go).
         Assert.StartsWith("error: Apply failed with 1 conflict: conflict with \"a\": .spec.size\n"
-            + "Please review the fields above--they currently have other managers.", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("--force-conflicts", r.Stderr, StringComparison.Ordinal);
+            + "Please review the fields above--they currently have other managers.", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--force-conflicts", r.StdErr, StringComparison.Ordinal);
         Assert.Equal(3, (await fx.GetAsync($"/apis/example.com/v1/namespaces/{ns}/widgets/w1"))!["spec"]!["size"]!.GetValue<int>());
 
         Assert.Equal("widget.example.com/w1 serverside-applied\n",

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl get</c> and <c>describe</c>: server-side Tables (apiextensions-apiserver
@@ -114,7 +114,7 @@ public sealed class KubectlGetTests(KubectlFixture fx) : IClassFixture<KubectlFi
         var ns = await SeedAsync();
         var r = await fx.Kubectl.RunAsync("get", "widgets", "-n", ns, "-l", selector, "-o", "jsonpath={.items[*].metadata.name}");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(expected.Replace(',', ' '), r.Stdout);
+        Assert.Equal(expected.Replace(',', ' '), r.StdOut);
     }
 
     [Fact]
@@ -126,13 +126,13 @@ public sealed class KubectlGetTests(KubectlFixture fx) : IClassFixture<KubectlFi
         Assert.Equal(ns, await fx.OkAsync("get", "widgets", "-A", "--field-selector", $"metadata.namespace=={ns},metadata.name=large", "-o", "jsonpath={.items[*].metadata.namespace}"));
         var none = await fx.Kubectl.RunAsync("get", "widgets", "-n", ns, "--field-selector", "metadata.name=nothing");
         Assert.Equal(0, none.ExitCode);
-        Assert.Equal($"No resources found in {ns} namespace.\n", none.Stderr);
+        Assert.Equal($"No resources found in {ns} namespace.\n", none.StdErr);
 
         // Custom resources support only metadata.name/namespace (and selectableFields): kube's 400.
         var bad = await fx.FailAsync("get", "widgets", "-n", ns, "--field-selector", "spec.size=1");
-        Assert.Contains("field label not supported: spec.size", bad.Stderr, StringComparison.Ordinal);
+        Assert.Contains("field label not supported: spec.size", bad.StdErr, StringComparison.Ordinal);
         var badLabel = await fx.FailAsync("get", "widgets", "-n", ns, "-l", "tier in (gold");
-        Assert.Contains("unable to parse requirement: found '', expected: ',' or ')'", badLabel.Stderr, StringComparison.Ordinal);
+        Assert.Contains("unable to parse requirement: found '', expected: ',' or ')'", badLabel.StdErr, StringComparison.Ordinal);
 
         await fx.OkAsync("create", "secret", "generic", "plain-secret", "-n", ns, "--from-literal=a=b");
         await fx.OkAsync("create", "secret", "docker-registry", "pull", "-n", ns, "--docker-server=r.example.com", "--docker-username=u", "--docker-password=p");
@@ -213,8 +213,8 @@ public sealed class KubectlGetTests(KubectlFixture fx) : IClassFixture<KubectlFi
     {
         var ns = await fx.NewNamespaceAsync();
         var r = await fx.FailAsync("get", "widget", "nope", "-n", ns);
-        Assert.Equal("Error from server (NotFound): widgets.example.com \"nope\" not found\n", r.Stderr);
+        Assert.Equal("Error from server (NotFound): widgets.example.com \"nope\" not found\n", r.StdErr);
         var r2 = await fx.FailAsync("get", "configmap", "nope", "-n", ns);
-        Assert.Equal("Error from server (NotFound): configmaps \"nope\" not found\n", r2.Stderr);
+        Assert.Equal("Error from server (NotFound): configmaps \"nope\" not found\n", r2.StdErr);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Tests.Server;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl delete</c> in every cascade mode against owner references. kube's semantics: the registry turns
@@ -125,10 +125,10 @@ public sealed class KubectlDeleteTests(KubectlFixture fx) : IClassFixture<Kubect
         Assert.Equal("widget.example.com \"a\" deleted\n", await fx.OkAsync("delete", "widgets", "-n", ns, "-l", "doomed=true"));
         Assert.Equal("widget.example.com \"b\" deleted\nwidget.example.com \"c\" deleted\n", await fx.OkAsync("delete", "widgets", "-n", ns, "--all"));
         var none = await fx.Kubectl.RunAsync("get", "widgets", "-n", ns);
-        Assert.Equal($"No resources found in {ns} namespace.\n", none.Stderr);
+        Assert.Equal($"No resources found in {ns} namespace.\n", none.StdErr);
         var missing = await fx.FailAsync("delete", "widget", "a", "-n", ns);
-        Assert.Equal("Error from server (NotFound): widgets.example.com \"a\" not found\n", missing.Stderr);
-        Assert.Equal("", (await fx.Kubectl.RunAsync("delete", "widget", "a", "-n", ns, "--ignore-not-found")).Stdout);
+        Assert.Equal("Error from server (NotFound): widgets.example.com \"a\" not found\n", missing.StdErr);
+        Assert.Equal("", (await fx.Kubectl.RunAsync("delete", "widget", "a", "-n", ns, "--ignore-not-found")).StdOut);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl rollout restart</c> of the three apps/v1 workload kinds: kubectl finds them through discovery, reads

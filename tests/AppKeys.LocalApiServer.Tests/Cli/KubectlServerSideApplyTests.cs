@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// <c>kubectl apply --server-side</c> as structured-merge-diff does it: a manager that re-applies without a field it
@@ -84,7 +84,7 @@ public sealed class KubectlServerSideApplyTests(KubectlFixture fx) : IClassFixtu
         // A different value for a field m2 owns is a conflict kubectl reports, until forced.
         var conflict = await fx.Kubectl.RunAsync(["apply", "--server-side", "--field-manager=m1", "-f", "-"], ConfigMap(ns, "{c: '9', d: '4'}", "  labels: {team: x}"));
         Assert.NotEqual(0, conflict.ExitCode);
-        Assert.Contains("""error: Apply failed with 1 conflict: conflict with "m2": .data.c""", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Contains("""error: Apply failed with 1 conflict: conflict with "m2": .data.c""", conflict.StdErr, StringComparison.Ordinal);
         await fx.OkStdinAsync(ConfigMap(ns, "{c: '9', d: '4'}", "  labels: {team: x}"), "apply", "--server-side", "--field-manager=m1", "--force-conflicts", "-f", "-");
         // m2 lost c to m1; m2 re-applying without a removes a (nobody else owns it).
         await ApplyAsync(ConfigMap(ns, "{}"), "m2");
@@ -119,6 +119,6 @@ public sealed class KubectlServerSideApplyTests(KubectlFixture fx) : IClassFixtu
         await fx.OkStdinAsync(replaced.ToJsonString(), "replace", "--field-manager=editor", "-f", "-");
         var conflict = await fx.Kubectl.RunAsync(["apply", "--server-side", "--field-manager=m2", "-f", "-"], Gadget(ns, "{ports: [{name: https, port: 443}], tags: [blue]}"));
         Assert.NotEqual(0, conflict.ExitCode);
-        Assert.Contains("""error: Apply failed with 1 conflict: conflict with "editor" using ssa.example.com/v1: .spec.ports[name="https"].port""", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Contains("""error: Apply failed with 1 conflict: conflict with "editor" using ssa.example.com/v1: .spec.ports[name="https"].port""", conflict.StdErr, StringComparison.Ordinal);
     }
 }

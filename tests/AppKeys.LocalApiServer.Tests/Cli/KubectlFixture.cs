@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AppKeys.LocalApiServer.Tests.Server;
 
-namespace AppKeys.LocalApiServer.Tests.Kubectl;
+namespace AppKeys.LocalApiServer.Tests.Cli;
 
 /// <summary>
 /// One server per test class with the <c>widgets.example.com</c> CRD installed before kubectl first runs, and one
@@ -55,7 +55,7 @@ public sealed class KubectlFixture : IAsyncLifetime
 
     public ApiServerFixture Api { get; } = new();
 
-    public KubectlRunner Kubectl { get; private set; } = null!;
+    public Kubectl Kubectl { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -64,7 +64,7 @@ public sealed class KubectlFixture : IAsyncLifetime
         var crd = Objects.YamlToJson.Convert(WidgetCrd)!.ToJsonString();
         var (code, body, _) = await Api.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
         Assert.True(code == 201, body?.ToJsonString());
-        Kubectl = new KubectlRunner(Api.KubeconfigPath);
+        Kubectl = new Kubectl(Api.KubeconfigPath);
     }
 
     public async Task DisposeAsync()
@@ -80,19 +80,19 @@ public sealed class KubectlFixture : IAsyncLifetime
     {
         var r = await Kubectl.RunAsync(args);
         Assert.True(r.ExitCode == 0, $"kubectl {string.Join(' ', args)}\n{r}");
-        return r.Stdout;
+        return r.StdOut;
     }
 
     /// <summary>Runs kubectl with a manifest on stdin and asserts it succeeded with nothing on stderr; returns stdout.</summary>
     public async Task<string> OkStdinAsync(string manifest, params string[] args)
     {
         var r = await Kubectl.RunAsync(args, manifest);
-        Assert.True(r.ExitCode == 0 && r.Stderr.Length == 0, $"kubectl {string.Join(' ', args)}\n{r}");
-        return r.Stdout;
+        Assert.True(r.ExitCode == 0 && r.StdErr.Length == 0, $"kubectl {string.Join(' ', args)}\n{r}");
+        return r.StdOut;
     }
 
     /// <summary>Runs kubectl and asserts it failed; returns the result.</summary>
-    public async Task<KubectlRunner.Result> FailAsync(params string[] args)
+    public async Task<ProcessResult> FailAsync(params string[] args)
     {
         var r = await Kubectl.RunAsync(args);
         Assert.True(r.ExitCode != 0, $"kubectl {string.Join(' ', args)} should fail\n{r}");
