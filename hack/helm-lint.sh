@@ -11,6 +11,8 @@ combos=(
   "--set rbac.create=false --set serviceAccount.create=false --set serviceAccount.name=existing"
   "--set watchNamespaces={team-a,team-b}"
   "--set leaderElection.enabled=false --set metrics.service.enabled=false"
+  "--set rolloutRestart.enabled=true"
+  "--set rolloutRestart.enabled=true --set watchNamespaces={team-a,team-b}"
 )
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 for values in "${combos[@]}"; do

@@ -2,6 +2,7 @@
 # Copies what the Helm chart shares with config/ into it, so the two install paths cannot drift:
 #   config/crd/bases/*.yaml      -> charts/appkeys-operator/crds/ (verbatim)
 #   config/rbac/<role files>     -> charts/appkeys-operator/templates/rbac/ (rules verbatim, metadata templated)
+#   config/components/rollout-restart/role.yaml -> templates/rbac/rollout-restart-role.yaml (rolloutRestart.enabled)
 # Usage: hack/sync-chart.sh [CHART_DIR]   (default: charts/appkeys-operator; hack/verify.sh passes a scratch copy)
 # Needs only bash, coreutils and awk.
 set -euo pipefail
@@ -146,3 +147,62 @@ subjects:
 {{- end }}
 T
 } > "$out/auth-delegator-rolebinding.yaml"
+
+# Opt-in rollout restarts (spec.rolloutRestartTargets): the component's ClusterRole, bound like the main ClusterRole
+# (a ClusterRoleBinding, or a RoleBinding per watched namespace with watchNamespaces).
+{
+  header ../components/rollout-restart/role.yaml
+  cat <<'T'
+{{- if and .Values.rbac.create .Values.rolloutRestart.enabled }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "appkeys-operator.fullname" . }}-rollout-restart
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+T
+  rules_of "$root/config/components/rollout-restart/role.yaml"
+  echo '{{- end }}'
+} > "$out/rollout-restart-role.yaml"
+{
+  header ../components/rollout-restart/role_binding.yaml
+  cat <<'T'
+{{- if and .Values.rbac.create .Values.rolloutRestart.enabled }}
+{{- if .Values.watchNamespaces }}
+{{- range .Values.watchNamespaces | uniq }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "appkeys-operator.fullname" $ }}-rollout-restart
+  namespace: {{ . }}
+  labels:
+    {{- include "appkeys-operator.labels" $ | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "appkeys-operator.fullname" $ }}-rollout-restart
+subjects:
+- kind: ServiceAccount
+  name: {{ include "appkeys-operator.serviceAccountName" $ }}
+  namespace: {{ $.Release.Namespace }}
+{{- end }}
+{{- else }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "appkeys-operator.fullname" . }}-rollout-restart
+  labels:
+    {{- include "appkeys-operator.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "appkeys-operator.fullname" . }}-rollout-restart
+subjects:
+- kind: ServiceAccount
+  name: {{ include "appkeys-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end }}
+{{- end }}
+T
+} > "$out/rollout-restart-rolebinding.yaml"

@@ -42,6 +42,16 @@ for dir in config/default config/crd config/rbac config/manager config/prometheu
     failed=1
   fi
 done
+# The opt-in component renders on top of config/default (a component cannot be rendered alone).
+mkdir -p "$scratch/with-rollout-restart"
+rel() { realpath --relative-to="$scratch/with-rollout-restart" "$1"; }
+printf 'resources:\n- %s\ncomponents:\n- %s\n' "$(rel "$root/config/default")" "$(rel "$root/config/components/rollout-restart")" > "$scratch/with-rollout-restart/kustomization.yaml"
+if ! ${KUBECTL:-kubectl} kustomize "$scratch/with-rollout-restart" > "$scratch/render.yaml" 2> "$scratch/render.err" \
+  || ! grep -q 'name: appkeys-operator-rollout-restart' "$scratch/render.yaml"; then
+  echo "verify: config/default with config/components/rollout-restart does not render:" >&2
+  cat "$scratch/render.err" >&2
+  failed=1
+fi
 [ "$failed" = 0 ] && echo "verify: kustomize trees render"
 
 exit "$failed"

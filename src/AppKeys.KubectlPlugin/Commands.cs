@@ -101,6 +101,88 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>
+    /// Revokes the key's current token: a new value of <c>appkeys.io/revoke</c> makes the operator revoke the recorded
+    /// token and issue a new one into the key's Secret.
+    /// </summary>
+    public static async Task<int> RevokeAsync(PluginContext ctx, string name, CancellationToken ct)
+    {
+        var key = await ctx.Keys.GetAsync(name, ctx.Namespace, ct);
+        if (key is null)
+        {
+            return NotFound(ctx, AppKeysApi.ApplicationKeyKind, name);
+        }
+
+        var value = NewRequestValue(ctx);
+        await PluginContext.AnnotateAsync(ctx.Keys, name, ctx.Namespace, AppKeysAnnotations.Revoke, value, ct);
+        var current = key.Status?.TokenId is { } id ? $"token {id} (revision {key.Status.Revision})" : "the current token (the key holds none yet)";
+        await ctx.Output.WriteLineAsync($"applicationkey/{name} annotated {AppKeysAnnotations.Revoke}={value}");
+        await ctx.Output.WriteLineAsync($"Next: the operator revokes {current} — introspection answers it inactive at once — and issues a new token into Secret {key.Status?.SecretName ?? key.Spec.SecretName ?? name}.");
+        await ctx.Output.WriteLineAsync("      A verifier that only checks JWT signatures against the JWKS keeps accepting a revoked JWT until it expires.");
+        await ctx.Output.WriteLineAsync($"Watch: kubectl get applicationkey {name} -n {ctx.Namespace} -w   (a new revision), then: kubectl appkeys status applicationkey {name} -n {ctx.Namespace}");
+        return 0;
+    }
+
+    /// <summary>
+    /// A signing-key rotation (a new value of <c>appkeys.io/rotate</c> on the signing-key Secret), or with
+    /// <paramref name="emergencyKid"/> the revocation of that key at once (<c>appkeys.io/revoke-signing-key</c>).
+    /// The Secret is patched, never read (it holds the private keys); the kid is checked against the published JWKS.
+    /// </summary>
+    public static async Task<int> RotateSigningKeyAsync(PluginContext ctx, string? emergencyKid, CancellationToken ct)
+    {
+        var secret = $"{ctx.OperatorNamespace}/{SigningKeySecret.SecretName}";
+        string annotation, value;
+        if (emergencyKid is not null)
+        {
+            var kid = emergencyKid.Trim();
+            var jwks = await JwksAsync(ctx, ct);
+            if (jwks is null)
+            {
+                return 1;
+            }
+
+            var published = JwksPublisher.KeyIds(jwks);
+            if (!published.Contains(kid))
+            {
+                await ctx.Output.WriteLineAsync($"error: kid '{kid}' is not in the published JWKS ({string.Join(", ", published.Order(StringComparer.Ordinal))}); nothing revoked");
+                return 1;
+            }
+
+            (annotation, value) = (SigningKeySecret.RevokeAnnotation, kid);
+        }
+        else
+        {
+            (annotation, value) = (SigningKeySecret.RotateAnnotation, NewRequestValue(ctx));
+        }
+
+        try
+        {
+            await PluginContext.AnnotateAsync(ctx.Secrets, SigningKeySecret.SecretName, ctx.OperatorNamespace, annotation, value, ct);
+        }
+        catch (KubernetesApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            await ctx.Output.WriteLineAsync($"error: Secret {secret} not found (is the operator running, with --namespace {ctx.OperatorNamespace}? --operator-namespace names another)");
+            return 1;
+        }
+
+        await ctx.Output.WriteLineAsync($"secret/{SigningKeySecret.SecretName} -n {ctx.OperatorNamespace} annotated {annotation}={value}");
+        if (emergencyKid is not null)
+        {
+            await ctx.Output.WriteLineAsync($"Next: signing key {value} leaves the JWKS at once (verifiers stop accepting it at their next JWKS refresh); if it was signing, the next key (already published) takes over; every token it signed is re-minted now (reason SigningKeyRotated). Also regenerate consumer secrets that may have leaked with it.");
+        }
+        else
+        {
+            await ctx.Output.WriteLineAsync("Next: the next signing key (already in the JWKS) starts signing once it has been published for the pre-publish window (--signing-key-prepublish, default 1h); the old key stays published until nothing it signed can still be presented.");
+        }
+
+        await ctx.Output.WriteLineAsync($"Watch: kubectl get events -n {ctx.OperatorNamespace} --field-selector involvedObject.name={SigningKeySecret.SecretName} -w   (SigningKeyRotationRequested, SigningKeyRotated, SigningKeyRevoked), then: kubectl appkeys check");
+        return 0;
+    }
+
+    /// <summary>A value the annotation never had: milliseconds (two requests within one second differ) and a random suffix.</summary>
+    private static string NewRequestValue(PluginContext ctx) =>
+        $"{ctx.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+
     /// <summary>The key's token decoded (claims; the token itself only with <paramref name="showToken"/>).</summary>
     public static async Task<int> TokenAsync(PluginContext ctx, string name, bool showToken, CancellationToken ct)
     {

@@ -40,7 +40,21 @@ namespace AppKeys.KubectlPlugin
                 command.SetAction(async (parsed, ct) =>
                 {
                     using var ctx = Context(parsed);
-                    return await run(ctx, parsed, ct);
+                    try
+                    {
+                        return await run(ctx, parsed, ct);
+                    }
+                    catch (AppKeys.Runtime.Client.KubernetesApiException e)
+                    {
+                        // One line, never a stack trace: the API server's own words, and for a 403 what is missing.
+                        await output.WriteLineAsync($"error: {e.Status?.Message ?? e.Message}");
+                        if (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
+                        {
+                            await output.WriteLineAsync("hint: kubectl auth can-i --list -n " + ctx.Namespace + " shows what you may do; README, \"kubectl appkeys\", lists what each command needs");
+                        }
+
+                        return 1;
+                    }
                 });
                 root.Subcommands.Add(command);
             }
@@ -61,6 +75,17 @@ namespace AppKeys.KubectlPlugin
             var appName = new Argument<string>("application") { Description = "Application name" };
             var regenerate = new Command("regenerate-secret", "Regenerate an Application's consumer secrets, keeping its consumer keys (annotates appkeys.io/regenerate-secret)") { appName };
             Add(regenerate, (ctx, p, ct) => Commands.AnnotateAsync(ctx, ctx.Applications, AppKeysApi.ApplicationKind, p.GetValue(appName)!, ctx.Namespace, AppKeysAnnotations.RegenerateSecret, "new consumer secrets are generated and the keys' tokens reissued", ct));
+
+            var revoke = new Command("revoke", "Revoke a key's current token now and issue a new one (annotates appkeys.io/revoke)") { keyName };
+            Add(revoke, (ctx, p, ct) => Commands.RevokeAsync(ctx, p.GetValue(keyName)!, ct));
+
+            var emergency = new Option<string?>("--emergency")
+            {
+                Description = "after a leak: revoke the signing key KID at once (appkeys.io/revoke-signing-key): it leaves the JWKS, the next key signs and every token it signed is re-minted; 'kubectl appkeys verify KEY' names the kid of a key's token",
+                HelpName = "KID",
+            };
+            var rotate = new Command("rotate-signing-key", "Start a signing-key rotation (annotates appkeys.io/rotate on the operator's signing-key Secret), or with --emergency KID revoke a key at once") { emergency };
+            Add(rotate, (ctx, p, ct) => Commands.RotateSigningKeyAsync(ctx, p.GetValue(emergency), ct));
 
             var showToken = new Option<bool>("--show-token") { Description = "also print the token itself (it is a credential)" };
             var token = new Command("token", "Decode a key's token: JWT header and claims, or an opaque token's fingerprint") { keyName, showToken };

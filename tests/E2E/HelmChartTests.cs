@@ -41,6 +41,7 @@ public sealed class HelmChartTests
             ["namespace_role.yaml"] = "namespace-role.yaml",
             ["auth_delegator_role.yaml"] = "auth-delegator-role.yaml",
             ["token_introspector_role.yaml"] = "token-introspector-role.yaml",
+            ["../components/rollout-restart/role.yaml"] = "rollout-restart-role.yaml", // rolloutRestart.enabled
         };
         foreach (var file in Directory.GetFiles(RepositoryRoot.Combine("config", "rbac"), "*_role.yaml").Select(Path.GetFileName))
         {

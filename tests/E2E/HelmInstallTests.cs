@@ -33,6 +33,30 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         output.WriteLine(result.EnsureSuccess().StdOut);
     }
 
+    [Fact]
+    public async Task Rollout_restart_rbac_is_rendered_only_when_enabled_and_bound_like_the_operators_clusterrole()
+    {
+        using var helm = await Helm.CreateAsync();
+        async Task<List<JsonObject>> RenderAsync(params string[] values) =>
+            Yaml.LoadObjects((await helm.RunAsync(["template", Release, Chart, "--namespace", ReleaseNamespace, .. values])).EnsureSuccess().StdOut)
+                .Where(o => ((string?)o["metadata"]?["name"])?.EndsWith("-rollout-restart", StringComparison.Ordinal) == true).ToList();
+
+        Assert.Empty(await RenderAsync());
+
+        var enabled = await RenderAsync("--set", "rolloutRestart.enabled=true");
+        var role = Assert.Single(enabled, o => (string?)o["kind"] == "ClusterRole");
+        var component = Yaml.Load(File.ReadAllText(RepositoryRoot.Combine("config", "components", "rollout-restart", "role.yaml")))!;
+        Assert.True(JsonNode.DeepEquals(component["rules"], role["rules"]), role.ToJsonString());
+        var binding = Assert.Single(enabled, o => (string?)o["kind"] == "ClusterRoleBinding");
+        Assert.Equal((string?)role["metadata"]!["name"], (string?)binding["roleRef"]!["name"]);
+        Assert.Equal(ReleaseNamespace, (string?)binding["subjects"]![0]!["namespace"]);
+
+        // With watchNamespaces the grant is per watched namespace only: no cluster-wide patch of workloads.
+        var scoped = await RenderAsync("--set", "rolloutRestart.enabled=true", "--set", "watchNamespaces={team-a,team-b}");
+        Assert.DoesNotContain(scoped, o => (string?)o["kind"] == "ClusterRoleBinding");
+        Assert.Equal(["team-a", "team-b"], scoped.Where(o => (string?)o["kind"] == "RoleBinding").Select(o => (string)o["metadata"]!["namespace"]!).Order());
+    }
+
     [Theory]
     [InlineData("replicaCount", "\"two\"")]
     [InlineData("image.pullPolicy", "\"Sometimes\"")]

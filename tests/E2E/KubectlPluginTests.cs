@@ -159,6 +159,108 @@ public sealed class KubectlPluginTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Revoke_sets_a_new_revoke_request_each_time_and_says_what_happens_next()
+    {
+        var (code, said) = await PluginAsync("revoke", "shop-orders");
+        Assert.True(code == 0, said);
+        Assert.Contains("kubectl appkeys status applicationkey shop-orders", said, StringComparison.Ordinal);
+        Assert.Contains("issues a new token", said, StringComparison.Ordinal);
+        var first = await AnnotationAsync("applicationkey", "shop-orders", Ns, "appkeys.io/revoke");
+        Assert.False(string.IsNullOrEmpty(first));
+        Assert.Contains(first, said, StringComparison.Ordinal);
+
+        // The operator side of appkeys.io/revoke is another branch's work: here the request itself is what is tested.
+        (code, said) = await PluginAsync("revoke", "shop-orders");
+        Assert.True(code == 0, said);
+        var second = await AnnotationAsync("applicationkey", "shop-orders", Ns, "appkeys.io/revoke");
+        Assert.NotEqual(first, second);
+
+        var (missing, text) = await PluginAsync("revoke", "nope");
+        Assert.Equal(1, missing);
+        Assert.Equal("error: ApplicationKey plugin/nope not found\n", text);
+    }
+
+    [Fact]
+    public async Task Rotate_signing_key_requests_a_rotation_the_operator_honours()
+    {
+        var (code, said) = await PluginAsync("rotate-signing-key");
+        Assert.True(code == 0, said);
+        Assert.Contains("pre-publish window", said, StringComparison.Ordinal);
+        Assert.Contains("kubectl appkeys check", said, StringComparison.Ordinal);
+        var value = await AnnotationAsync("secret", "appkeys-signing-keys", "appkeys-system", "appkeys.io/rotate");
+        Assert.False(string.IsNullOrEmpty(value));
+        await Eventually.GetAsync(
+            async () => (await World.Kubectl.RunAsync("get", "events", "-n", "appkeys-system", "--field-selector", "involvedObject.name=appkeys-signing-keys,reason=SigningKeyRotationRequested", "-o", "name")).StdOut is { Length: > 0 } e ? e : null,
+            "the operator's SigningKeyRotationRequested event",
+            TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Rotate_signing_key_emergency_revokes_a_published_kid_and_refuses_an_unknown_one()
+    {
+        var (unknown, refused) = await PluginAsync("rotate-signing-key", "--emergency", "no-such-kid");
+        Assert.Equal(1, unknown);
+        Assert.StartsWith("error: kid 'no-such-kid' is not in the published JWKS", refused, StringComparison.Ordinal);
+        Assert.Equal("", await AnnotationAsync("secret", "appkeys-signing-keys", "appkeys-system", "appkeys.io/revoke-signing-key"));
+
+        var (_, verdict) = await PluginAsync("verify", "shop-orders");
+        var kid = verdict.Split("kid ", 2)[1].Split(' ', ',', '\n')[0];
+        var (code, said) = await PluginAsync("rotate-signing-key", "--emergency", kid);
+        Assert.True(code == 0, said);
+        Assert.Contains("leaves the JWKS at once", said, StringComparison.Ordinal);
+        Assert.Equal(kid, await AnnotationAsync("secret", "appkeys-signing-keys", "appkeys-system", "appkeys.io/revoke-signing-key"));
+
+        // The operator honours it: the kid leaves the published JWKS and the key's token is re-minted by another key.
+        await Eventually.GetAsync(
+            async () => (await World.Kubectl.RunAsync("get", "configmap", "appkeys-jwks", "-n", "appkeys-system", "-o", "jsonpath={.data.jwks\\.json}")).StdOut is { Length: > 0 } jwks && !jwks.Contains(kid, StringComparison.Ordinal) ? jwks : null,
+            "the revoked kid gone from the JWKS",
+            TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Missing_objects_and_missing_permissions_are_one_clear_line()
+    {
+        // A second API server with RBAC on and no operator: a user with no permission at all, and no signing Secret.
+        await using var server = await AppKeys.LocalApiServer.LocalKubernetesApiServer.StartAsync(new AppKeys.LocalApiServer.LocalApiServerOptions { Authorization = AppKeys.LocalApiServer.Authorization.AuthorizationMode.Rbac });
+        var scratch = Directory.CreateTempSubdirectory("appkeys-plugin-rbac-");
+        try
+        {
+            var admin = server.WriteKubeconfig(Path.Combine(scratch.FullName, "admin"));
+            var kubectl = new Kubectl(admin);
+            (await kubectl.RunAsync(["apply", "-f", RepositoryRoot.Combine("config", "crd", "bases")], timeout: TimeSpan.FromMinutes(1))).EnsureSuccess();
+            (await kubectl.RunAsync(["create", "namespace", Ns])).EnsureSuccess();
+            var bob = Path.Combine(scratch.FullName, "bob");
+            await File.WriteAllTextAsync(bob, System.Text.RegularExpressions.Regex.Replace(server.KubeconfigYaml, "token: .*", "token: " + server.IssueToken("bob")));
+
+            async Task<(int, string)> AsAsync(string kubeconfig, params string[] args)
+            {
+                using var writer = new StringWriter();
+                var code = await PluginCommandLine.Build(writer, TimeProvider.System).Parse([.. args, "-n", Ns, "--kubeconfig", kubeconfig]).InvokeAsync();
+                return (code, writer.ToString());
+            }
+
+            var (forbidden, text) = await AsAsync(bob, "revoke", "shop-orders");
+            output.WriteLine(text);
+            Assert.Equal(1, forbidden);
+            Assert.StartsWith("error: applicationkeys.appkeys.io \"shop-orders\" is forbidden: User \"bob\" cannot get resource \"applicationkeys\"", text, StringComparison.Ordinal);
+            Assert.Contains("hint: kubectl auth can-i --list", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+
+            var (rotateForbidden, rotateText) = await AsAsync(bob, "rotate-signing-key");
+            Assert.Equal(1, rotateForbidden);
+            Assert.Contains("is forbidden: User \"bob\" cannot patch resource \"secrets\"", rotateText, StringComparison.Ordinal);
+
+            var (noSecret, noSecretText) = await AsAsync(admin, "rotate-signing-key");
+            Assert.Equal(1, noSecret);
+            Assert.StartsWith("error: Secret appkeys-system/appkeys-signing-keys not found (is the operator running", noSecretText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Kubectl_finds_the_plugin_on_path()
     {
         var pluginDir = RepositoryRoot.OutputOf("src", "AppKeys.KubectlPlugin");
@@ -182,6 +284,9 @@ public sealed class KubectlPluginTests(ITestOutputHelper output) : IAsyncLifetim
             .InvokeAsync();
         return (code, writer.ToString());
     }
+
+    private async Task<string> AnnotationAsync(string kind, string name, string ns, string annotation) =>
+        (await World.Kubectl.RunAsync("get", kind, name, "-n", ns, "-o", $"jsonpath={{.metadata.annotations.{annotation.Replace(".", "\\.", StringComparison.Ordinal)}}}")).EnsureSuccess().StdOut.Trim();
 
     private async Task<string> TokenAsync()
     {

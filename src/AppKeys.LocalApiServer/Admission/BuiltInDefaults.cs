@@ -24,6 +24,12 @@ internal static partial class BuiltInDefaults
             case ("apps", "deployments"):
                 Deployment(obj);
                 break;
+            case ("apps", "statefulsets"):
+                StatefulSet(obj);
+                break;
+            case ("apps", "daemonsets"):
+                DaemonSet(obj);
+                break;
             case ("", "services"):
                 Service(obj);
                 break;
@@ -50,6 +56,51 @@ internal static partial class BuiltInDefaults
         }
         SetIfNull(spec, "revisionHistoryLimit", 10);
         SetIfNull(spec, "progressDeadlineSeconds", 600);
+        PodSpec(JsonText.EnsureObject(JsonText.EnsureObject(spec, "template"), "spec"));
+    }
+
+    /// <summary>
+    /// apps/v1 SetDefaults_StatefulSet as 1.32 runs it (StatefulSetAutoDeletePVC on, MaxUnavailableStatefulSet off),
+    /// then the pod template's defaults. volumeClaimTemplates are not defaulted here.
+    /// </summary>
+    private static void StatefulSet(JsonObject obj)
+    {
+        var spec = JsonText.EnsureObject(obj, "spec");
+        SetIfEmpty(spec, "podManagementPolicy", "OrderedReady");
+        var strategy = JsonText.EnsureObject(spec, "updateStrategy");
+        if (Text(strategy["type"]) is null or "")
+        {
+            strategy["type"] = "RollingUpdate";
+            JsonText.EnsureObject(strategy, "rollingUpdate");
+        }
+        if (Text(strategy["type"]) == "RollingUpdate" && strategy["rollingUpdate"] is JsonObject rolling)
+        {
+            SetIfNull(rolling, "partition", 0);
+        }
+        var retention = JsonText.EnsureObject(spec, "persistentVolumeClaimRetentionPolicy");
+        SetIfEmpty(retention, "whenDeleted", "Retain");
+        SetIfEmpty(retention, "whenScaled", "Retain");
+        SetIfNull(spec, "replicas", 1);
+        SetIfNull(spec, "revisionHistoryLimit", 10);
+        PodSpec(JsonText.EnsureObject(JsonText.EnsureObject(spec, "template"), "spec"));
+    }
+
+    /// <summary>apps/v1 SetDefaults_DaemonSet, then the pod template's defaults.</summary>
+    private static void DaemonSet(JsonObject obj)
+    {
+        var spec = JsonText.EnsureObject(obj, "spec");
+        var strategy = JsonText.EnsureObject(spec, "updateStrategy");
+        if (Text(strategy["type"]) is null or "")
+        {
+            strategy["type"] = "RollingUpdate";
+        }
+        if (Text(strategy["type"]) == "RollingUpdate")
+        {
+            var rolling = JsonText.EnsureObject(strategy, "rollingUpdate");
+            SetIfNull(rolling, "maxUnavailable", 1);
+            SetIfNull(rolling, "maxSurge", 0);
+        }
+        SetIfNull(spec, "revisionHistoryLimit", 10);
         PodSpec(JsonText.EnsureObject(JsonText.EnsureObject(spec, "template"), "spec"));
     }
 

@@ -64,6 +64,20 @@ public static class BuiltInResources
         HasStatusSubresource = true,
     };
 
+    public static readonly ApiResourceInfo StatefulSets = Define("apps", "v1", "StatefulSet", "statefulsets", namespaced: true) with
+    {
+        ShortNames = ["sts"],
+        Categories = ["all"],
+        HasStatusSubresource = true,
+    };
+
+    public static readonly ApiResourceInfo DaemonSets = Define("apps", "v1", "DaemonSet", "daemonsets", namespaced: true) with
+    {
+        ShortNames = ["ds"],
+        Categories = ["all"],
+        HasStatusSubresource = true,
+    };
+
     public static readonly ApiResourceInfo Roles = Define("rbac.authorization.k8s.io", "v1", "Role", "roles", namespaced: true);
 
     public static readonly ApiResourceInfo ClusterRoles = Define("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", namespaced: false);
@@ -106,7 +120,7 @@ public static class BuiltInResources
     public static IReadOnlyList<ApiResourceInfo> All { get; } =
     [
         Namespaces, Secrets, ConfigMaps, Events, ServiceAccounts, Services, Leases, EventsV1, Deployments,
-        Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, PodDisruptionBudgets, CustomResourceDefinitions,
+        StatefulSets, DaemonSets, Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, PodDisruptionBudgets, CustomResourceDefinitions,
         .. Reviews,
     ];
 
@@ -134,7 +148,7 @@ public static class BuiltInResources
 
     /// <summary>Kinds whose strategy maintains <c>metadata.generation</c> in kube.</summary>
     public static bool TracksGeneration(ApiResourceInfo resource) =>
-        resource.IsCustom || (resource.Group, resource.Plural) is ("apps", "deployments")
+        resource.IsCustom || (resource.Group, resource.Plural) is ("apps", "deployments" or "statefulsets" or "daemonsets")
             or ("apiextensions.k8s.io", "customresourcedefinitions") or ("policy", "poddisruptionbudgets");
 
     /// <summary>A built-in kind: its list kind is <c>KindList</c> and its singular the lower-cased kind, as for every kube built-in.</summary>

@@ -102,6 +102,8 @@ public static class TableRenderer
                 (o, now) => [Name(o), o["secrets"] is JsonArray secrets ? secrets.Count : 0, Age(o, now)]),
             ("rbac.authorization.k8s.io", "RoleBinding" or "ClusterRoleBinding") => BindingColumns(),
             ("apps", "Deployment") => DeploymentColumns(),
+            ("apps", "StatefulSet") => StatefulSetColumns(),
+            ("apps", "DaemonSet") => DaemonSetColumns(),
             ("", "Service") => ServiceColumns(),
             ("policy", "PodDisruptionBudget") => (
                 Defs(NameColumn(), Col("Min Available", "string", "The minimum number of pods that must be available simultaneously."),
@@ -297,6 +299,49 @@ public static class TableRenderer
         }
     );
 
+    // printStatefulSet: nothing runs pods here, so Ready shows the (absent) status's count.
+    private static (JsonArray, CellsFor) StatefulSetColumns() => (
+        Defs(NameColumn(), Col("Ready", "string", "Number of the pod with ready state"), AgeColumn(),
+            Col("Containers", "string", "Names of each container in the template.", 1),
+            Col("Images", "string", "Images referenced by each container in the template.", 1)),
+        (o, now) =>
+        {
+            var spec = o["spec"] as JsonObject ?? [];
+            var status = o["status"] as JsonObject ?? [];
+            var desired = spec["replicas"] is null ? 1 : Long(spec["replicas"]);
+            var containers = (spec["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            return [Name(o), $"{Long(status["readyReplicas"])}/{desired}", Age(o, now),
+                string.Join(",", containers.Select(c => Str(c["name"]))), string.Join(",", containers.Select(c => Str(c["image"])))];
+        }
+    );
+
+    // printDaemonSet: the counts come from the (absent) status.
+    private static (JsonArray, CellsFor) DaemonSetColumns() => (
+        Defs(NameColumn(), Col("Desired", "integer", "The total number of nodes that should be running the daemon pod."),
+            Col("Current", "integer", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."),
+            Col("Ready", "integer", "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."),
+            Col("Up-to-date", "integer", "The total number of nodes that are running updated daemon pod"),
+            Col("Available", "integer", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available."),
+            Col("Node Selector", "string", "NodeSelector is a selector which must be true for the pod to fit on a node."), AgeColumn(),
+            Col("Containers", "string", "Names of each container in the template.", 1),
+            Col("Images", "string", "Images referenced by each container in the template.", 1),
+            Col("Selector", "string", "A label query over pods that are managed by the daemon set.", 1)),
+        (o, now) =>
+        {
+            var spec = o["spec"] as JsonObject ?? [];
+            var status = o["status"] as JsonObject ?? [];
+            var template = spec["template"]?["spec"] as JsonObject ?? [];
+            var containers = (template["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            var nodeSelector = template["nodeSelector"] is JsonObject ns && ns.Count > 0
+                ? string.Join(",", ns.Select(e => $"{e.Key}={Str(e.Value)}"))
+                : "<none>";
+            return [Name(o), Long(status["desiredNumberScheduled"]), Long(status["currentNumberScheduled"]), Long(status["numberReady"]),
+                Long(status["updatedNumberScheduled"]), Long(status["numberAvailable"]), nodeSelector, Age(o, now),
+                string.Join(",", containers.Select(c => Str(c["name"]))), string.Join(",", containers.Select(c => Str(c["image"]))),
+                SelectorText(spec["selector"] as JsonObject)];
+        }
+    );
+
     // printService: no IP allocation here, so Cluster-IP shows what the object carries.
     private static (JsonArray, CellsFor) ServiceColumns() => (
         Defs(NameColumn(), Col("Type", "string", "type determines how the Service is exposed."),
@@ -351,7 +396,9 @@ public static class TableRenderer
         return parts.Count == 0 ? "<none>" : string.Join(",", parts);
     }
 
-    private static long Long(JsonNode? n) => n is JsonValue v && v.TryGetValue<long>(out var l) ? l : 0;
+    // A defaulted field is an int node until the object is read back from storage: both count.
+    private static long Long(JsonNode? n) =>
+        n is JsonValue v && (v.TryGetValue<long>(out var l) || (v.TryGetValue<int>(out var i) && (l = i) == i)) ? l : 0;
 
     private static string? IntOrString(JsonNode? n) => n switch
     {

@@ -64,6 +64,12 @@ public sealed class V1Alpha1ApplicationKeySpec
     [SchemaRange(Max = 253)]
     public string? SecretName { get; set; }
 
+    [JsonPropertyName("rolloutRestartTargets")]
+    [Description("Deployments, StatefulSets and DaemonSets in the key's namespace to restart (as kubectl rollout restart does) when the token in the key's Secret changes (renewal, re-mint, revocation), at most once per target per --rollout-restart-min-interval. Needs the operator's opt-in RBAC (chart value rolloutRestart.enabled, kustomize component config/components/rollout-restart); without it the key reports RolloutRestart=False, reason Forbidden.")]
+    [SchemaRange(Max = V1Alpha1RolloutRestartTarget.MaxTargets)]
+    [SchemaListType("map", MapKeys = ["kind", "name"])]
+    public IList<V1Alpha1RolloutRestartTarget>? RolloutRestartTargets { get; set; }
+
     [JsonPropertyName("secretTemplate")]
     [Description("Labels and annotations copied onto the Secret (keys under appkeys.io/ and app.kubernetes.io/managed-by are reserved).")]
     public V1Alpha1SecretTemplate? SecretTemplate { get; set; }

@@ -70,4 +70,9 @@ public sealed class V1Alpha1ApplicationKeyStatus : IConditionedStatus
     [Description("The Secrets the operator wrote for this key and has not deleted yet (the current one, and during a rename or conflict the previous ones).")]
     [SchemaListType("map", MapKeys = ["name"])]
     public IList<V1Alpha1WrittenSecret>? Secrets { get; set; }
+
+    [JsonPropertyName("rolloutRestarts")]
+    [Description("One entry per spec.rolloutRestartTargets item: the Secret content it is up to date with, when the operator last restarted it and the result of the last attempt.")]
+    [SchemaListType("map", MapKeys = ["kind", "name"])]
+    public IList<V1Alpha1RolloutRestartStatus>? RolloutRestarts { get; set; }
 }

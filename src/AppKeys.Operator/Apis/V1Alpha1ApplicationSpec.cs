@@ -80,4 +80,10 @@ public sealed class V1Alpha1ApplicationSpec
     [JsonPropertyName("secretRotation")]
     [Description("Rotation of the consumer secrets: a grace period during which the previous secret stays valid, and an optional automatic rotation period. When unset, a regenerated secret replaces the old one at once.")]
     public V1Alpha1SecretRotation? SecretRotation { get; set; }
+
+    [JsonPropertyName("rolloutRestartTargets")]
+    [Description("Deployments, StatefulSets and DaemonSets in the application's namespace to restart (as kubectl rollout restart does) when a consumer secret in the application's Secret changes (regeneration, repair), at most once per target per --rollout-restart-min-interval. Needs the operator's opt-in RBAC (chart value rolloutRestart.enabled, kustomize component config/components/rollout-restart); without it the application reports RolloutRestart=False, reason Forbidden.")]
+    [SchemaRange(Max = V1Alpha1RolloutRestartTarget.MaxTargets)]
+    [SchemaListType("map", MapKeys = ["kind", "name"])]
+    public IList<V1Alpha1RolloutRestartTarget>? RolloutRestartTargets { get; set; }
 }

@@ -39,4 +39,9 @@ public sealed class V1Alpha1ApplicationStatus : IConditionedStatus
     [JsonPropertyName("observedRegenerateRequest")]
     [Description("SHA-256 digest of the last honoured appkeys.io/regenerate-secret annotation value.")]
     public string? ObservedRegenerateRequest { get; set; }
+
+    [JsonPropertyName("rolloutRestarts")]
+    [Description("One entry per spec.rolloutRestartTargets item: the Secret content it is up to date with, when the operator last restarted it and the result of the last attempt.")]
+    [SchemaListType("map", MapKeys = ["kind", "name"])]
+    public IList<V1Alpha1RolloutRestartStatus>? RolloutRestarts { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using AppKeys.Credentials;
+using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.Signing;
 
 namespace AppKeys.Operator.Hosting;
@@ -45,6 +46,13 @@ public sealed class OperatorCommandLine
     private readonly Option<TimeSpan?> overlap = new("--signing-key-never-expiring-overlap")
     {
         Description = "how long a retired key stays in the JWKS after the never-expiring tokens it signed were re-minted (default: the rotation period; at least 2m, kubelet's Secret sync)",
+        HelpName = "DURATION",
+    };
+
+    private readonly Option<TimeSpan> rolloutRestartMinInterval = new("--rollout-restart-min-interval")
+    {
+        Description = "at most one rollout restart per target workload per this interval (spec.rolloutRestartTargets; at least 10s)",
+        DefaultValueFactory = _ => RolloutRestartSettings.DefaultMinInterval,
         HelpName = "DURATION",
     };
 
@@ -95,6 +103,7 @@ public sealed class OperatorCommandLine
         });
         AddDuration(rotationPeriod, TimeSpan.FromHours(1));
         AddDuration(prepublish, TimeSpan.FromMinutes(1));
+        AddDuration(rolloutRestartMinInterval, RolloutRestartSettings.ShortestMinInterval);
         overlap.CustomParser = result => ParseDuration(result, overlap.Name, SigningKeySettings.MinimumOverlap);
         AddRange(httpPort, 0, 65535);
         AddRange(oauthPort, 0, 65535);
@@ -115,6 +124,7 @@ public sealed class OperatorCommandLine
         Command = new RootCommand(description)
         {
             kubeconfig, @namespace, watchNamespaces, leaderElect, httpPort, oauthPort, oauthTlsSecret, oauthDnsNames, signingAlgorithm, rotationPeriod, prepublish, overlap, issuer, audience, qps, burst, workers,
+            rolloutRestartMinInterval,
         };
         Command.Validators.Add(r =>
         {
@@ -169,6 +179,7 @@ public sealed class OperatorCommandLine
             Qps = result.GetValue(qps),
             Burst = result.GetValue(burst),
             Workers = result.GetValue(workers),
+            RolloutRestartMinInterval = result.GetValue(rolloutRestartMinInterval),
             Identity = Env("POD_NAME"),
         };
     }

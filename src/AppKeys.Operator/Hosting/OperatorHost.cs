@@ -2,6 +2,7 @@ using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Metrics;
 using AppKeys.Operator.Signing;
@@ -68,6 +69,8 @@ public static class OperatorHost
         services.AddSingleton(IssuerSettings.From(options));
         services.AddSingleton<SecretReads>();
         services.AddSingleton<RecentWrites>();
+        services.AddSingleton(RolloutRestartSettings.For(options.RolloutRestartMinInterval));
+        services.AddSingleton<RolloutRestarter>();
         services.AddKeyManager();
 
         services.AddControllerRuntime(runtime =>

@@ -85,6 +85,9 @@ public sealed class OperatorOptions
     /// <summary>Concurrent reconciles per controller.</summary>
     public int Workers { get; set; } = 2;
 
+    /// <summary>At most one rollout restart per target per this interval (<c>--rollout-restart-min-interval</c>).</summary>
+    public TimeSpan RolloutRestartMinInterval { get; set; } = Controllers.RolloutRestarts.RolloutRestartSettings.DefaultMinInterval;
+
     /// <summary>Leader-election identity; default POD_NAME, else host name plus a random suffix.</summary>
     public string? Identity { get; set; }
 }

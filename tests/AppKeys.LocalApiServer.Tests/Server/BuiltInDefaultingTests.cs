@@ -53,6 +53,32 @@ public sealed class BuiltInDefaultingTests(ApiServerFixture fx) : IClassFixture<
     }
 
     [Fact]
+    public async Task StatefulSet_and_DaemonSet_specs_and_pod_templates_are_defaulted_as_apps_v1_does()
+    {
+        var ns = await fx.NewNamespaceAsync();
+        var sts = (await CreateAsync(ns, "statefulsets", Deployment("db", """[{"name":"c","image":"postgres:17"}]""").Replace("\"Deployment\"", "\"StatefulSet\"", StringComparison.Ordinal)))["spec"]!;
+        Assert.Equal(1, (int)sts["replicas"]!);
+        Assert.Equal("OrderedReady", (string?)sts["podManagementPolicy"]);
+        Assert.Equal("""{"type":"RollingUpdate","rollingUpdate":{"partition":0}}""", sts["updateStrategy"]!.ToJsonString());
+        Assert.Equal("""{"whenDeleted":"Retain","whenScaled":"Retain"}""", sts["persistentVolumeClaimRetentionPolicy"]!.ToJsonString());
+        Assert.Equal(10, (int)sts["revisionHistoryLimit"]!);
+        Assert.Equal("Always", (string?)sts["template"]!["spec"]!["restartPolicy"]);
+        Assert.Equal("IfNotPresent", (string?)sts["template"]!["spec"]!["containers"]![0]!["imagePullPolicy"]);
+
+        var ds = await CreateAsync(ns, "daemonsets", Deployment("agent", """[{"name":"c","image":"fluentd"}]""").Replace("\"Deployment\"", "\"DaemonSet\"", StringComparison.Ordinal));
+        var spec = ds["spec"]!;
+        Assert.Null(spec["replicas"]);
+        Assert.Equal("""{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":0}}""", spec["updateStrategy"]!.ToJsonString());
+        Assert.Equal(10, (int)spec["revisionHistoryLimit"]!);
+        Assert.Equal("Always", (string?)spec["template"]!["spec"]!["containers"]![0]!["imagePullPolicy"]);
+        Assert.Equal(1, (long)ds["metadata"]!["generation"]!);
+
+        // OnDelete keeps no rollingUpdate defaults (SetDefaults_DaemonSet only fills them for RollingUpdate).
+        var onDelete = await CreateAsync(ns, "daemonsets", Deployment("ondelete", """[{"name":"c","image":"fluentd"}]""", "\"updateStrategy\":{\"type\":\"OnDelete\"},").Replace("\"Deployment\"", "\"DaemonSet\"", StringComparison.Ordinal));
+        Assert.Equal("""{"type":"OnDelete"}""", onDelete["spec"]!["updateStrategy"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Set_values_are_kept()
     {
         var ns = await fx.NewNamespaceAsync();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Tests.LeastPrivilege;
 using AppKeys.Runtime.Client;
 using k8s.Models;
 
@@ -116,6 +117,71 @@ public sealed class HostileAttackTests(HostileWorld w)
         await w.Mallory.Applications.DeleteAsync("narrowing", Shop);
         await KeyWhenAsync("narrowing-read", k => IsReady<V1Alpha1ApplicationKey>(k.Status?.Conditions, ConditionReasons.ApplicationNotFound), "ApplicationNotFound");
         await Eventually.GetAsync(async () => await w.Admin.Secrets.GetAsync("narrowing-read", Shop) is null ? "gone" : null, "the last key's Secret deleted");
+    }
+
+    [Fact]
+    public async Task Rollout_restart_targets_never_reach_another_namespace_or_a_workload_that_does_not_use_the_secret_and_storms_are_bounded()
+    {
+        static V1Deployment Deployment(string name, string ns, string secret) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                    Spec = new V1PodSpec
+                    {
+                        Containers = [new V1Container { Name = "c", Image = "example/app:1" }],
+                        Volumes = [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = secret } }],
+                    },
+                },
+            },
+        };
+        string? RestartedAt(V1Deployment? d) => d?.Spec.Template.Metadata.Annotations?.TryGetValue("kubectl.kubernetes.io/restartedAt", out var at) == true ? at : null;
+
+        // A workload in a namespace Mallory cannot touch, mounting a Secret of the very name her key writes; one in her
+        // namespace that does not use the key's Secret; one that does.
+        await w.Admin.Deployments.CreateAsync(Deployment("victim", OperatorRbac.ServiceAccountNamespace, "rr-token"));
+        await w.Admin.Deployments.CreateAsync(Deployment("bystander", Shop, "something-else"));
+        await w.Admin.Deployments.CreateAsync(Deployment("web", Shop, "rr-token"));
+        await ApplicationAsync(Shop, "rr-app");
+        await KeyAsync("rr-key", "rr-app", s => s.SecretName = "rr-token");
+
+        // Attack: name a target in another namespace (there is no namespace field: it is pruned), and a bystander.
+        await MalloryPatchAsync(w.Mallory.Keys, "rr-key", $$$"""
+            {"spec":{"rolloutRestartTargets":[
+              {"kind":"Deployment","name":"victim","namespace":"{{{OperatorRbac.ServiceAccountNamespace}}}"},
+              {"kind":"Deployment","name":"bystander"},
+              {"kind":"Deployment","name":"web"}]}}
+            """);
+        var stored = (await w.Admin.Keys.GetAsync("rr-key", Shop))!;
+        Assert.DoesNotContain("namespace", k8s.KubernetesJson.Serialize(stored.Spec.RolloutRestartTargets), StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<KubernetesApiException>(() => MalloryPatchAsync(w.Mallory.Keys, "rr-key", """{"spec":{"rolloutRestartTargets":[{"kind":"Pod","name":"x"}]}}"""));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        await KeyWhenAsync("rr-key", k => k.Status?.RolloutRestarts?.Count == 3, "looked at its three targets");
+
+        // A storm of renew requests: tokens at most every 5 s; the workload restarted at most once per interval (2 min).
+        for (var i = 0; i < 12; i++)
+        {
+            await MalloryPatchAsync(w.Mallory.Keys, "rr-key", $$$$"""{"metadata":{"annotations":{"appkeys.io/renew":"rr{{{{i}}}}"}}}""");
+            await Task.Delay(500);
+        }
+
+        // The storm issues several tokens (one per 5 s); the restart after the first one is the only one in the interval.
+        var key = await KeyWhenAsync("rr-key", k => k.Status?.Revision >= 3 && k.Status.RolloutRestarts?.Any(r => r.Name == "web" && r.Result == "Pending") == true, "a second new token, the restart for it pending");
+        var web = await w.Admin.Deployments.GetAsync("web", Shop);
+        Assert.NotNull(RestartedAt(web));
+        Assert.Equal(2, web!.Metadata.Generation); // created, then exactly one restart
+
+        Assert.Null(RestartedAt(await w.Admin.Deployments.GetAsync("victim", OperatorRbac.ServiceAccountNamespace)));
+        Assert.Equal(1, (await w.Admin.Deployments.GetAsync("victim", OperatorRbac.ServiceAccountNamespace))!.Metadata.Generation);
+        Assert.Null(RestartedAt(await w.Admin.Deployments.GetAsync("bystander", Shop)));
+        var records = key.Status.RolloutRestarts!.ToDictionary(r => r.Name, r => r.Result);
+        Assert.Equal("NotFound", records["victim"]);
+        Assert.Equal("NotConsuming", records["bystander"]);
+        Assert.Empty(w.OperatorDenials);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class HostileWorld : IAsyncLifetime
             await ManifestInstaller.EnsureNamespaceAsync(admin, ns, CancellationToken.None);
         }
 
-        await ManifestInstaller.ApplyRbacAsync(admin, OperatorRbac.Load().Objects, CancellationToken.None);
+        // With the opt-in rollout-restart RBAC: what a hostile user can make the operator do with it is attacked too.
+        await ManifestInstaller.ApplyRbacAsync(admin, OperatorRbac.LoadWithRolloutRestart().Objects, CancellationToken.None);
         await ManifestInstaller.ApplyRbacAsync(admin, [EditBinding(Shop), EditBinding(Own)], CancellationToken.None);
         Admin = new Admin(admin);
         Mallory = new Admin(new Kubernetes(Config(adminConfig, server.IssueToken(User))));
@@ -122,4 +123,6 @@ public sealed class Admin(Kubernetes client)
     public IResourceClient<V1Secret> Secrets => new ResourceClient<V1Secret>(transport);
 
     public IResourceClient<Corev1Event> Events => new ResourceClient<Corev1Event>(transport);
+
+    public IResourceClient<V1Deployment> Deployments => new ResourceClient<V1Deployment>(transport);
 }

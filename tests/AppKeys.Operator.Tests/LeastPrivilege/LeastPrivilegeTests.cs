@@ -89,6 +89,58 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         Assert.Contains(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
     }
 
+    public static TheoryData<string> EachRolloutRestartPermission()
+    {
+        var data = new TheoryData<string>();
+        foreach (var permission in OperatorRbac.LoadWithRolloutRestart().Permissions().Where(p => p.Role == OperatorRbac.RolloutRestartRole))
+        {
+            data.Add(permission.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task With_the_rollout_restart_component_targets_are_restarted_without_a_single_denial()
+    {
+        var rbac = OperatorRbac.LoadWithRolloutRestart();
+        await using var world = await LeastPrivilegeWorld.StartAsync(rbac.Objects);
+
+        await world.RunRolloutRestartsAsync(StepTimeout, granted: true);
+
+        Assert.Empty(world.AllDenials);
+        Assert.DoesNotContain(world.OperatorLog, l => l.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
+        output.WriteLine($"rollout restarts: {world.Steps.Count} steps under config/rbac + config/components/rollout-restart ({rbac.Permissions().Count(p => p.Role == OperatorRbac.RolloutRestartRole)} permissions): 0 requests denied, 3 workloads restarted");
+    }
+
+    [Fact]
+    public async Task Without_the_rollout_restart_component_resources_report_forbidden_and_nothing_else_breaks()
+    {
+        await using var world = await LeastPrivilegeWorld.StartAsync(Rbac.Objects);
+        // The operator asks for the workloads (and is refused): expected; any other denial fails the test.
+        world.Tolerated = d => d is { Verb: "get", ApiGroup: "apps", Resource: "deployments" or "statefulsets" or "daemonsets" } && d.Namespace == LeastPrivilegeWorld.Namespace;
+
+        await world.RunRolloutRestartsAsync(StepTimeout, granted: false);
+
+        Assert.NotEmpty(world.AllDenials);
+        Assert.All(world.AllDenials, d => Assert.True(world.Tolerated(d), $"unexpected denial {d}"));
+        Assert.DoesNotContain(world.AllDenials, d => d.Verb == "patch");
+    }
+
+    [Theory]
+    [MemberData(nameof(EachRolloutRestartPermission))]
+    public async Task Without_any_one_rollout_restart_permission_the_restarts_fail_on_it(string permission)
+    {
+        var rbac = OperatorRbac.LoadWithRolloutRestart();
+        var removed = rbac.Permissions().Single(p => p.Id == permission && p.Role == OperatorRbac.RolloutRestartRole);
+        await using var world = await LeastPrivilegeWorld.StartAsync(rbac.Without(removed));
+
+        var failure = await Assert.ThrowsAsync<OperatorDeniedException>(() => world.RunRolloutRestartsAsync(StepTimeout, granted: true));
+
+        output.WriteLine($"without {removed}: denied {failure.Denial} during \"{failure.Step}\"");
+        Assert.Equal((removed.Verb, removed.ApiGroup, removed.Resource), (failure.Denial.Verb, failure.Denial.ApiGroup, failure.Denial.ResourceWithSubresource));
+    }
+
     [Fact]
     public void The_operator_is_granted_permissions_and_each_is_checked()
     {

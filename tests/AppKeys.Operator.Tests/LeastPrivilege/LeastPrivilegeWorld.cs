@@ -83,7 +83,10 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
     public IReadOnlyList<string> Steps => steps;
 
     /// <summary>Every request of the operator's ServiceAccount that the server refused.</summary>
-    public IReadOnlyList<DeniedRequest> OperatorDenials => [.. server.Denials.Denied.Where(d => d.User == OperatorRbac.User)];
+    public IReadOnlyList<DeniedRequest> OperatorDenials => [.. server.Denials.Denied.Where(d => d.User == OperatorRbac.User && Tolerated?.Invoke(d) != true)];
+
+    /// <summary>Denials of the operator that the scenario expects (e.g. workloads without the opt-in RBAC): not failures.</summary>
+    public Func<DeniedRequest, bool>? Tolerated { get; set; }
 
     /// <summary>Every denial, whoever asked (the test's own admin requests must never be among them).</summary>
     public IReadOnlyList<DeniedRequest> AllDenials => server.Denials.Denied;
@@ -249,6 +252,107 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
             await Applications.DeleteAsync("legacy", Namespace);
             await WaitKeyAsync("legacy-prod", k => HasReason(k, ConditionReasons.ApplicationNotFound), "Ready=False ApplicationNotFound", stepTimeout);
             return await WaitAsync(async () => await Secrets.GetAsync("legacy-prod", Namespace) is null ? "gone" : null, s => s is not null, "Secret legacy-prod deleted", stepTimeout);
+        });
+
+        await StopOperatorAsync();
+        ThrowIfDenied("the operator stops");
+    }
+
+    /// <summary>
+    /// Rollout restarts (spec.rolloutRestartTargets): a key whose Secret a Deployment mounts and a DaemonSet reads
+    /// through env, an Application whose Secret a StatefulSet reads through envFrom; then a renew request and a
+    /// consumer-secret regeneration. With <paramref name="granted"/> (config/components/rollout-restart) every target
+    /// gets the pod-template restartedAt after the change, and RolloutRestart is True; without it, the key and the
+    /// Application stay Ready, get their new token and secret, report RolloutRestart=False reason Forbidden, and no
+    /// workload is touched. Throws <see cref="OperatorDeniedException"/> at the first denial not <see cref="Tolerated"/>.
+    /// </summary>
+    public async Task RunRolloutRestartsAsync(TimeSpan stepTimeout, bool granted)
+    {
+        var deployments = new ResourceClient<V1Deployment>(new KubernetesTransport(admin));
+        var statefulSets = new ResourceClient<V1StatefulSet>(new KubernetesTransport(admin));
+        var daemonSets = new ResourceClient<V1DaemonSet>(new KubernetesTransport(admin));
+        V1PodTemplateSpec Template(string app, string secret, bool volume = false, bool env = false, bool envFrom = false) => new()
+        {
+            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = app } },
+            Spec = new V1PodSpec
+            {
+                Containers =
+                [
+                    new V1Container
+                    {
+                        Name = "c",
+                        Image = "example/app:1",
+                        Env = env ? [new V1EnvVar { Name = "TOKEN", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = "accessToken" } } }] : null,
+                        EnvFrom = envFrom ? [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = secret } }] : null,
+                    },
+                ],
+                Volumes = volume ? [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = secret } }] : null,
+            },
+        };
+        V1LabelSelector Selector(string app) => new() { MatchLabels = new Dictionary<string, string> { ["app"] = app } };
+        async Task<string?> RestartedAtAsync(string kind, string name)
+        {
+            var template = kind switch
+            {
+                WorkloadKinds.Deployment => (await deployments.GetAsync(name, Namespace))?.Spec.Template,
+                WorkloadKinds.StatefulSet => (await statefulSets.GetAsync(name, Namespace))?.Spec.Template,
+                _ => (await daemonSets.GetAsync(name, Namespace))?.Spec.Template,
+            };
+            return template?.Metadata?.Annotations?.TryGetValue("kubectl.kubernetes.io/restartedAt", out var at) == true ? at : null;
+        }
+
+        V1Condition? RolloutRestart(IEnumerable<V1Condition>? conditions) => conditions?.FirstOrDefault(c => c.Type == "RolloutRestart");
+        var expected = granted ? ("True", "Ready") : ("False", "Forbidden");
+
+        await Step("the operator starts", stepTimeout, async () =>
+        {
+            await StartOperatorAsync("replica-a");
+            return await WaitAsync(() => ConfigMaps.GetAsync(JwksConfigMap, OperatorNamespace), c => c is not null, "the JWKS ConfigMap", stepTimeout);
+        });
+
+        await Step("workloads that use the Secrets; an Application and a key that name them", stepTimeout, async () =>
+        {
+            await deployments.CreateAsync(new V1Deployment { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = Namespace }, Spec = new V1DeploymentSpec { Selector = Selector("web"), Template = Template("web", "web-key", volume: true) } });
+            await daemonSets.CreateAsync(new V1DaemonSet { Metadata = new V1ObjectMeta { Name = "agent", NamespaceProperty = Namespace }, Spec = new V1DaemonSetSpec { Selector = Selector("agent"), Template = Template("agent", "web-key", env: true) } });
+            await statefulSets.CreateAsync(new V1StatefulSet { Metadata = new V1ObjectMeta { Name = "db", NamespaceProperty = Namespace }, Spec = new V1StatefulSetSpec { ServiceName = "db", Selector = Selector("db"), Template = Template("db", "web-app-credentials", envFrom: true) } });
+            await Applications.CreateAsync(Application("web-app", s => s.RolloutRestartTargets = [new V1Alpha1RolloutRestartTarget { Kind = WorkloadKinds.StatefulSet, Name = "db" }]));
+            await Keys.CreateAsync(Key("web-key", "web-app", s => s.RolloutRestartTargets =
+            [
+                new V1Alpha1RolloutRestartTarget { Kind = WorkloadKinds.Deployment, Name = "web" },
+                new V1Alpha1RolloutRestartTarget { Kind = WorkloadKinds.DaemonSet, Name = "agent" },
+            ]));
+            await WaitAsync(() => Applications.GetAsync("web-app", Namespace), a => RolloutRestart(a?.Status?.Conditions) is { } c && (c.Status, c.Reason) == expected, $"Application web-app RolloutRestart={expected}", stepTimeout);
+            return await WaitKeyAsync("web-key", k => IsReady(k, revision: 1) && RolloutRestart(k.Status.Conditions) is { } c && (c.Status, c.Reason) == expected, $"Ready at revision 1 with RolloutRestart={expected}", stepTimeout);
+        });
+
+        await Step("a renew request: a new token, and the workloads using the key's Secret restarted", stepTimeout, async () =>
+        {
+            Assert.Null(await RestartedAtAsync(WorkloadKinds.Deployment, "web"));
+            await PatchAnnotationAsync(Keys, "web-key", AppKeysAnnotations.Renew, "now");
+            var key = await WaitKeyAsync("web-key", k => IsReady(k, revision: 2) && k.Status.RolloutRestarts?.All(r => r.ObservedContent == k.Status.TokenId || r.Result == "Forbidden") == true, "Ready at revision 2, its targets looked at", stepTimeout);
+            Assert.Equal(expected, (RolloutRestart(key.Status.Conditions)!.Status, RolloutRestart(key.Status.Conditions)!.Reason));
+            foreach (var (kind, name) in new[] { (WorkloadKinds.Deployment, "web"), (WorkloadKinds.DaemonSet, "agent") })
+            {
+                Assert.Equal(granted, await RestartedAtAsync(kind, name) is not null);
+            }
+
+            return key;
+        });
+
+        await Step("a regenerated consumer secret: the StatefulSet using the Application's Secret restarted", stepTimeout, async () =>
+        {
+            Assert.Null(await RestartedAtAsync(WorkloadKinds.StatefulSet, "db"));
+            await PatchAnnotationAsync(Applications, "web-app", AppKeysAnnotations.RegenerateSecret, "now");
+            await WaitEventAsync("web-app", "ConsumerSecretRegenerated", 1, stepTimeout);
+            if (granted)
+            {
+                return await WaitAsync(() => RestartedAtAsync(WorkloadKinds.StatefulSet, "db"), at => at is not null, "StatefulSet db restarted", stepTimeout);
+            }
+
+            var app = await WaitAsync(() => Applications.GetAsync("web-app", Namespace), a => a?.Status?.RolloutRestarts?.SingleOrDefault()?.Result == "Forbidden", "web-app's target Forbidden", stepTimeout);
+            Assert.Equal("True", app.Status.Conditions!.Single(c => c.Type == "Ready").Status);
+            Assert.Null(await RestartedAtAsync(WorkloadKinds.StatefulSet, "db"));
+            return "not restarted";
         });
 
         await StopOperatorAsync();

@@ -33,7 +33,14 @@ public sealed class OperatorRbac
     /// <summary>Every object of config/rbac, in kustomization order.</summary>
     public IReadOnlyList<JsonObject> Objects { get; }
 
+    /// <summary>The ClusterRole of the opt-in component config/components/rollout-restart.</summary>
+    public const string RolloutRestartRole = "appkeys-operator-rollout-restart";
+
     public static OperatorRbac Load() => new(ManifestFiles.ReadKustomization(RepositoryRoot.Combine("config", "rbac")));
+
+    /// <summary>config/rbac plus the opt-in component config/components/rollout-restart (as an overlay that lists it).</summary>
+    public static OperatorRbac LoadWithRolloutRestart() => new(
+        [.. ManifestFiles.ReadKustomization(RepositoryRoot.Combine("config", "rbac")), .. ManifestFiles.ReadKustomization(RepositoryRoot.Combine("config", "components", "rollout-restart"))]);
 
     /// <summary>Every permission the operator's ServiceAccount is granted, one per (rule, resource, verb).</summary>
     public IReadOnlyList<Permission> Permissions()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using AppKeys.Runtime;
 using AppKeys.Runtime.Client;
 using k8s;
@@ -46,6 +47,7 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
     public Task<T?> GetAsync(string name, string? @namespace, CancellationToken cancellationToken = default)
     {
         actions.Add(new ApiAction("get", Resource.Plural, name));
+        ThrowIfForbidden();
         return Task.FromResult(Peek(name, @namespace));
     }
 
@@ -105,8 +107,53 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
         return Task.FromResult(true);
     }
 
-    public Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("the reconcilers do not patch");
+    /// <summary>Every request answers 403, as when the operator lacks the RBAC for this kind.</summary>
+    public bool Forbidden { get; set; }
+
+    /// <summary>
+    /// A JSON merge of the patch into the object (enough for the pod-template annotation the rollout restart sets;
+    /// strategic merge differs only for lists). Bumps the resourceVersion.
+    /// </summary>
+    public Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        actions.Add(new ApiAction("patch", Resource.Plural, name));
+        ThrowIfForbidden();
+        if (!objects.TryGetValue(Key(@namespace, name), out var current))
+        {
+            throw new KubernetesApiException(HttpStatusCode.NotFound, null, "not found");
+        }
+
+        var node = JsonNode.Parse(KubernetesJson.Serialize(current))!.AsObject();
+        Merge(node, JsonNode.Parse((string)patch.Content)!.AsObject());
+        var patched = KubernetesJson.Deserialize<T>(node.ToJsonString());
+        patched.Metadata.ResourceVersion = nextVersion().ToString(CultureInfo.InvariantCulture);
+        objects[Key(@namespace, name)] = patched;
+        return Task.FromResult(KubernetesObjects.Clone(patched));
+    }
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    private void ThrowIfForbidden()
+    {
+        if (Forbidden)
+        {
+            throw new KubernetesApiException(HttpStatusCode.Forbidden, new V1Status { Reason = "Forbidden", Code = 403 }, $"{Resource.Plural} is forbidden");
+        }
+    }
 
     public Task<T> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the reconcilers do not patch");

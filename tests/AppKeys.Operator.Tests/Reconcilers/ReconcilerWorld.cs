@@ -2,6 +2,7 @@ using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers;
 using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
+using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.Hosting;
 using AppKeys.Operator.Metrics;
 using AppKeys.Operator.Signing;
@@ -36,11 +37,24 @@ internal sealed class ReconcilerWorld : IDisposable
         var reads = new SecretReads(SecretCache, Secrets);
         var options = new OperatorOptions { Issuer = "https://issuer.test" };
         SigningKeys = new SigningKeyStore(options, Clock);
-        ApplicationReconciler = new ApplicationReconciler(Applications, ApplicationCache, reads, Secrets, Events, metrics, Clock, Recent, NullLogger<ApplicationReconciler>.Instance);
-        KeyReconciler = new ApplicationKeyReconciler(Keys, reads, Secrets, ApplicationCache, new TokenIssuance(SigningKeys, Clock), IssuerSettings.From(options), Events, metrics, Clock, Recent, NullLogger<ApplicationKeyReconciler>.Instance);
+        Deployments = new FakeResourceClient<V1Deployment>(() => ++version, Actions);
+        StatefulSets = new FakeResourceClient<V1StatefulSet>(() => ++version, Actions);
+        DaemonSets = new FakeResourceClient<V1DaemonSet>(() => ++version, Actions);
+        var restarter = new RolloutRestarter(Deployments, StatefulSets, DaemonSets, RolloutRestartSettings.For(RestartInterval), NullLogger<RolloutRestarter>.Instance);
+        ApplicationReconciler = new ApplicationReconciler(Applications, ApplicationCache, reads, Secrets, Events, metrics, Clock, Recent, restarter, NullLogger<ApplicationReconciler>.Instance);
+        KeyReconciler = new ApplicationKeyReconciler(Keys, reads, Secrets, ApplicationCache, new TokenIssuance(SigningKeys, Clock), IssuerSettings.From(options), Events, metrics, Clock, Recent, restarter, NullLogger<ApplicationKeyReconciler>.Instance);
     }
 
+    /// <summary>The rollout restart interval of this world (<c>--rollout-restart-min-interval</c>).</summary>
+    public static readonly TimeSpan RestartInterval = TimeSpan.FromMinutes(2);
+
     public FakeTimeProvider Clock { get; } = new(TestObjects.Now);
+
+    public FakeResourceClient<V1Deployment> Deployments { get; }
+
+    public FakeResourceClient<V1StatefulSet> StatefulSets { get; }
+
+    public FakeResourceClient<V1DaemonSet> DaemonSets { get; }
 
     public List<ApiAction> Actions { get; } = [];
 

@@ -1,4 +1,5 @@
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.Metrics;
 using AppKeys.Runtime;
 using AppKeys.Runtime.Client;
@@ -24,6 +25,7 @@ public sealed class ApplicationKeyReconciler(
     OperatorMetrics metrics,
     TimeProvider time,
     RecentWrites recent,
+    RolloutRestarter restarter,
     ILogger<ApplicationKeyReconciler> logger) : IReconciler<V1Alpha1ApplicationKey>
 {
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest<V1Alpha1ApplicationKey> request, CancellationToken cancellationToken)
@@ -44,12 +46,25 @@ public sealed class ApplicationKeyReconciler(
         var written = await SecretWriter.ApplyAsync(secrets, plan.Secret, plan.Deletes, key.Metadata.NamespaceProperty, logger, cancellationToken);
         var status = plan.Status;
         WrittenSecrets.Record(status?.Secrets, written);
-        foreach (var e in plan.Events)
+
+        // The workloads that use the Secret, restarted when its token changed (after the write, before status records it).
+        var next = plan.Next;
+        IReadOnlyList<PlannedEvent> restartEvents = [];
+        if (status is not null)
+        {
+            var spec = EffectiveKeySpec.From(key);
+            var outcome = await restarter.ApplyAsync(spec.Namespace, spec.SecretName, key.Spec?.RolloutRestartTargets, key.Status?.RolloutRestarts, RolloutRestartPlanner.ContentOf(status), Why(plan, status), now, cancellationToken);
+            RolloutRestartPlanner.Apply(status, r => status.RolloutRestarts = r, outcome.Records, outcome.Condition, key.Metadata.Generation, now);
+            restartEvents = outcome.Events;
+            next = outcome.Next is { } n && (next is null || n < next) ? n : next;
+        }
+
+        foreach (var e in plan.Events.Concat(restartEvents))
         {
             await events.RecordAsync(key, e.Type, e.Reason, e.Message, cancellationToken);
         }
 
-        var result = Rechecks.For(plan.Next, now);
+        var result = Rechecks.For(next, now);
         if (status is not null)
         {
             result = await StatusUpdate.ApplyAsync(keys, key, status, result, mustLand: written is not null, recent, cancellationToken);
@@ -59,6 +74,11 @@ public sealed class ApplicationKeyReconciler(
         Count(key, plan, result.Backoff ? null : status);
         return result;
     }
+
+    private static string Why(KeyPlan plan, V1Alpha1ApplicationKeyStatus status) =>
+        string.IsNullOrEmpty(status.TokenId) ? "the key holds no token any more (its Secret was withdrawn)"
+        : plan.Issued is { } reason ? $"token {status.TokenId} (revision {status.Revision}) issued ({reason})"
+        : $"the key's token is now {status.TokenId} (revision {status.Revision})";
 
     private async Task<KeyObservation> ObserveAsync(V1Alpha1ApplicationKey key, CancellationToken cancellationToken)
     {

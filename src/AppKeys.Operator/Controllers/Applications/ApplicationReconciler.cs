@@ -1,5 +1,6 @@
 using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
+using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.Metrics;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Controllers;
@@ -22,6 +23,7 @@ public sealed class ApplicationReconciler(
     OperatorMetrics metrics,
     TimeProvider time,
     RecentWrites recent,
+    RolloutRestarter restarter,
     ILogger<ApplicationReconciler> logger) : IReconciler<V1Alpha1Application>
 {
     private static readonly CredentialSources Csprng = new(ConsumerCredentialGenerator.GenerateConsumerKey, ConsumerCredentialGenerator.GenerateConsumerSecret, Guid.NewGuid);
@@ -48,7 +50,15 @@ public sealed class ApplicationReconciler(
 
         var written = await SecretWriter.ApplyAsync(secrets, plan.Secret, plan.Deletes, spec.Namespace, logger, cancellationToken);
         WrittenSecrets.Record(plan.Status.Secrets, written);
-        foreach (var e in plan.Events)
+
+        // The workloads that use the Secret, restarted when a consumer secret changed (after the write, before status).
+        var status = plan.Status;
+        var why = plan.Regenerated.Count > 0
+            ? "consumer secret regenerated (" + string.Join(", ", plan.Regenerated.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}: {r.Value}")) + ")"
+            : "the consumer secrets changed";
+        var outcome = await restarter.ApplyAsync(spec.Namespace, spec.SecretName, app.Spec?.RolloutRestartTargets, app.Status?.RolloutRestarts, RolloutRestartPlanner.ContentOf(status), why, now, cancellationToken);
+        RolloutRestartPlanner.Apply(status, r => status.RolloutRestarts = r, outcome.Records, outcome.Condition, app.Metadata.Generation, now);
+        foreach (var e in plan.Events.Concat(outcome.Events))
         {
             logger.LogInformation("{Application}: {Reason}: {Message}", spec.Name, e.Reason, e.Message);
             await events.RecordAsync(app, e.Type, e.Reason, e.Message, cancellationToken);
@@ -64,7 +74,7 @@ public sealed class ApplicationReconciler(
             metrics.Tampered(spec.Namespace, AppKeysApi.ApplicationKind);
         }
 
-        var result = Rechecks.For(plan.Next, now);
-        return await StatusUpdate.ApplyAsync(applications, app, plan.Status, result, mustLand: written is not null, recent, cancellationToken);
+        var result = Rechecks.For(outcome.Next is { } n && (plan.Next is null || n < plan.Next) ? n : plan.Next, now);
+        return await StatusUpdate.ApplyAsync(applications, app, status, result, mustLand: written is not null, recent, cancellationToken);
     }
 }
