@@ -9,6 +9,12 @@ public static class AppKeysAnnotations
     /// <summary>On an ApplicationKey: set to a new value to issue a new token now.</summary>
     public const string Renew = "appkeys.io/renew";
 
+    /// <summary>
+    /// On an ApplicationKey: set to a new value to revoke the current token now (every replica's introspection says
+    /// inactive) and issue a new one.
+    /// </summary>
+    public const string Revoke = "appkeys.io/revoke";
+
     /// <summary>On a managed Secret: SHA-256 of the last honoured request annotation value.</summary>
     public const string ObservedRequest = "appkeys.io/observed-request";
 
