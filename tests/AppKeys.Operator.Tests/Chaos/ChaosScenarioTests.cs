@@ -269,10 +269,12 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
                 }
             },
             ca.Data[AppKeys.Operator.KeyManager.EndpointCertificates.CaConfigMapKey],
+            () => clock.Now,
             server.IssueToken(ChaosWorld.Gateway),
             credentials[0],
             credentials[1],
             seen);
+        await clients.WaitServedAsync(SettleTimeout);
         var stopClients = new CancellationTokenSource();
         return (clients, Task.Run(() => clients.RunAsync(stopClients.Token)), stopClients);
     }

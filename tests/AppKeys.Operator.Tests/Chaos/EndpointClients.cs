@@ -22,6 +22,7 @@ namespace AppKeys.Operator.Tests.Chaos;
 internal sealed class EndpointClients(
     Func<IReadOnlyList<OperatorReplica>> live,
     string caPem,
+    Func<DateTimeOffset> now,
     string introspector,
     (string Id, string Secret) jwtClient,
     (string Id, string Secret) opaqueClient,
@@ -56,9 +57,31 @@ internal sealed class EndpointClients(
 
     public long Introspections => Interlocked.Read(ref introspections);
 
+    /// <summary>Waits until every live replica issues a token to both clients (their caches have the new Applications).</summary>
+    public async Task WaitServedAsync(TimeSpan timeout)
+    {
+        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var r in live())
+        {
+            foreach (var client in new[] { jwtClient, opaqueClient })
+            {
+                while (await TokenAsync(http, r, client, CancellationToken.None, quiet: true) is null)
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new TimeoutException($"{r.Identity} did not serve the endpoint clients within {timeout}");
+                    }
+
+                    await Task.Delay(200);
+                }
+            }
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var http = KeyManagerFixture.TrustingClient(caPem);
+        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
         http.Timeout = TimeSpan.FromSeconds(10);
         for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
         {
@@ -164,10 +187,10 @@ internal sealed class EndpointClients(
         }
     }
 
-    /// <summary>After the run, in quiet: every token revoked during it is inactive on every live replica.</summary>
+    /// <summary>After the run, in quiet: every token revoked during it is inactive on every live replica (each asked until it answers).</summary>
     public async Task FinalCheckAsync(CancellationToken cancellationToken)
     {
-        using var http = KeyManagerFixture.TrustingClient(caPem);
+        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
         Revoked[] all;
         lock (gate)
         {
@@ -178,11 +201,41 @@ internal sealed class EndpointClients(
         {
             foreach (var entry in all)
             {
-                if (await ActiveAsync(http, r, entry.Token, cancellationToken) is not false && Answering(r))
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+                bool? active;
+                while ((active = await ActiveAsync(http, r, entry.Token, cancellationToken)) is null && DateTime.UtcNow < deadline)
                 {
-                    Fail($"revoked {entry.Name} is not inactive on {r.Identity} after the run");
+                    await Task.Delay(250, cancellationToken);
+                }
+
+                if (active is null && Answering(r))
+                {
+                    Fail($"{r.Identity} did not answer introspection for 20 s after the run ({await ProbeAsync(http, r, entry.Token, cancellationToken)})");
+                    break;
+                }
+
+                if (active is true && Answering(r))
+                {
+                    Fail($"revoked {entry.Name} is active on {r.Identity} after the run");
                 }
             }
+        }
+    }
+
+    /// <summary>What a replica answers an introspection with, without the token: the status code and the error code.</summary>
+    private async Task<string> ProbeAsync(HttpClient http, OperatorReplica replica, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, replica.OAuthBase + KeyManagerEndpoints.IntrospectPath) { Content = new FormUrlEncodedContent([KeyValuePair.Create("token", token)]) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", introspector);
+            using var response = await http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            return $"{(int)response.StatusCode} {(body.Contains("\"active\"", StringComparison.Ordinal) ? "(an introspection answer)" : body[..Math.Min(body.Length, 200)])}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return e.GetType().Name + ": " + e.Message;
         }
     }
 
@@ -196,7 +249,7 @@ internal sealed class EndpointClients(
         }
     }
 
-    private async Task<string?> TokenAsync(HttpClient http, OperatorReplica replica, (string Id, string Secret) client, CancellationToken cancellationToken)
+    private async Task<string?> TokenAsync(HttpClient http, OperatorReplica replica, (string Id, string Secret) client, CancellationToken cancellationToken, bool quiet = false)
     {
         try
         {
@@ -211,7 +264,7 @@ internal sealed class EndpointClients(
                 return token;
             }
 
-            if (response.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized && Answering(replica))
+            if (!quiet && response.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized && Answering(replica))
             {
                 Fail($"the token endpoint of {replica.Identity} refused a valid client: {(int)response.HttpStatusCode} {response.Error}");
             }

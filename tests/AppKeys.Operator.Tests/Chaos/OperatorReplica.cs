@@ -138,6 +138,10 @@ internal sealed class OperatorReplica : IAsyncDisposable
         stopping ??= StopQuietlyAsync();
     }
 
+    /// <summary>A singleton of this replica's services (for diagnostics).</summary>
+    public T Service<T>()
+        where T : notnull => app.Services.GetRequiredService<T>();
+
     /// <summary>The Prometheus text of this replica's metrics.</summary>
     public async Task<string> MetricsTextAsync()
     {
