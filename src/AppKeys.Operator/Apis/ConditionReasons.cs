@@ -15,6 +15,7 @@ public static class ConditionReasons
     public const string SecretConflict = "SecretConflict";
     public const string IssuanceFailed = "IssuanceFailed";
     public const string SigningKeysUnavailable = "SigningKeysUnavailable";
+    public const string TokenKeysUnavailable = "TokenKeysUnavailable";
     public const string IssuanceRateLimited = "IssuanceRateLimited";
 
     // Application

@@ -66,6 +66,10 @@ public sealed class V1Alpha1ApplicationKeyStatus : IConditionedStatus
     [Description("SHA-256 digest of the last honoured appkeys.io/renew annotation value.")]
     public string? ObservedRenewRequest { get; set; }
 
+    [JsonPropertyName("observedRevokeRequest")]
+    [Description("SHA-256 digest of the last honoured appkeys.io/revoke annotation value.")]
+    public string? ObservedRevokeRequest { get; set; }
+
     [JsonPropertyName("secrets")]
     [Description("The Secrets the operator wrote for this key and has not deleted yet (the current one, and during a rename or conflict the previous ones).")]
     [SchemaListType("map", MapKeys = ["name"])]

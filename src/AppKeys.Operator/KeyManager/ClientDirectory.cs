@@ -15,6 +15,12 @@ namespace AppKeys.Operator.KeyManager;
 /// </summary>
 public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications, IInformer<V1Secret> secrets, TimeProvider time)
 {
+    /// <summary>
+    /// Whether the caches have been filled once: before that every client is unknown, and a replica that answered
+    /// would call valid tokens inactive and refuse valid clients (the endpoints answer 503 instead).
+    /// </summary>
+    public bool IsSynced => applications.HasSynced && secrets.HasSynced;
+
     /// <summary>The client <paramref name="consumerKey"/> while its key type is enabled and its Application valid; else null.</summary>
     public OAuthClient? Find(string consumerKey)
     {

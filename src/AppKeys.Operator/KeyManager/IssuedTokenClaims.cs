@@ -3,7 +3,8 @@ namespace AppKeys.Operator.KeyManager;
 /// <summary>
 /// What a token this operator issued says, before deciding whether it is active. <c>Namespace</c> is the
 /// Application's namespace when the token names it (JWT, ApplicationKey token); <c>ApplicationName</c> the
-/// Application's name when known (ApplicationKey token).
+/// Application's name when known (ApplicationKey token). <c>Fingerprint</c>: of a sealed token, the id an
+/// ApplicationKey's status records for it (a revocation by <c>appkeys.io/revoke</c> lists that id).
 /// </summary>
 public sealed record IssuedTokenClaims(
     string TokenId,
@@ -18,4 +19,5 @@ public sealed record IssuedTokenClaims(
     IReadOnlyList<string> Audiences,
     string Issuer,
     string? Namespace,
-    string? ApplicationName);
+    string? ApplicationName,
+    string? Fingerprint = null);

@@ -48,15 +48,16 @@ public sealed class RevocationStore
     /// informer has the update. Idempotent. This is the hook the ApplicationKey reconciler calls for
     /// <c>appkeys.io/revoke</c>, with the key's status.tokenId and status.expiresAt, before it issues the new token.
     /// </summary>
+    /// <returns>True when this call recorded the revocation; false when it was recorded already or the token has expired.</returns>
     /// <exception cref="RevocationListFullException">The list would exceed what a Secret holds.</exception>
     /// <exception cref="KubernetesApiException">The API server refused the write.</exception>
-    public async Task RevokeAsync(string tokenId, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string tokenId, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tokenId);
         var now = time.GetUtcNow();
         if (expiresAt is { } exp && exp <= now)
         {
-            return; // Expired already: inactive without an entry.
+            return false; // Expired already: inactive without an entry.
         }
 
         for (var attempt = 1; ; attempt++)
@@ -66,7 +67,7 @@ public sealed class RevocationStore
             if (stored.Contains(tokenId))
             {
                 pending.TryAdd(tokenId, 0);
-                return;
+                return false;
             }
 
             var updated = stored.With(tokenId, expiresAt, now);
@@ -93,7 +94,7 @@ public sealed class RevocationStore
 
                 pending.TryAdd(tokenId, 0);
                 logger.LogInformation("Revoked token {TokenId} ({Count} revoked tokens recorded)", tokenId, updated.Count);
-                return;
+                return true;
             }
             catch (KubernetesApiException e) when ((e.IsConflict || e.IsAlreadyExists) && attempt < 10)
             {
@@ -107,10 +108,10 @@ public sealed class RevocationStore
     /// <c>status.tokenId</c> until <c>status.expiresAt</c>) on every replica. Call it before issuing the new token;
     /// when it throws, requeue and retry (nothing was issued yet). A key without a token has nothing to revoke.
     /// </summary>
-    public Task RevokeCurrentTokenAsync(Apis.V1Alpha1ApplicationKeyStatus? status, CancellationToken cancellationToken) =>
+    public Task<bool> RevokeCurrentTokenAsync(Apis.V1Alpha1ApplicationKeyStatus? status, CancellationToken cancellationToken) =>
         status?.TokenId is { Length: > 0 } tokenId
             ? RevokeAsync(tokenId, status.ExpiresAt is { } exp ? new DateTimeOffset(DateTime.SpecifyKind(exp, DateTimeKind.Utc)) : null, cancellationToken)
-            : Task.CompletedTask;
+            : Task.FromResult(false);
 
     private static byte[]? Stored(k8s.Models.V1Secret? secret) =>
         secret?.Data is { } data && data.TryGetValue(RevocationList.DataKey, out var bytes) ? bytes : null;

@@ -38,6 +38,7 @@ public sealed class TokenInspector(
             || found.ExpiresAt is { } exp && exp <= now
             || found.NotBefore > now
             || revocations.IsRevoked(found.TokenId)
+            || (found.Fingerprint is { } fingerprint && revocations.IsRevoked(fingerprint))
             || !client.Allows(found.Scopes)
             ? null
             : new ActiveToken(found.TokenId, client, found.IsJwt, found.Scopes, found.IssuedAt, found.NotBefore, found.ExpiresAt, found.Subject, found.Audiences, found.Issuer);
@@ -58,7 +59,7 @@ public sealed class TokenInspector(
     private IssuedTokenClaims? Sealed(string token) =>
         tokenKeys.Ring is { } ring && SealedTokenFormat.TryOpen(token, ring) is { } claims
             ? new IssuedTokenClaims(claims.TokenId, claims.ConsumerKey, claims.KeyType, false, claims.Scopes, claims.IssuedAt, claims.IssuedAt,
-                claims.ExpiresAt, claims.ConsumerKey, Audiences(claims.ConsumerKey), options.Issuer, null, null)
+                claims.ExpiresAt, claims.ConsumerKey, Audiences(claims.ConsumerKey), options.Issuer, null, null, TokenFingerprint.Compute(token))
             : null;
 
     private IssuedTokenClaims? Jwt(string token) =>

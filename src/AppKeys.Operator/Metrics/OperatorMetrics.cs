@@ -12,6 +12,7 @@ public sealed class OperatorMetrics
     private readonly Gauge ready;
     private readonly Counter regenerations;
     private readonly Counter tampered;
+    private readonly Counter revocations;
 
     public OperatorMetrics(RuntimeMetrics runtime)
     {
@@ -22,10 +23,14 @@ public sealed class OperatorMetrics
         renewal = factory.CreateGauge("appkeys_token_renewal_timestamp_seconds", "When the current token of an ApplicationKey will be renewed.", "namespace", "name");
         ready = factory.CreateGauge("appkeys_applicationkey_ready_status", "1 when the ApplicationKey is Ready, else 0.", "namespace", "name");
         regenerations = factory.CreateCounter("appkeys_consumer_secret_regenerations_total", "Consumer secrets regenerated, by reason (requested, periodic, repaired, tampered, lost).", "namespace", "reason");
+        revocations = factory.CreateCounter("appkeys_token_revocations_total", "ApplicationKey tokens revoked by the appkeys.io/revoke annotation.", "namespace");
         tampered = factory.CreateCounter("appkeys_credentials_tampered_total", "Secrets the operator found changed by someone else and repaired from its record, by kind of their owner (Application, ApplicationKey).", "namespace", "kind");
     }
 
     public void Issued(string @namespace, string reason) => issuances.WithLabels(@namespace, reason).Inc();
+
+    /// <summary>Counts a key's token revoked by <c>appkeys.io/revoke</c>.</summary>
+    public void TokenRevoked(string @namespace) => revocations.WithLabels(@namespace).Inc();
 
     /// <summary>Counts regenerated consumer secrets; <paramref name="reason"/> is one of the bounded RegenerationReasons values.</summary>
     public void Regenerated(string @namespace, string reason, int count) => regenerations.WithLabels(@namespace, reason).Inc(count);

@@ -56,6 +56,7 @@ public sealed class SigningKeyReconciler(
             if (contents is not null)
             {
                 store.Hold(contents.Set, contents.Materials);
+                store.MarkWritten(contents.Set);
                 held = contents.Set;
             }
             else
@@ -77,12 +78,21 @@ public sealed class SigningKeyReconciler(
             store.Generate));
 
         var data = SigningKeySecret.Data(plan.Desired, store.Materials);
-        var restored = held is not null && plan.Desired.Equivalent(held) && !SigningKeySecret.SameData(secret?.Data, data);
+        var restored = false;
+        if (held is not null && plan.Desired.Equivalent(held) && !SigningKeySecret.SameData(secret?.Data, data))
+        {
+            // Looks deleted or edited. Rule out the operator's own write first: the cache may not have caught up with
+            // it (read the live Secret), or the held set was never written (a failed write, or one whose answer was
+            // lost, retried now). Only a Secret that differs from a set the operator did write was changed by someone else.
+            secret = await secrets.GetAsync(SigningKeySecret.SecretName, ns, cancellationToken);
+            restored = !SigningKeySecret.SameData(secret?.Data, data) && store.IsWritten(held);
+        }
 
         // Held before the write: the write's watch event re-queues every ApplicationKey, whose issuance policy must already
         // see the new states. A failed write is retried from what is held.
         store.Hold(plan.Desired);
         var written = await WriteSecretAsync(secret, data, cancellationToken);
+        store.MarkWritten(plan.Desired);
         await PublishAsync(configMap, cancellationToken);
 
         if (restored)

@@ -19,6 +19,7 @@ public sealed class SigningKeyStore(OperatorOptions options, TimeProvider time) 
     private volatile Snapshot? snapshot;
     private IReadOnlySet<string> published = new HashSet<string>(StringComparer.Ordinal);
     private bool writer;
+    private SigningKeySet? written;
 
     /// <summary>Schedule and windows from the options.</summary>
     public SigningKeySettings Settings { get; } = options.ToSigningKeySettings();
@@ -97,6 +98,28 @@ public sealed class SigningKeyStore(OperatorOptions options, TimeProvider time) 
         {
             writer = true;
             Install(set, loaded);
+        }
+    }
+
+    /// <summary>
+    /// The leader's record that <paramref name="set"/> is what the signing Secret holds: read from it, or written and
+    /// answered. A held set that is not (its write failed, or its answer was lost) is the operator's own pending
+    /// change, so a Secret that differs from it was not edited by someone else.
+    /// </summary>
+    public void MarkWritten(SigningKeySet set)
+    {
+        lock (gate)
+        {
+            written = set;
+        }
+    }
+
+    /// <summary>Whether <paramref name="set"/> is what the leader last read from or wrote to the signing Secret.</summary>
+    public bool IsWritten(SigningKeySet set)
+    {
+        lock (gate)
+        {
+            return written is not null && written.Equivalent(set);
         }
     }
 

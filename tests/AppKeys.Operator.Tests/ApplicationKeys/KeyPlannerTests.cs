@@ -123,6 +123,54 @@ public class KeyPlannerTests
         }
     }
 
+    [Fact]
+    public void Revoke_revokes_the_recorded_token_first_then_issues_once_per_value_and_renew_never_revokes()
+    {
+        var issued = Issued();
+        var recorded = issued.Key.Status!;
+
+        // A renew request: a new token, nothing revoked.
+        var renew = With(issued.Key, k => k.SetAnnotation(AppKeysAnnotations.Renew, "r1"));
+        var renewal = KeyPlanner.Plan((issued with { Key = renew }).Observation, Context(TimeSpan.FromSeconds(5)));
+        Assert.Equal(IssuanceReasons.RenewRequested, renewal.Issued);
+        Assert.Null(renewal.Revoke);
+
+        // A revoke request: the recorded token (id and expiry) is to be revoked, a new token issued with reason Revoked.
+        var revoke = With(issued.Key, k => k.SetAnnotation(AppKeysAnnotations.Revoke, "leaked"));
+        var plan = KeyPlanner.Plan((issued with { Key = revoke }).Observation, Context(TimeSpan.FromSeconds(5)));
+        Assert.Equal(new TokenRevocation(recorded.TokenId!, new DateTimeOffset(DateTime.SpecifyKind(recorded.ExpiresAt!.Value, DateTimeKind.Utc)), 1), plan.Revoke);
+        Assert.Equal(IssuanceReasons.Revoked, plan.Issued);
+        Assert.Equal(2, plan.Status!.Revision);
+        Assert.NotEqual(recorded.TokenId, plan.Status.TokenId);
+        Assert.Equal(Hashes.Of("leaked"), plan.Status.ObservedRevokeRequest);
+
+        // Once recorded, the same value does nothing more; a new value revokes the new token.
+        var handled = With(revoke, k => k.Status = plan.Status);
+        var again = KeyPlanner.Plan(new KeyObservation(handled, plan.Secret!.Desired, [], issued.Application, issued.ApplicationSecret), Context(TimeSpan.FromSeconds(60)));
+        Assert.Null(again.Revoke);
+        Assert.Null(again.Issued);
+        var next = KeyPlanner.Plan(new KeyObservation(With(handled, k => k.SetAnnotation(AppKeysAnnotations.Revoke, "leaked-again")), plan.Secret!.Desired, [], issued.Application, issued.ApplicationSecret), Context(TimeSpan.FromSeconds(60)));
+        Assert.Equal(plan.Status.TokenId, next.Revoke?.TokenId);
+
+        // Inside the user-action rate limit the revocation is not delayed; only the new token waits.
+        var limited = KeyPlanner.Plan((issued with { Key = revoke }).Observation, Context(TimeSpan.FromSeconds(1)));
+        Assert.Equal(recorded.TokenId, limited.Revoke?.TokenId);
+        Assert.Null(limited.Issued);
+        Assert.Null(limited.Secret);
+        Assert.Equal(TestObjects.Now + IssuanceRate.Requested, limited.Next);
+
+        // The recorded token is revoked even when the Secret no longer holds it (another reason would win otherwise).
+        var missing = KeyPlanner.Plan((issued with { Key = revoke, Secret = null }).Observation, Context(TimeSpan.FromSeconds(5)));
+        Assert.Equal(recorded.TokenId, missing.Revoke?.TokenId);
+        Assert.Equal(IssuanceReasons.Revoked, missing.Issued);
+
+        // A key without a token has nothing to revoke: the first issuance records the value as honoured.
+        var fresh = KeyPlanner.Plan(new KeyObservation(With(TestObjects.Key(), k => k.SetAnnotation(AppKeysAnnotations.Revoke, "at-creation")), null, [], issued.Application, issued.ApplicationSecret), Context(TimeSpan.Zero));
+        Assert.Null(fresh.Revoke);
+        Assert.Equal(IssuanceReasons.Initial, fresh.Issued);
+        Assert.Equal(Hashes.Of("at-creation"), fresh.Status!.ObservedRevokeRequest);
+    }
+
     private static V1Alpha1ApplicationKey With(V1Alpha1ApplicationKey key, Action<V1Alpha1ApplicationKey> edit)
     {
         var copy = KubernetesObjects.Clone(key);

@@ -85,6 +85,14 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             await ManifestInstaller.EnsureNamespaceAsync(client, $"chaos-{n}", stop.Token);
         }
 
+        await ManifestInstaller.EnsureNamespaceAsync(client, ChaosWorld.ClientNamespace, stop.Token);
+        await ManifestInstaller.ApplyAsync(client, [System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding",
+             "metadata":{"name":"chaos-gateway","namespace":"{{ChaosWorld.ClientNamespace}}"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"appkeys-token-introspector"},
+             "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{ChaosWorld.Gateway}}"}]}
+            """)!.AsObject()], null, stop.Token);
+
         // Every version of every managed Secret the test can see, for the secret-hygiene scan.
         var watch = new Informer<V1Secret>(
             secrets,
@@ -145,15 +153,17 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             await Resilient.CreateAsync(applications, NewApplication(app));
         }
 
+        // Clients of the token and introspection endpoints, on every replica, for the whole run (phases 1-4).
+        var endpointClients = await StartEndpointClientsAsync();
+
         await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (plan, _) => await Resilient.CreateAsync(keys, NewKey(plan)));
         await WaitForAsync(plans, (p, k) => IsReady(k) && k.Status!.Revision >= 1, "a third of the keys Ready", minimum: KeyCount / 3);
         await KillLeaderAsync();
         var initial = await SettleAsync(plans, _ => 1, "every key Ready with its first token");
         Log($"phase 1 (create, kill #1): {watch.Elapsed.TotalSeconds:F0} s");
 
-        // What must not change unasked: consumer credentials, signing keys, and tokens nothing calls to renew.
+        // What must not change unasked: consumer credentials, and tokens nothing calls to renew.
         var appSecrets = await ReadApplicationSecretsAsync(apps);
-        var signingKeys = await ReadSigningKeysDigestAsync();
 
         // Phase 2: spec changes, renew requests and a consumer-secret regeneration; the leader is killed halfway.
         var changes = BuildChanges(plans, apps);
@@ -167,6 +177,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         }
 
         var changed = await SettleAsync(plans, p => p.RevisionAfterChanges, "the spec changes handled");
+        var initialSigningKey = await CurrentSigningKeyAsync();
         Log($"phase 2 (spec changes, kill #2): {watch.Elapsed.TotalSeconds:F0} s");
 
         // Phase 3: the clock jumps past every short-lived key's renewal time; the API server restarts mid-renewal.
@@ -179,13 +190,24 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         var renewed = await SettleAsync(plans, p => p.RevisionAfterJumps(1), "the first renewals after the API server restart");
         Log($"phase 3 (jump, API server restart): {watch.Elapsed.TotalSeconds:F0} s");
 
+        // A signing-key rotation (appkeys.io/rotate): the next key, published for longer than the pre-publish window by
+        // now, signs; the old one retires (still published) and never-expiring JWTs are re-minted (SigningKeyRotated).
+        await Resilient.CallAsync(
+            () => secrets.PatchAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace, MergePatch(new { metadata = new { annotations = new Dictionary<string, string> { [SigningKeySecret.RotateAnnotation] = "chaos-rotation" } } })),
+            "request a signing-key rotation");
+        await Eventually.GetAsync(async () => await CurrentSigningKeyAsync(), kid => kid != initialSigningKey, "the rotation: a new current signing key", SettleTimeout);
+        Log($"signing keys rotated: {initialSigningKey} retired, {await CurrentSigningKeyAsync()} signs");
+
         // Phase 4: a second jump; the leader is killed while renewing.
         var jump2 = clock.Now + ChaosWorld.Jump;
         clock.Jump(ChaosWorld.Jump);
         await WaitForAsync(plans, (p, k) => !p.ShortLived || k.Status?.Revision >= p.RevisionAfterJumps(2), "a third of the second renewals", minimum: KeyCount / 3);
         await KillLeaderAsync();
-        await SettleAsync(plans, p => p.RevisionAfterJumps(2), "the second renewals after kill #3");
-        Log($"phase 4 (jump, kill #3): {watch.Elapsed.TotalSeconds:F0} s");
+        await SettleAsync(plans, Final, "the second renewals and the re-mints after kill #3");
+        Log($"phase 4 (jump, rotation, kill #3): {watch.Elapsed.TotalSeconds:F0} s");
+        var (clients, clientLoop, stopClients) = endpointClients;
+        await stopClients.CancelAsync();
+        await clientLoop;
 
         // Phase 5: faults off, every watch forced to re-list: a re-list with valid tokens must issue nothing.
         await stopWatchChaos.CancelAsync();
@@ -195,10 +217,66 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         server.Faults.ExpireWatchWindow();
         server.Faults.CloseWatches(abrupt: true);
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var final = await SettleAsync(plans, p => p.RevisionAfterJumps(2), "the quiet period");
+        var final = await SettleAsync(plans, Final, "the quiet period");
+        await clients.FinalCheckAsync(stop.Token);
+        stopClients.Dispose();
+        Log($"endpoints: {clients.Summary}");
+        Assert.True(clients.Tokens >= 100 && clients.Introspections >= 200, $"too little endpoint traffic to judge: {clients.Summary}");
+        Assert.True(clients.Wrong.Count == 0, $"{clients.Wrong.Count} wrong answers from the key manager:\n{string.Join("\n", clients.Wrong.Take(20))}");
 
-        await VerifyAsync(plans, apps, initial, changed, renewed, final, jump1, jump2, appSecrets, signingKeys);
+        await VerifyAsync(plans, apps, initial, changed, renewed, final, jump1, jump2, appSecrets, initialSigningKey);
         await ReportAsync(plans, faults, watch.Elapsed);
+    }
+
+    /// <summary>Every key's final revision: its renewals, plus one re-mint for a never-expiring JWT after the rotation.</summary>
+    private static long Final(KeyPlan plan) =>
+        plan.RevisionAfterJumps(2) + (plan.NeverExpires && plan.Application.TokenType == TokenTypes.Jwt ? 1 : 0);
+
+    private async Task<string?> CurrentSigningKeyAsync()
+    {
+        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
+        seen.Add(secret);
+        return secret?.Data?.TryGetValue(SigningKeySecret.StateKey, out var state) == true ? SigningKeySecret.ParseState(state)?.Current?.KeyId : null;
+    }
+
+    /// <summary>Creates the endpoint clients' two Applications (JWT, Opaque) and starts <see cref="EndpointClients"/> on the live replicas.</summary>
+    private async Task<(EndpointClients Clients, Task Loop, CancellationTokenSource Stop)> StartEndpointClientsAsync()
+    {
+        var credentials = new List<(string, string)>();
+        foreach (var (name, tokenType) in new[] { ("gateway-jwt", TokenTypes.Jwt), ("gateway-opaque", TokenTypes.Opaque) })
+        {
+            await Resilient.CreateAsync(applications, new V1Alpha1Application { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ChaosWorld.ClientNamespace }, Spec = new V1Alpha1ApplicationSpec { TokenType = tokenType } });
+            var secret = await Eventually.GetAsync(
+                async () => await Resilient.CallAsync(() => secrets.GetAsync($"{name}-credentials", ChaosWorld.ClientNamespace), $"get {name}-credentials"),
+                s => s?.Data?.ContainsKey("production.consumerSecret") == true,
+                $"the credentials of {name}",
+                SettleTimeout);
+            seen.Add(secret);
+            credentials.Add((Encoding.UTF8.GetString(secret.Data["production.consumerKey"]), Encoding.UTF8.GetString(secret.Data["production.consumerSecret"])));
+        }
+
+        var ca = await Eventually.GetAsync(
+            async () => await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(AppKeys.Operator.KeyManager.EndpointCertificates.CaSecretName, ChaosWorld.OperatorNamespace), "get the OAuth CA"),
+            c => c?.Data?.ContainsKey(AppKeys.Operator.KeyManager.EndpointCertificates.CaConfigMapKey) == true,
+            "ConfigMap appkeys-oauth-ca",
+            SettleTimeout);
+        var clients = new EndpointClients(
+            () =>
+            {
+                lock (replicaGate)
+                {
+                    return [.. replicas.Where(r => !r.IsKilled && !r.StoppedItself)];
+                }
+            },
+            ca.Data[AppKeys.Operator.KeyManager.EndpointCertificates.CaConfigMapKey],
+            () => clock.Now,
+            server.IssueToken(ChaosWorld.Gateway),
+            credentials[0],
+            credentials[1],
+            seen);
+        await clients.WaitServedAsync(SettleTimeout);
+        var stopClients = new CancellationTokenSource();
+        return (clients, Task.Run(() => clients.RunAsync(stopClients.Token)), stopClients);
     }
 
     private void InjectFaults()
@@ -466,15 +544,6 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         return result;
     }
 
-    private async Task<string> ReadSigningKeysDigestAsync()
-    {
-        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
-        Assert.True(secret?.Data is { Count: > 0 }, "the signing keys Secret is missing");
-        seen.Add(secret);
-        var all = string.Join("\n", secret.Data.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + Convert.ToBase64String(e.Value)));
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
-    }
-
     private async Task VerifyAsync(
         IReadOnlyList<KeyPlan> plans,
         IReadOnlyList<ApplicationPlan> apps,
@@ -485,7 +554,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         DateTimeOffset jump1,
         DateTimeOffset jump2,
         Dictionary<string, IReadOnlyDictionary<string, string>> appSecretsBefore,
-        string signingKeysBefore)
+        string? initialSigningKey)
     {
         var problems = new List<string>();
 
@@ -512,9 +581,13 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             }
         }
 
-        if (await ReadSigningKeysDigestAsync() != signingKeysBefore)
+        // Exactly the one requested rotation: the initial key retired (still published), another one signs.
+        var signing = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
+        var set = SigningKeySecret.ParseState(signing!.Data[SigningKeySecret.StateKey])!;
+        if (initialSigningKey is null || set.Current?.KeyId == initialSigningKey || set.Find(initialSigningKey)?.State != SigningKeyState.Retired
+            || set.Keys.Count(k => k.State == SigningKeyState.Retired) != 1)
         {
-            problems.Add("the signing keys changed");
+            problems.Add($"expected exactly one rotation away from {initialSigningKey}: {string.Join(", ", set.Keys.Select(k => $"{k.KeyId} {k.State}"))}");
         }
 
         var jwks = await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(JwksPublisher.ConfigMapName, ChaosWorld.OperatorNamespace), "get JWKS");
@@ -592,7 +665,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             }
 
             // No spurious re-issue: tokens nothing asked to renew are the very first ones.
-            if (plan.RevisionAfterJumps(2) == 1 && status.TokenId != initial[id].Status!.TokenId)
+            if (Final(plan) == 1 && status.TokenId != initial[id].Status!.TokenId)
             {
                 problems.Add($"{id}: its token was replaced although nothing asked for it");
             }
@@ -659,7 +732,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             }
         }
 
-        var expectedIssuances = plans.Sum(p => p.RevisionAfterJumps(2));
+        var expectedIssuances = plans.Sum(Final);
         Log($"chaos: {plans.Count} keys ({plans.Count(p => p.Application.TokenType == TokenTypes.Jwt)} JWT, {plans.Count(p => p.ShortLived)} short-lived, {plans.Count(p => p.NeverExpires)} never expiring) in {plans.Select(p => p.Application).Distinct().Count()} Applications over {Namespaces} namespaces");
         Log($"chaos: faults injected {faults.Values.Sum()}: {string.Join(", ", faults.Select(f => $"{f.Key} {f.Value}"))}");
         Log($"chaos: leader kills 3, lease transitions {lease?.Spec?.LeaseTransitions}, replicas started {started}, replicas that exited on their own {selfRestarts}, API server restarts 1");

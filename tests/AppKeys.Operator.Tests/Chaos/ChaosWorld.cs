@@ -16,6 +16,15 @@ internal static class ChaosWorld
     public const long ShortRenewBefore = 300;
     public static readonly TimeSpan Jump = TimeSpan.FromSeconds(620);
 
+    /// <summary>The replicas' signing-key pre-publish window: shorter than a jump, so a requested rotation completes after one.</summary>
+    public static readonly TimeSpan Prepublish = TimeSpan.FromSeconds(600);
+
+    /// <summary>The namespace of the token-endpoint clients (no ApplicationKeys: the 500 keys' accounting is unaffected).</summary>
+    public const string ClientNamespace = "chaos-clients";
+
+    /// <summary>The user the endpoint clients introspect as (bound to appkeys-token-introspector in <see cref="ClientNamespace"/>).</summary>
+    public const string Gateway = "chaos-gateway";
+
     public static readonly IReadOnlyList<string> NewScopes = ["catalog:read"];
 
     public static IReadOnlyList<ApplicationPlan> Applications(int namespaces)

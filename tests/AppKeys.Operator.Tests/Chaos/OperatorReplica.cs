@@ -25,9 +25,10 @@ internal sealed class OperatorReplica : IAsyncDisposable
     private readonly WebApplication app;
     private Task? stopping;
 
-    private OperatorReplica(string identity, TcpProxy proxy, WebApplication app, LeaderElector elector, RuntimeMetrics metrics)
+    private OperatorReplica(string identity, TcpProxy proxy, WebApplication app, LeaderElector elector, RuntimeMetrics metrics, string oauthBase)
     {
         Identity = identity;
+        OAuthBase = oauthBase;
         this.proxy = proxy;
         this.app = app;
         Elector = elector;
@@ -36,6 +37,9 @@ internal sealed class OperatorReplica : IAsyncDisposable
     }
 
     public string Identity { get; }
+
+    /// <summary>The key manager's HTTPS base URL on this replica (its own port; the issuer is ChaosWorld.Issuer).</summary>
+    public string OAuthBase { get; }
 
     public LeaderElector Elector { get; }
 
@@ -77,6 +81,9 @@ internal sealed class OperatorReplica : IAsyncDisposable
             Identity = identity,
             Issuer = ChaosWorld.Issuer,
             Audiences = [ChaosWorld.Audience],
+            OAuthPort = FreePort(),
+            // Shorter than one clock jump, so that a rotation requested after the first jump completes in the run.
+            SigningKeyPrepublish = ChaosWorld.Prepublish,
         };
         configureOptions?.Invoke(options);
         var metrics = new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry());
@@ -114,7 +121,14 @@ internal sealed class OperatorReplica : IAsyncDisposable
                 logging.SetMinimumLevel(LogLevel.Trace);
             });
         await app.StartAsync();
-        return new OperatorReplica(identity, proxy, app, elector ?? app.Services.GetRequiredService<LeaderElector>(), metrics);
+        return new OperatorReplica(identity, proxy, app, elector ?? app.Services.GetRequiredService<LeaderElector>(), metrics, $"https://127.0.0.1:{options.OAuthPort}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Cuts the replica off the API server at once (no lease release, no graceful stop), then stops its host in the background.</summary>
@@ -123,6 +137,10 @@ internal sealed class OperatorReplica : IAsyncDisposable
         proxy.Kill();
         stopping ??= StopQuietlyAsync();
     }
+
+    /// <summary>A singleton of this replica's services (for diagnostics).</summary>
+    public T Service<T>()
+        where T : notnull => app.Services.GetRequiredService<T>();
 
     /// <summary>The Prometheus text of this replica's metrics.</summary>
     public async Task<string> MetricsTextAsync()

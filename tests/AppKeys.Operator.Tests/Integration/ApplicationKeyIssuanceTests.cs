@@ -137,8 +137,11 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         var key = await f.WaitKeyReadyAsync(ns, "legacy");
         var data = await f.SecretDataAsync(ns, "legacy");
         var token = data["accessToken"];
-        Assert.DoesNotContain('.', token);
-        Assert.True(Base64Url.DecodeFromChars(token).Length >= 32, "an opaque token carries at least 256 random bits");
+        // Sealed as the token endpoint's (ak1. + base64url of key id, nonce, AES-256-GCM claims and tag): not a JWT,
+        // unforgeable without the sealing key, and introspectable from its claims.
+        Assert.StartsWith(AppKeys.Operator.KeyManager.SealedTokenFormat.Prefix, token, StringComparison.Ordinal);
+        Assert.Single(token, c => c == '.');
+        Assert.True(Base64Url.DecodeFromChars(token.AsSpan(AppKeys.Operator.KeyManager.SealedTokenFormat.Prefix.Length)).Length >= 4 + 12 + 16 + 36, "key id, nonce, tag and the sealed claims");
         Assert.Equal("Opaque", data["tokenType"]);
         Assert.Equal("Opaque", key.Status.TokenType);
         Assert.Equal(Credentials.TokenFingerprint.Compute(token), key.Status.TokenId);

@@ -237,7 +237,18 @@ public sealed class KeyManagerEndpointTests(KeyManagerFixture f)
             var caller = await f.IntrospectorTokenAsync($"gateway-{ns}", ns);
             var answer = await IntrospectAsync(http, IntrospectionEndpoint, token, caller);
             Assert.True(answer.IsActive, $"{tokenType}: {answer.Raw}");
-            Assert.Equal(key.Status.TokenId, answer.Json!.Value.GetProperty("jti").GetString());
+            if (tokenType == TokenTypes.Jwt)
+            {
+                Assert.Equal(key.Status.TokenId, answer.Json!.Value.GetProperty("jti").GetString());
+            }
+            else
+            {
+                // Sealed: status records the token's fingerprint; the jti is the sealed id, never the fingerprint.
+                Assert.StartsWith(SealedTokenFormat.Prefix, token, StringComparison.Ordinal);
+                Assert.Equal(AppKeys.Credentials.TokenFingerprint.Compute(token), key.Status.TokenId);
+                Assert.Matches("^[0-9a-f]{32}$", answer.Json!.Value.GetProperty("jti").GetString());
+            }
+
             Assert.Equal(key.Status.ConsumerKey, answer.Json!.Value.GetProperty("client_id").GetString());
             Assert.Equal("orders:read", answer.Json!.Value.GetProperty("scope").GetString());
             Assert.False((await IntrospectAsync(http, IntrospectionEndpoint, token + "x", caller)).IsActive);

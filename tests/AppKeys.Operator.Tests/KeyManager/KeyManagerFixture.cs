@@ -114,8 +114,12 @@ public sealed class KeyManagerFixture : IAsyncLifetime
     /// </summary>
     public HttpClient NewHttpClient(string sourceAddress = "127.0.0.1") => TrustingClient(CaPem, sourceAddress);
 
-    /// <summary>An HTTP client trusting only <paramref name="caPem"/>, connecting from <paramref name="sourceAddress"/>.</summary>
-    public static HttpClient TrustingClient(string caPem, string sourceAddress = "127.0.0.1")
+    /// <summary>
+    /// An HTTP client trusting only <paramref name="caPem"/>, connecting from <paramref name="sourceAddress"/>; the
+    /// certificate's validity is judged at <paramref name="now"/> (default: the real time; the chaos run passes the
+    /// operators' clock, which jumps ahead, since the replicas issue their serving certificates on it).
+    /// </summary>
+    public static HttpClient TrustingClient(string caPem, string sourceAddress = "127.0.0.1", Func<DateTimeOffset>? now = null)
     {
         using var ca = X509Certificate2.CreateFromPem(caPem.Length > 0 ? caPem : throw new InvalidOperationException("CA not loaded"));
         var trusted = X509CertificateLoader.LoadCertificate(ca.RawData);
@@ -149,6 +153,12 @@ public sealed class KeyManagerFixture : IAsyncLifetime
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.Add(trusted);
                     chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    if (now is not null)
+                    {
+                        chain.ChainPolicy.VerificationTime = now().UtcDateTime;
+                        chain.ChainPolicy.VerificationTimeIgnored = false;
+                    }
+
                     return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
                 },
             },

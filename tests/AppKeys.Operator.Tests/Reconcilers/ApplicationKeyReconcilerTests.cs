@@ -168,6 +168,49 @@ public sealed class ApplicationKeyReconcilerTests : IDisposable
         Assert.Equal("shop-prod", Assert.Single(Secret().Metadata.OwnerReferences).Name);
     }
 
+    [Fact]
+    public async Task Revoke_makes_the_revocation_durable_before_the_new_token_is_written_and_writes_nothing_when_it_cannot()
+    {
+        var issued = await ReadyKeyAsync();
+        var oldId = issued.Status.TokenId!;
+        var secretRv = Secret().Metadata.ResourceVersion;
+        var requested = AppKeys.Runtime.KubernetesObjects.Clone(issued);
+        requested.SetAnnotation(AppKeysAnnotations.Revoke, "leaked");
+        world.Keys.Seed(requested);
+        world.Clock.Advance(TimeSpan.FromSeconds(5));
+        var rv = KeyVersion();
+
+        var (_, actions) = await world.ReconcileKeyAsync();
+        Assert.Equal(["list applicationkeys/shop-prod", "create secrets/appkeys-revocations", $"update secrets/shop-prod rv={secretRv}", $"update applicationkeys/status/shop-prod rv={rv}"], actions);
+        Assert.True(world.Revocations.IsRevoked(oldId));
+        var key = world.Keys.Peek("shop-prod", ReconcilerWorld.Ns)!;
+        Assert.Equal(2, key.Status.Revision);
+        Assert.NotEqual(oldId, key.Status.TokenId);
+        Assert.Contains(world.Events.Recorded, e => e.Reason == "TokenRevoked" && e.Message.Contains(oldId, StringComparison.Ordinal));
+
+        // The same value again: nothing. A new value while the revocation list cannot take it: no Secret or status
+        // write at all (the new token would otherwise be out while the old one is still active), a Warning, a retry.
+        Assert.Empty((await world.ReconcileKeyAsync()).Actions);
+        var full = new Dictionary<string, long>();
+        for (var i = 0; i < 30_000; i++)
+        {
+            full[$"{i:x32}"] = -1;
+        }
+
+        var list = world.Secrets.Peek("appkeys-revocations", "appkeys-system")!;
+        list.Data["revoked.json"] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(full);
+        world.Secrets.Seed(list);
+        var again = world.Keys.Peek("shop-prod", ReconcilerWorld.Ns)!;
+        again.SetAnnotation(AppKeysAnnotations.Revoke, "leaked-again");
+        world.Keys.Seed(again);
+        world.Clock.Advance(TimeSpan.FromSeconds(5));
+        var (result, refused) = await world.ReconcileKeyAsync();
+        Assert.True(result.Backoff, string.Join(", ", refused) + " / " + string.Join(", ", world.Events.Recorded.Select(e => e.Reason)));
+        Assert.DoesNotContain(refused, a => a.StartsWith("update", StringComparison.Ordinal) && !a.Contains("appkeys-revocations", StringComparison.Ordinal));
+        Assert.Equal(key.Status.TokenId, world.Keys.Peek("shop-prod", ReconcilerWorld.Ns)!.Status.TokenId);
+        Assert.Contains(world.Events.Recorded, e => e.Reason == "RevocationFailed");
+    }
+
     private static V1Condition Ready(V1Alpha1ApplicationKey key) => Assert.Single(key.Status.Conditions!, c => c.Type == "Ready");
 
     private string KeyVersion() => world.Keys.Peek("shop-prod", ReconcilerWorld.Ns)!.Metadata.ResourceVersion;

@@ -25,6 +25,7 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Dictionary<string, T> objects = new(StringComparer.Ordinal);
+    private (string Verb, string Name, bool Applied)? fault;
     private int uids;
 
     public ResourceInfo Resource { get; } = ResourceInfo.For<T>();
@@ -40,6 +41,12 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
         objects[Key(copy.Metadata.NamespaceProperty, copy.Metadata.Name)] = copy;
         return KubernetesObjects.Clone(copy);
     }
+
+    /// <summary>
+    /// The next <paramref name="verb"/> ("create", "update") of <paramref name="name"/> answers 500: without applying
+    /// it, or (<paramref name="applied"/>) after applying it, as a write whose answer was lost.
+    /// </summary>
+    public void FailNext(string verb, string name, bool applied) => fault = (verb, name, applied);
 
     public T? Peek(string name, string? @namespace) =>
         objects.TryGetValue(Key(@namespace, name), out var found) ? KubernetesObjects.Clone(found) : null;
@@ -62,6 +69,12 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
     public Task<T> CreateAsync(T obj, CancellationToken cancellationToken = default)
     {
         actions.Add(new ApiAction("create", Resource.Plural, obj.Metadata.Name));
+        var failure = Fault("create", obj.Metadata.Name);
+        if (failure is { Applied: false })
+        {
+            throw failure.Value.Error;
+        }
+
         if (objects.ContainsKey(Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name)))
         {
             throw new KubernetesApiException(HttpStatusCode.Conflict, new V1Status { Reason = "AlreadyExists" }, "already exists");
@@ -69,16 +82,24 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
 
         var copy = KubernetesObjects.Clone(obj);
         copy.Metadata.Uid = $"{Resource.Plural}-uid-{++uids}";
-        return Task.FromResult(Store(copy));
+        var created = Store(copy);
+        return failure is { } lost ? throw lost.Error : Task.FromResult(created);
     }
 
     public Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken = default)
     {
         actions.Add(new ApiAction("update", Resource.Plural, obj.Metadata.Name, obj.Metadata.ResourceVersion));
+        var failure = Fault("update", obj.Metadata.Name);
+        if (failure is { Applied: false })
+        {
+            throw failure.Value.Error;
+        }
+
         var current = Current(obj);
         var copy = KubernetesObjects.Clone(obj);
         copy.Metadata.Uid = current.Metadata.Uid;
-        return Task.FromResult(Store(copy));
+        var updated = Store(copy);
+        return failure is { } lost ? throw lost.Error : Task.FromResult(updated);
     }
 
     public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken = default)
@@ -162,6 +183,17 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
     {
         await Task.CompletedTask;
         yield break;
+    }
+
+    private (bool Applied, KubernetesApiException Error)? Fault(string verb, string name)
+    {
+        if (fault is not { } f || f.Verb != verb || f.Name != name)
+        {
+            return null;
+        }
+
+        fault = null;
+        return (f.Applied, new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Reason = "InternalError" }, "injected"));
     }
 
     private T Current(T obj)

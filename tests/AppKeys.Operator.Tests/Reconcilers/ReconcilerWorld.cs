@@ -4,6 +4,7 @@ using AppKeys.Operator.Controllers.ApplicationKeys;
 using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Controllers.RolloutRestarts;
 using AppKeys.Operator.Hosting;
+using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Metrics;
 using AppKeys.Operator.Signing;
 using AppKeys.Operator.Tests.TestSupport;
@@ -33,7 +34,8 @@ internal sealed class ReconcilerWorld : IDisposable
         Applications = new FakeResourceClient<V1Alpha1Application>(() => ++version, Actions);
         Keys = new FakeResourceClient<V1Alpha1ApplicationKey>(() => ++version, Actions);
         Secrets = new FakeResourceClient<V1Secret>(() => ++version, Actions);
-        var metrics = new OperatorMetrics(new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        var runtimeMetrics = new RuntimeMetrics(Prometheus.Metrics.NewCustomRegistry());
+        var metrics = new OperatorMetrics(runtimeMetrics);
         var reads = new SecretReads(SecretCache, Secrets);
         var options = new OperatorOptions { Issuer = "https://issuer.test" };
         SigningKeys = new SigningKeyStore(options, Clock);
@@ -42,7 +44,15 @@ internal sealed class ReconcilerWorld : IDisposable
         DaemonSets = new FakeResourceClient<V1DaemonSet>(() => ++version, Actions);
         var restarter = new RolloutRestarter(Deployments, StatefulSets, DaemonSets, RolloutRestartSettings.For(RestartInterval), NullLogger<RolloutRestarter>.Instance);
         ApplicationReconciler = new ApplicationReconciler(Applications, ApplicationCache, reads, Secrets, Events, metrics, Clock, Recent, restarter, NullLogger<ApplicationReconciler>.Instance);
-        KeyReconciler = new ApplicationKeyReconciler(Keys, reads, Secrets, ApplicationCache, new TokenIssuance(SigningKeys, Clock), IssuerSettings.From(options), Events, metrics, Clock, Recent, restarter, NullLogger<ApplicationKeyReconciler>.Instance);
+        // The key manager's stores on the same in-memory client: their informer never runs, so a revocation or the
+        // sealing keys are created (and show up in Actions) like any other write.
+        var operatorSecrets = new KeyManagerSecrets(Secrets, options, Clock, runtimeMetrics, NullLogger<Informer<V1Secret>>.Instance);
+        TokenKeys = new TokenKeyStore(operatorSecrets, Clock, NullLogger<TokenKeyStore>.Instance);
+        Revocations = new RevocationStore(operatorSecrets, Clock, NullLogger<RevocationStore>.Instance);
+        TokenKeys.EnsureAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Actions.Clear();
+        var minter = new TokenMinter(options, new AppKeys.Operator.KeyManager.SigningKeys(SigningKeys), TokenKeys, Clock);
+        KeyReconciler = new ApplicationKeyReconciler(Keys, reads, Secrets, ApplicationCache, new TokenIssuance(SigningKeys, minter, TokenKeys, Clock), IssuerSettings.From(options), Events, metrics, Clock, Recent, restarter, Revocations, NullLogger<ApplicationKeyReconciler>.Instance);
     }
 
     /// <summary>The rollout restart interval of this world (<c>--rollout-restart-min-interval</c>).</summary>
@@ -73,6 +83,10 @@ internal sealed class ReconcilerWorld : IDisposable
     public RecentWrites Recent { get; } = new();
 
     public SigningKeyStore SigningKeys { get; }
+
+    public TokenKeyStore TokenKeys { get; }
+
+    public RevocationStore Revocations { get; }
 
     public ApplicationReconciler ApplicationReconciler { get; }
 

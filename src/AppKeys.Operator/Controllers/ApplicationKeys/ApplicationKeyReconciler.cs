@@ -1,5 +1,6 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers.RolloutRestarts;
+using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Metrics;
 using AppKeys.Runtime;
 using AppKeys.Runtime.Client;
@@ -26,6 +27,7 @@ public sealed class ApplicationKeyReconciler(
     TimeProvider time,
     RecentWrites recent,
     RolloutRestarter restarter,
+    RevocationStore revocations,
     ILogger<ApplicationKeyReconciler> logger) : IReconciler<V1Alpha1ApplicationKey>
 {
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest<V1Alpha1ApplicationKey> request, CancellationToken cancellationToken)
@@ -40,8 +42,16 @@ public sealed class ApplicationKeyReconciler(
         var key = await recent.LatestAsync(cached, keys, cancellationToken);
         var observed = await ObserveAsync(key, cancellationToken);
         var now = time.GetUtcNow();
-        var (mint, signingKeys, canSignJwt) = issuance.ForPlan();
-        var plan = KeyPlanner.Plan(observed, new KeyPlanContext(now, issuer, mint, signingKeys, canSignJwt));
+        var (mint, signingKeys, canSignJwt, canSealOpaque) = issuance.ForPlan();
+        var plan = KeyPlanner.Plan(observed, new KeyPlanContext(now, issuer, mint, signingKeys, canSignJwt, canSealOpaque));
+
+        // appkeys.io/revoke: the revocation is durable in the API server before anything else is written, so a
+        // crash in between leaves the old token revoked and the request not yet recorded as honoured (status):
+        // the next reconcile revokes again (idempotent) and issues the new token. Never the other way round.
+        if (plan.Revoke is { } revoke && !await RevokeAsync(key, revoke, cancellationToken))
+        {
+            return ReconcileResult.Retry;
+        }
 
         var written = await SecretWriter.ApplyAsync(secrets, plan.Secret, plan.Deletes, key.Metadata.NamespaceProperty, logger, cancellationToken);
         var status = plan.Status;
@@ -79,6 +89,26 @@ public sealed class ApplicationKeyReconciler(
         string.IsNullOrEmpty(status.TokenId) ? "the key holds no token any more (its Secret was withdrawn)"
         : plan.Issued is { } reason ? $"token {status.TokenId} (revision {status.Revision}) issued ({reason})"
         : $"the key's token is now {status.TokenId} (revision {status.Revision})";
+
+    private async Task<bool> RevokeAsync(V1Alpha1ApplicationKey key, TokenRevocation revoke, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await revocations.RevokeAsync(revoke.TokenId, revoke.ExpiresAt, cancellationToken))
+            {
+                metrics.TokenRevoked(key.Metadata.NamespaceProperty);
+                await events.RecordAsync(key, EventTypes.Normal, "TokenRevoked", $"Revoked token {revoke.TokenId} (revision {revoke.Revision}) as appkeys.io/revoke asked: introspection on every replica says inactive; a new token follows", cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is KubernetesApiException or RevocationListFullException)
+        {
+            logger.LogWarning("Revoking token {TokenId} of ApplicationKey {Namespace}/{Name} failed: {Reason}; nothing else written, retrying", revoke.TokenId, key.Metadata.NamespaceProperty, key.Metadata.Name, e.Message);
+            await events.RecordAsync(key, EventTypes.Warning, "RevocationFailed", $"Token {revoke.TokenId} could not be revoked yet ({e.Message}); no new token is issued until it is; retrying", cancellationToken);
+            return false;
+        }
+    }
 
     private async Task<KeyObservation> ObserveAsync(V1Alpha1ApplicationKey key, CancellationToken cancellationToken)
     {

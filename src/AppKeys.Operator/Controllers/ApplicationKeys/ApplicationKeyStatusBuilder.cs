@@ -40,6 +40,7 @@ public static class ApplicationKeyStatusBuilder
             status.TokenId = record.TokenId;
             status.IssuanceHash = record.IssuanceHash;
             status.ObservedRenewRequest = record.ObservedRenewRequest;
+            status.ObservedRevokeRequest = record.ObservedRevokeRequest;
         }
 
         var (ready, reason, message) = problem is null

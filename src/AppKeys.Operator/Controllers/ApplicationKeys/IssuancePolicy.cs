@@ -30,6 +30,17 @@ public static class IssuancePolicy
     /// <summary>The digest recorded for a renew request value (null when there is none).</summary>
     public static string? RequestHash(string? requestValue) => string.IsNullOrEmpty(requestValue) ? null : Hashes.Of(requestValue);
 
+    /// <summary>
+    /// A new <c>appkeys.io/revoke</c> value while status records a token: that token (the recorded one, whether or
+    /// not the Secret still holds it) must be revoked, and the key gets a new token. Outside <see cref="Chain"/>
+    /// because it comes first whatever else holds: any issuance records the request as honoured, so the revocation
+    /// must never be skipped by another reason winning.
+    /// </summary>
+    public static IssuanceDecision? RevokeRequested(TokenRecord? recorded, string? revokeRequest) =>
+        recorded is not null && RequestHash(revokeRequest) is { } requested && !Hashes.Equal(requested, recorded.ObservedRevokeRequest)
+            ? new IssuanceDecision(IssuanceReasons.Revoked, $"Revocation of token {recorded.TokenId} was requested with the appkeys.io/revoke annotation")
+            : null;
+
     private static IssuanceDecision? NoToken(IssuanceState s) =>
         s.Record is not null && s.HoldsRecordedToken ? null
         : s.SecretExists ? new IssuanceDecision(IssuanceReasons.SecretTampered, "The Secret does not hold the token the key's status records; issuing a new token")

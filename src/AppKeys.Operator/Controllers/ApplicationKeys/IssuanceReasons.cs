@@ -9,6 +9,7 @@ public static class IssuanceReasons
     public const string SpecChanged = "SpecChanged";
     public const string ConsumerSecretRegenerated = "ConsumerSecretRegenerated";
     public const string RenewRequested = "RenewRequested";
+    public const string Revoked = "Revoked";
     public const string Expiring = "Expiring";
     public const string SigningKeyRotated = "SigningKeyRotated";
     public const string SigningKeyLost = "SigningKeyLost";

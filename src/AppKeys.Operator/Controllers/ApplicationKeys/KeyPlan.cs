@@ -10,6 +10,7 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 /// <param name="Next">When to look again by time alone; null: on the next event.</param>
 /// <param name="Issued">The reason a token was issued, for the metric; null when none was.</param>
 /// <param name="Tampered">A Secret of the key's was changed by someone else and is being repaired (for the metric).</param>
+/// <param name="Revoke">A token to revoke first: durable in the API server before the Secret is written (null: none).</param>
 public sealed record KeyPlan(
     SecretWrite? Secret,
     IReadOnlyList<SecretDelete> Deletes,
@@ -17,7 +18,8 @@ public sealed record KeyPlan(
     IReadOnlyList<PlannedEvent> Events,
     DateTimeOffset? Next,
     string? Issued,
-    bool Tampered)
+    bool Tampered,
+    TokenRevocation? Revoke = null)
 {
     /// <summary>Nothing to do until the next event.</summary>
     public static readonly KeyPlan Wait = new(null, [], null, [], null, null, false);

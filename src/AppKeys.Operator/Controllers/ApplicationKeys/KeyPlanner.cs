@@ -19,7 +19,21 @@ public static class KeyPlanner
     /// <summary>How soon a key that needs a JWT looks again when no signing key is loaded.</summary>
     public static readonly TimeSpan SigningKeysRecheck = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The plan; with a new <c>appkeys.io/revoke</c> value it also carries the recorded token to revoke, whatever
+    /// else the plan does (even when the new token must wait for the rate limit or a signing key): revocation is
+    /// never delayed, and the shell makes it durable before it writes anything.
+    /// </summary>
     public static KeyPlan Plan(KeyObservation observed, KeyPlanContext context)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        var record = TokenRecord.FromStatus(observed.Key.Status);
+        var revoking = IssuancePolicy.RevokeRequested(record, observed.Key.Metadata.Annotation(AppKeysAnnotations.Revoke));
+        var plan = PlanToken(observed, context, revoking);
+        return revoking is not null && record is not null ? plan with { Revoke = new TokenRevocation(record.TokenId, record.ExpiresAt, record.Revision) } : plan;
+    }
+
+    private static KeyPlan PlanToken(KeyObservation observed, KeyPlanContext context, IssuanceDecision? revoking)
     {
         var key = observed.Key;
         var spec = EffectiveKeySpec.From(key);
@@ -77,7 +91,7 @@ public static class KeyPlanner
         }
 
         var inputs = IssuanceInputs.From(spec, EffectiveApplicationSpec.From(application), application.Metadata.Uid, current.ApplicationId, current.Current.ConsumerKey, context.Issuer);
-        var decision = IssuancePolicy.Evaluate(new IssuanceState(
+        var decision = revoking ?? IssuancePolicy.Evaluate(new IssuanceState(
             held,
             own is not null,
             held is not null,
@@ -94,6 +108,13 @@ public static class KeyPlanner
         if ((decision is not null || held is null) && inputs.TokenType == TokenTypes.Jwt && !context.CanSignJwt)
         {
             var unavailable = new NotReady(ConditionReasons.SigningKeysUnavailable, "No published signing key is loaded yet; the token is issued as soon as one is");
+            return Keep(key, spec, own, held, deletes, held is null ? unavailable : null, context.Now) with { Next = context.Now + SigningKeysRecheck };
+        }
+
+        // Likewise an opaque token needs the sealing keys (loaded by every replica at start).
+        if ((decision is not null || held is null) && inputs.TokenType != TokenTypes.Jwt && !context.CanSealOpaque)
+        {
+            var unavailable = new NotReady(ConditionReasons.TokenKeysUnavailable, "The opaque-token sealing keys are not loaded yet; the token is issued as soon as they are");
             return Keep(key, spec, own, held, deletes, held is null ? unavailable : null, context.Now) with { Next = context.Now + SigningKeysRecheck };
         }
 
@@ -149,7 +170,8 @@ public static class KeyPlanner
             token.ExpiresAt,
             (key.Status?.Revision ?? 0) + 1,
             inputs.Hash(),
-            IssuancePolicy.RequestHash(key.Metadata.Annotation(AppKeysAnnotations.Renew)));
+            IssuancePolicy.RequestHash(key.Metadata.Annotation(AppKeysAnnotations.Renew)),
+            IssuancePolicy.RequestHash(key.Metadata.Annotation(AppKeysAnnotations.Revoke)));
         return (token.AccessToken, record, decision);
     }
 

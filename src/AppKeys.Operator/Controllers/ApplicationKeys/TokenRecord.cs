@@ -16,7 +16,8 @@ public sealed record TokenRecord(
     DateTimeOffset? ExpiresAt,
     long Revision,
     string IssuanceHash,
-    string? ObservedRenewRequest)
+    string? ObservedRenewRequest,
+    string? ObservedRevokeRequest = null)
 {
     /// <summary>The record in <paramref name="status"/>, or null when it records no token (or an incomplete one).</summary>
     public static TokenRecord? FromStatus(V1Alpha1ApplicationKeyStatus? status) =>
@@ -31,6 +32,7 @@ public sealed record TokenRecord(
                 status.ExpiresAt is { } expiresAt ? new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc)) : null,
                 status.Revision ?? 0,
                 issuanceHash,
-                status.ObservedRenewRequest)
+                status.ObservedRenewRequest,
+                status.ObservedRevokeRequest)
             : null;
 }
