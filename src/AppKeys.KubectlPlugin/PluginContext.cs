@@ -66,7 +66,7 @@ internal sealed class PluginContext : IDisposable
                 ["annotations"] = new System.Text.Json.Nodes.JsonObject { [annotation] = value },
             },
         };
-        return resource.PatchAsync(name, @namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
+        return resource.PatchAsync(name, @namespace, new ResourcePatch(patch.ToJsonString(), ResourcePatchType.MergePatch), cancellationToken);
     }
 
     public void Dispose() => client.Dispose();

@@ -27,7 +27,7 @@ public interface IResourceClient<T>
     Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken = default);
 
     /// <summary>Patches the object (merge, JSON or strategic merge patch).</summary>
-    Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default);
+    Task<T> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes the object. Returns false when it did not exist. With finalizers present the server only marks it
@@ -47,5 +47,5 @@ public interface IResourceClient<T>
     Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken = default);
 
     /// <summary>Patches the object's status through the <c>/status</c> subresource.</summary>
-    Task<T> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default);
+    Task<T> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default);
 }

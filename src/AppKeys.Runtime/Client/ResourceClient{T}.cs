@@ -64,7 +64,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
     public Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken = default) => PutAsync(obj, string.Empty, cancellationToken);
 
     /// <inheritdoc />
-    public Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
+    public Task<T> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) =>
         SendPatchAsync(Resource.ObjectPath(@namespace, name), patch, cancellationToken);
 
     /// <inheritdoc />
@@ -114,7 +114,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
     public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken = default) => PutAsync(obj, "/status", cancellationToken);
 
     /// <inheritdoc />
-    public Task<T> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
+    public Task<T> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) =>
         SendPatchAsync(Resource.ObjectPath(@namespace, name) + "/status", patch, cancellationToken);
 
     /// <summary>Builds the query string of a list or watch request.</summary>
@@ -226,19 +226,10 @@ public sealed class ResourceClient<T> : IResourceClient<T>
         return Fill(KubernetesSerializer.Deserialize<T>(body));
     }
 
-    private async Task<T> SendPatchAsync(string path, V1Patch patch, CancellationToken cancellationToken)
+    private async Task<T> SendPatchAsync(string path, ResourcePatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        var mediaType = patch.Type switch
-        {
-            V1Patch.PatchType.JsonPatch => "application/json-patch+json",
-            V1Patch.PatchType.MergePatch => "application/merge-patch+json",
-            V1Patch.PatchType.StrategicMergePatch => "application/strategic-merge-patch+json",
-            V1Patch.PatchType.ApplyPatch => "application/apply-patch+yaml",
-            _ => throw new ArgumentException($"Unsupported patch type {patch.Type}.", nameof(patch)),
-        };
-        var json = patch.Content as string ?? KubernetesSerializer.SerializeObject(patch.Content);
-        using var content = KubernetesTransport.Json(json, mediaType);
+        using var content = KubernetesTransport.Json(patch.Content, patch.MediaType);
         var body = await transport.SendForStringAsync(HttpMethod.Patch, path, content, cancellationToken);
         return Fill(KubernetesSerializer.Deserialize<T>(body));
     }

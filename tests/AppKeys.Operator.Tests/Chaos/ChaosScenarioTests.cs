@@ -361,7 +361,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
     private Task<V1Alpha1ApplicationKey> PatchKeyAsync(KeyPlan plan, object patch) =>
         Resilient.CallAsync(() => keys.PatchAsync(plan.Name, plan.Namespace, MergePatch(patch)), $"patch {plan}");
 
-    private static V1Patch MergePatch(object patch) => new(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch);
+    private static ResourcePatch MergePatch(object patch) => new(JsonSerializer.Serialize(patch), ResourcePatchType.MergePatch);
 
     private async Task StartReplicaAsync()
     {

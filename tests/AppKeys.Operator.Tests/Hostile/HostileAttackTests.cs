@@ -53,7 +53,7 @@ public sealed class HostileAttackTests(HostileWorld w)
 
     private static Task<T> MalloryPatchAsync<T>(IResourceClient<T> client, string name, string json, string ns = Shop)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-        client.PatchAsync(name, ns, new V1Patch(json, V1Patch.PatchType.MergePatch));
+        client.PatchAsync(name, ns, new ResourcePatch(json, ResourcePatchType.MergePatch));
 
     private static string? Annotation(V1Secret s, string name) => s.Metadata.Annotations is { } a && a.TryGetValue(name, out var v) ? v : null;
 

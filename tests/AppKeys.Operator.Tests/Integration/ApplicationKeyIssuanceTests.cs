@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Signing;
+using AppKeys.Runtime.Client;
 using k8s;
 using k8s.Models;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -156,7 +157,7 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         await f.WaitKeyReadyAsync(ns, "k", revision: 1);
 
         // Spec change (scopes).
-        await f.Keys.PatchAsync("k", ns, new V1Patch("""{"spec":{"scopes":["extra"]}}""", V1Patch.PatchType.MergePatch));
+        await f.Keys.PatchAsync("k", ns, new ResourcePatch("""{"spec":{"scopes":["extra"]}}""", ResourcePatchType.MergePatch));
         var changed = await f.WaitKeyReadyAsync(ns, "k", revision: 2);
         Assert.Equal(["extra"], changed.Status.Scopes);
 
@@ -165,7 +166,7 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         await f.WaitKeyReadyAsync(ns, "k", revision: 3);
 
         // Tampered data.
-        await f.Secrets.PatchAsync("k", ns, new V1Patch("""{"data":{"accessToken":"Zm9yZ2Vk"}}""", V1Patch.PatchType.MergePatch));
+        await f.Secrets.PatchAsync("k", ns, new ResourcePatch("""{"data":{"accessToken":"Zm9yZ2Vk"}}""", ResourcePatchType.MergePatch));
         await f.WaitKeyReadyAsync(ns, "k", revision: 4);
         Assert.NotEqual("forged", (await f.SecretDataAsync(ns, "k"))["accessToken"]);
 
@@ -175,7 +176,7 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         Assert.NotNull(await f.GetSecretAsync(ns, "k"));
 
         // renewBefore and secretTemplate changes re-time or relabel without a new token.
-        await f.Keys.PatchAsync("k", ns, new V1Patch("""{"spec":{"renewBefore":600,"secretTemplate":{"labels":{"x":"y"}}}}""", V1Patch.PatchType.MergePatch));
+        await f.Keys.PatchAsync("k", ns, new ResourcePatch("""{"spec":{"renewBefore":600,"secretTemplate":{"labels":{"x":"y"}}}}""", ResourcePatchType.MergePatch));
         var relabelled = await Eventually.GetAsync(() => f.GetSecretAsync(ns, "k"), s => s?.Metadata.Labels?.ContainsKey("x") == true, "template label on the Secret");
         Assert.Equal("5", relabelled.Metadata.Annotations[AppKeysAnnotations.Revision]);
         var retimed = await f.WaitKeyReadyAsync(ns, "k", revision: 5);

@@ -1,5 +1,6 @@
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.Dev;
+using AppKeys.Runtime.Client;
 using k8s.Models;
 
 namespace AppKeys.Operator.Tests.Integration;
@@ -32,7 +33,7 @@ public sealed class ApplicationLifecycleTests(OperatorFixture f)
         Assert.Null(await f.Secrets.GetAsync("zero", ns));
 
         // Enabling Sandbox on the Application makes the waiting key Ready.
-        await f.Applications.PatchAsync("late-app", ns, new V1Patch("""{"spec":{"keyTypes":["Production","Sandbox"]}}""", V1Patch.PatchType.MergePatch));
+        await f.Applications.PatchAsync("late-app", ns, new ResourcePatch("""{"spec":{"keyTypes":["Production","Sandbox"]}}""", ResourcePatchType.MergePatch));
         await f.WaitKeyReadyAsync(ns, "sandbox");
 
         // Events say why, with the same reasons.
@@ -53,7 +54,7 @@ public sealed class ApplicationLifecycleTests(OperatorFixture f)
         var app = await f.WaitApplicationReadyAsync(ns, "app");
 
         // An unrelated edit changes nothing.
-        await f.Applications.PatchAsync("app", ns, new V1Patch("""{"spec":{"description":"edited"}}""", V1Patch.PatchType.MergePatch));
+        await f.Applications.PatchAsync("app", ns, new ResourcePatch("""{"spec":{"description":"edited"}}""", ResourcePatchType.MergePatch));
         await Eventually.GetAsync(() => f.Applications.GetAsync("app", ns), a => a?.Status.ObservedGeneration == 2, "Application observes generation 2");
         Assert.Equal(before, await f.SecretDataAsync(ns, "app-credentials"));
 

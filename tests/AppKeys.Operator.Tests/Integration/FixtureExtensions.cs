@@ -1,5 +1,6 @@
 using System.Text;
 using AppKeys.Operator.Apis;
+using AppKeys.Runtime.Client;
 using k8s.Models;
 
 namespace AppKeys.Operator.Tests.Integration;
@@ -55,7 +56,7 @@ internal static class FixtureExtensions
 
     public static Task PatchAnnotationAsync<T>(this AppKeys.Runtime.Client.IResourceClient<T> client, string ns, string name, string annotation, string value)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-        client.PatchAsync(name, ns, new V1Patch(System.Text.Json.JsonSerializer.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [annotation] = value } } }), V1Patch.PatchType.MergePatch));
+        client.PatchAsync(name, ns, new ResourcePatch(System.Text.Json.JsonSerializer.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [annotation] = value } } }), ResourcePatchType.MergePatch));
 
     /// <summary>Sum of <c>controller_runtime_reconcile_total</c> for a controller, from the operator's /metrics.</summary>
     public static async Task<double> ReconcileCountAsync(this OperatorFixture f, string controller)

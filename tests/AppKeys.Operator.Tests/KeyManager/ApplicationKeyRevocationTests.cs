@@ -41,7 +41,7 @@ public sealed class ApplicationKeyRevocationTests(KeyManagerFixture f)
             Assert.True((await IntrospectAsync(http, f.ReplicaBBase, token, caller)).IsActive);
         }
 
-        await f.Applications.PatchAsync("shop", ns, new V1Patch("""{"spec":{"keyTypes":["Sandbox"]}}""", V1Patch.PatchType.MergePatch));
+        await f.Applications.PatchAsync("shop", ns, new ResourcePatch("""{"spec":{"keyTypes":["Sandbox"]}}""", ResourcePatchType.MergePatch));
         await AssertInactiveEverywhereAsync(http, prod, caller, "a sealed token of a disabled key type");
         Assert.True((await IntrospectAsync(http, f.Issuer, sandbox, caller)).IsActive);
 

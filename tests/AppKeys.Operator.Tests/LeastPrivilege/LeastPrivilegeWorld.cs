@@ -394,7 +394,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
 
     private static Task<T> PatchAnnotationAsync<T>(IResourceClient<T> client, string name, string annotation, string value)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        client.PatchAsync(name, Namespace, new V1Patch($"{{\"metadata\":{{\"annotations\":{{\"{annotation}\":\"{value}\"}}}}}}", V1Patch.PatchType.MergePatch));
+        client.PatchAsync(name, Namespace, new ResourcePatch($"{{\"metadata\":{{\"annotations\":{{\"{annotation}\":\"{value}\"}}}}}}", ResourcePatchType.MergePatch));
 
     private async Task Step<T>(string name, TimeSpan timeout, Func<Task<T>> run)
     {

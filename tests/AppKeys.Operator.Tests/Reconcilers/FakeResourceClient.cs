@@ -135,7 +135,7 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
     /// A JSON merge of the patch into the object (enough for the pod-template annotation the rollout restart sets;
     /// strategic merge differs only for lists). Bumps the resourceVersion.
     /// </summary>
-    public Task<T> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default)
+    public Task<T> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patch);
         actions.Add(new ApiAction("patch", Resource.Plural, name));
@@ -176,7 +176,7 @@ internal sealed class FakeResourceClient<T>(Func<int> nextVersion, List<ApiActio
         }
     }
 
-    public Task<T> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) =>
+    public Task<T> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the reconcilers do not patch");
 
     public async IAsyncEnumerable<ResourceWatchEvent<T>> WatchAsync(string? @namespace, ListOptions options, int timeoutSeconds, [EnumeratorCancellation] CancellationToken cancellationToken = default)

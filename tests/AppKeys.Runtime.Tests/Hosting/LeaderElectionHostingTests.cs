@@ -80,7 +80,7 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
             }
 
             var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotation] = identity } } });
-            await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), ct);
+            await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new ResourcePatch(patch, ResourcePatchType.MergePatch), ct);
             probe.Notes.Enqueue("wrote " + request.Key.Name);
             return ReconcileResult.Done;
         };
@@ -192,7 +192,7 @@ public sealed class LeaderElectionHostingTests(ITestOutputHelper output) : IAsyn
                 var patch = KubernetesJson.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [Annotation] = "after-loss" } } });
                 try
                 {
-                    await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), CancellationToken.None);
+                    await reconciler.ConfigMaps.PatchAsync(request.Key.Name, request.Key.Namespace, new ResourcePatch(patch, ResourcePatchType.MergePatch), CancellationToken.None);
                     probe.Notes.Enqueue("wrote after the loss");
                 }
                 catch (LeadershipLostException)

@@ -30,7 +30,7 @@ public class ResourceClientTests
         var exists = await Assert.ThrowsAsync<KubernetesApiException>(() => configMaps.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a", NamespaceProperty = "default" } }));
         Assert.True(exists.IsAlreadyExists);
 
-        var patched = await configMaps.PatchAsync("a", "default", new V1Patch("{\"data\":{\"p\":\"1\"}}", V1Patch.PatchType.MergePatch));
+        var patched = await configMaps.PatchAsync("a", "default", new ResourcePatch("{\"data\":{\"p\":\"1\"}}", ResourcePatchType.MergePatch));
         Assert.Equal("v2", patched.Data["k"]);
         Assert.Equal("1", patched.Data["p"]);
 

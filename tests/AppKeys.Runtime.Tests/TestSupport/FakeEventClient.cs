@@ -57,7 +57,7 @@ internal sealed class FakeEventClient : IResourceClient<Corev1Event>
         }
     }
 
-    public async Task<Corev1Event> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default)
+    public async Task<Corev1Event> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default)
     {
         await WaitAsync();
         var change = KubernetesJson.Deserialize<Corev1Event>((string)patch.Content);
@@ -104,7 +104,7 @@ internal sealed class FakeEventClient : IResourceClient<Corev1Event>
 
     public Task<Corev1Event> ReplaceStatusAsync(Corev1Event obj, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<Corev1Event> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<Corev1Event> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     private Task WaitAsync() => Gate?.Task ?? Task.CompletedTask;
 }

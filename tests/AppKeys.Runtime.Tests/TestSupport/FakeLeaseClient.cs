@@ -63,13 +63,13 @@ internal sealed class FakeLeaseClient(FakeLeaseClient.Store store) : IResourceCl
 
     public IAsyncEnumerable<ResourceWatchEvent<V1Lease>> WatchAsync(string? @namespace, ListOptions options, int timeoutSeconds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<V1Lease> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<V1Lease> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<bool> DeleteAsync(string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<V1Lease> ReplaceStatusAsync(V1Lease obj, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<V1Lease> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<V1Lease> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     private void Check()
     {

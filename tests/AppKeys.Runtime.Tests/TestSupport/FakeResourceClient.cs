@@ -107,11 +107,11 @@ internal sealed class FakeResourceClient : IResourceClient<V1ConfigMap>
 
     public Task<V1ConfigMap> ReplaceAsync(V1ConfigMap obj, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<V1ConfigMap> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<V1ConfigMap> PatchAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<bool> DeleteAsync(string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<V1ConfigMap> ReplaceStatusAsync(V1ConfigMap obj, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<V1ConfigMap> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<V1ConfigMap> PatchStatusAsync(string name, string? @namespace, ResourcePatch patch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

@@ -132,7 +132,7 @@ public sealed class RolloutRestarter(
         {
             ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RolloutRestartPlanner.RestartedAtAnnotation] = Rfc3339.ToString(at) } } } },
         }.ToJsonString();
-        var patch = new V1Patch(body, V1Patch.PatchType.StrategicMergePatch);
+        var patch = new ResourcePatch(body, ResourcePatchType.StrategicMergePatch);
         try
         {
             _ = target.Kind switch
