@@ -104,12 +104,13 @@ T
   } > "$out/$suffix-role.yaml"
 done
 
-# A ClusterRole of the chart from one of config/rbac: cluster_role <source file> <metadata.name template> <chart file>.
+# A ClusterRole of the chart from a role under config/:
+# cluster_role <source, relative to config/rbac> <metadata.name template> <chart file> [<render condition>].
 cluster_role() {
   {
     header "$1"
     cat <<T
-{{- if .Values.rbac.create }}
+{{- if ${4:-.Values.rbac.create} }}
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
@@ -150,20 +151,8 @@ T
 
 # Opt-in rollout restarts (spec.rolloutRestartTargets): the component's ClusterRole, bound like the main ClusterRole
 # (a ClusterRoleBinding, or a RoleBinding per watched namespace with watchNamespaces).
-{
-  header ../components/rollout-restart/role.yaml
-  cat <<'T'
-{{- if and .Values.rbac.create .Values.rolloutRestart.enabled }}
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: {{ include "appkeys-operator.fullname" . }}-rollout-restart
-  labels:
-    {{- include "appkeys-operator.labels" . | nindent 4 }}
-T
-  rules_of "$root/config/components/rollout-restart/role.yaml"
-  echo '{{- end }}'
-} > "$out/rollout-restart-role.yaml"
+cluster_role ../components/rollout-restart/role.yaml '{{ include "appkeys-operator.fullname" . }}-rollout-restart' \
+  rollout-restart-role.yaml 'and .Values.rbac.create .Values.rolloutRestart.enabled'
 {
   header ../components/rollout-restart/role_binding.yaml
   cat <<'T'
