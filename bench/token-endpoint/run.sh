@@ -49,13 +49,15 @@ writes() {
   curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^rest_client_requests_total\{/ && !/method="GET"/ {s += $NF} END {print s + 0}'
 }
 
-# run NAME SCRIPT WRK_ARGS... (the script's environment is set by the caller)
+# run NAME SCRIPT WRK_ARGS... (the script's environment is set by the caller; SCRIPT "-" is a plain GET of $URL)
 run() {
   local name=$1 script=$2; shift 2
-  wrk -t1 -c"$CONNS" -d5s -s "$HERE/$script" "$BASE" > /dev/null  # warm-up (JIT, connections, caches)
+  local target=(-s "$HERE/$script" "$BASE")
+  [[ $script == - ]] && target=("$URL")
+  wrk -t1 -c"$CONNS" -d5s "${target[@]}" > /dev/null  # warm-up (JIT, connections, caches)
   local c0 w0 c1 w1
   c0=$(cpu); w0=$(writes)
-  wrk -t1 --latency "$@" -s "$HERE/$script" "$BASE" > "$OUT/$name.txt"
+  wrk -t1 --latency "$@" "${target[@]}" > "$OUT/$name.txt"
   c1=$(cpu); w1=$(writes)
   local requests rate p50 p99 non200
   requests=$(awk '/requests in/ {print $1}' "$OUT/$name.txt")
@@ -76,6 +78,9 @@ echo "idle baseline: $((w1 - w0)) API writes in $DURATION (Lease renewals)"
 echo "raw ES256 (openssl speed ecdsap256, one core):"
 openssl speed -seconds 5 ecdsap256 2> /dev/null | awk '/256 bits ecdsa \(nistp256\)/ {printf "  %.0f signatures/s, %.0f verifications/s\n", $(NF-1), $NF}'
 
+# The floor of this server's HTTPS pipeline (TLS record, HTTP/1.1, routing, the key manager's wrapper and metrics, a
+# small JSON body): the discovery document, which does no work of its own.
+URL=$BASE/.well-known/openid-configuration run https-floor - -c"$CONNS" -d"$DURATION"
 CLIENT_ID=$JWT_ID CLIENT_SECRET=$JWT_SECRET run token-jwt token.lua -c"$CONNS" -d"$DURATION"
 CLIENT_ID=$OPAQUE_ID CLIENT_SECRET=$OPAQUE_SECRET run token-opaque token.lua -c"$CONNS" -d"$DURATION"
 TOKEN=$(curl -s --cacert .local/ca.crt -u "$JWT_ID:$JWT_SECRET" -d grant_type=client_credentials "$BASE/oauth2/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')

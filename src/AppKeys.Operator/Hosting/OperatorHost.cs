@@ -92,6 +92,7 @@ public static class OperatorHost
             o.Transform = InformerTransforms.StripManagedFields;
             // One index serves both: uniqueness of consumer keys (controllers) and client lookup (key manager).
             o.Indexers[ConsumerKeyIndex.Name] = ConsumerKeyIndex.Values;
+            o.Views[ClientDirectory.ClientsView] = ClientDirectory.Clients;
         });
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {
@@ -108,6 +109,7 @@ public static class OperatorHost
             o.Namespaces = watched is null ? null : [.. watched.Append(options.Namespace).Distinct(StringComparer.Ordinal)];
             o.LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
             o.Transform = InformerTransforms.StripManagedFields;
+            o.Views[ClientDirectory.SecretView] = ClientDirectory.Secret;
         });
 
         // The JWKS ConfigMap, and only it (get/list/watch by name in the operator namespace).

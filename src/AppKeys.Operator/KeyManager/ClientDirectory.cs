@@ -11,10 +11,47 @@ namespace AppKeys.Operator.KeyManager;
 
 /// <summary>
 /// OAuth clients from the informer caches (no API request): the Application whose status lists a consumer key, and
-/// the consumer secrets in its Secret (the previous one too while its grace period lasts).
+/// the consumer secrets in its Secret (the previous one too while its grace period lasts). Read through the caches'
+/// views (<see cref="ClientsView"/>, <see cref="SecretView"/>), derived once per version of an object, so a request
+/// copies and validates nothing.
 /// </summary>
 public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications, IInformer<V1Secret> secrets, TimeProvider time)
 {
+    // Per client (one per Application version, see ClientsView): what its Secret's current version was found to hold.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<OAuthClient, AcceptedCredentials> accepted = new();
+
+    /// <summary>The Application informer's view: its valid OAuth clients by consumer key (<see cref="Clients"/>).</summary>
+    public const string ClientsView = "oauth-clients";
+
+    /// <summary>The Secret informer's view: a private copy of the Secret, shared by the key manager's readers (never mutated).</summary>
+    public const string SecretView = "oauth-secret";
+
+    /// <summary>The <see cref="ClientsView"/> of <paramref name="application"/>: an OAuth client per enabled key type, none while it is deleted or invalid.</summary>
+    public static object Clients(V1Alpha1Application application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (application.Metadata.DeletionTimestamp is not null || application.Status?.Keys is not { Count: > 0 } entries || ApplicationValidator.Validate(application) is not null)
+        {
+            return ApplicationClients.None;
+        }
+
+        var copy = KubernetesObjects.Clone(application);
+        var spec = EffectiveApplicationSpec.From(copy);
+        var clients = new Dictionary<string, OAuthClient>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.ConsumerKey is { } key && spec.KeyTypes.Contains(entry.KeyType, StringComparer.Ordinal))
+            {
+                clients.TryAdd(key, new OAuthClient(key, entry.KeyType, copy, spec));
+            }
+        }
+
+        return new ApplicationClients(clients);
+    }
+
+    /// <summary>The <see cref="SecretView"/>: a copy of <paramref name="secret"/> made once per version.</summary>
+    public static object Secret(V1Secret secret) => KubernetesObjects.Clone(secret);
+
     /// <summary>
     /// Whether the caches have been filled once: before that every client is unknown, and a replica that answered
     /// would call valid tokens inactive and refuse valid clients (the endpoints answer 503 instead).
@@ -29,19 +66,9 @@ public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications,
             return null;
         }
 
-        var matches = applications.Store.ByIndex(ConsumerKeyIndex.Name, consumerKey);
-        if (matches.Count != 1 || matches[0].Metadata.DeletionTimestamp is not null)
-        {
-            // None, or two Applications claiming one key (a restored copy): answer for neither.
-            return null;
-        }
-
-        var application = matches[0];
-        var spec = EffectiveApplicationSpec.From(application);
-        var entry = application.Status!.Keys!.First(k => k.ConsumerKey == consumerKey);
-        return spec.KeyTypes.Contains(entry.KeyType, StringComparer.Ordinal) && ApplicationValidator.Validate(application) is null
-            ? new OAuthClient(consumerKey, entry.KeyType, application, spec)
-            : null;
+        // None, or two Applications claiming one key (a restored copy): answer for neither.
+        var matches = applications.Store.ViewsByIndex<ApplicationClients>(ConsumerKeyIndex.Name, consumerKey, ClientsView);
+        return matches.Count == 1 && matches[0].ByConsumerKey.TryGetValue(consumerKey, out var client) ? client : null;
     }
 
     /// <summary>
@@ -59,25 +86,55 @@ public sealed class ClientDirectory(IInformer<V1Alpha1Application> applications,
         }
 
         var secretName = client.Application.Status?.SecretName ?? client.Spec.SecretName;
-        var secret = secrets.Store.Get(new ObjectKey(client.Namespace, secretName));
-        // Only credentials that agree with the identity recorded in the Application's status (operator-owned).
-        var credentials = ApplicationCredentials.For(client.Application, secret, client.KeyType).Credentials;
-        if (credentials is null || credentials.Current.ConsumerKey != consumerKey)
+        var secret = secrets.Store.View<V1Secret>(SecretView, new ObjectKey(client.Namespace, secretName));
+        var accepted = Accepted(client, secret);
+        if (accepted.Credentials is not { } credentials || credentials.Current.ConsumerKey != consumerKey)
         {
             return null;
         }
 
         var current = SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), credentials.Current.ConsumerSecret);
-        var previous = PreviousSecret(secret!, client.KeyType, credentials.Previous) is { } old && SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), old);
+        var previous = credentials.Previous is { } old && accepted.PreviousExpiresAt is { } exp && exp > time.GetUtcNow()
+            && SecretComparer.FixedTimeEquals(new SecretValue(consumerSecret), old);
         return current || previous ? client : null;
     }
 
-    /// <summary>The recorded previous consumer secret while its grace period lasts.</summary>
-    private SecretValue? PreviousSecret(V1Secret secret, string keyType, SecretValue? previous)
+    /// <summary>
+    /// The credentials of <paramref name="client"/> that its Secret holds and its Application's status vouches for
+    /// (<see cref="ApplicationCredentials.For"/>), and when the previous consumer secret stops being accepted; worked
+    /// out once per version of the two objects (both views are shared per version), not per request.
+    /// </summary>
+    private AcceptedCredentials Accepted(OAuthClient client, V1Secret? secret)
     {
-        var expiresAt = secret.Data?.TryGetValue(ApplicationSecretData.PreviousConsumerSecretExpiresAt(keyType), out var bytes) == true && bytes is not null
+        if (secret is null)
+        {
+            return AcceptedCredentials.None;
+        }
+
+        if (accepted.TryGetValue(client, out var cached) && ReferenceEquals(cached.Secret, secret))
+        {
+            return cached;
+        }
+
+        var credentials = ApplicationCredentials.For(client.Application, secret, client.KeyType).Credentials;
+        var expiresAt = secret.Data?.TryGetValue(ApplicationSecretData.PreviousConsumerSecretExpiresAt(client.KeyType), out var bytes) == true && bytes is not null
             ? Rfc3339.Parse(System.Text.Encoding.UTF8.GetString(bytes))
             : null;
-        return previous is not null && expiresAt is { } exp && exp > time.GetUtcNow() ? previous : null;
+        var fresh = new AcceptedCredentials(secret, credentials, expiresAt);
+        accepted.AddOrUpdate(client, fresh);
+        return fresh;
     }
+
+    private sealed record AcceptedCredentials(V1Secret? Secret, KeyCredentials? Credentials, DateTimeOffset? PreviousExpiresAt)
+    {
+        public static readonly AcceptedCredentials None = new(null, null, null);
+    }
+}
+
+/// <summary>The OAuth clients of one Application version (shared by readers; never mutated).</summary>
+public sealed class ApplicationClients(IReadOnlyDictionary<string, OAuthClient> byConsumerKey)
+{
+    public static readonly ApplicationClients None = new(new Dictionary<string, OAuthClient>(StringComparer.Ordinal));
+
+    public IReadOnlyDictionary<string, OAuthClient> ByConsumerKey { get; } = byConsumerKey;
 }

@@ -25,4 +25,18 @@ public interface IObjectStore<T>
     /// <summary>Keys of the cached objects for which the indexer <paramref name="indexName"/> returned <paramref name="value"/> (no copies).</summary>
     /// <exception cref="ArgumentException">No indexer with that name.</exception>
     IReadOnlyList<ObjectKey> IndexKeys(string indexName, string value);
+
+    /// <summary>
+    /// The view <paramref name="viewName"/> (see <see cref="InformerOptions{T}.Views"/>) of the cached object with
+    /// <paramref name="key"/>, or null (no such object, or the view is null for it). Not a copy: computed once per
+    /// version of the object and shared by every reader, so a view must be immutable (or treated as such).
+    /// </summary>
+    /// <exception cref="ArgumentException">No view with that name.</exception>
+    TView? View<TView>(string viewName, ObjectKey key)
+        where TView : class;
+
+    /// <summary>The non-null views <paramref name="viewName"/> of the objects <see cref="IndexKeys"/> finds (shared, not copies).</summary>
+    /// <exception cref="ArgumentException">No indexer or no view with that name.</exception>
+    IReadOnlyList<TView> ViewsByIndex<TView>(string indexName, string value, string viewName)
+        where TView : class;
 }

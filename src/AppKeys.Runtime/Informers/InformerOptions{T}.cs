@@ -52,4 +52,12 @@ public sealed class InformerOptions<T>
 
     /// <summary>Caller-defined indexes: name → function returning the index values of an object.</summary>
     public IDictionary<string, Func<T, IEnumerable<string>>> Indexers { get; } = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Caller-defined views: name → function deriving an immutable value (or null) from a cached object. Read with
+    /// <see cref="IObjectStore{T}.View{TView}"/>: computed at the first read after the object changed, then shared by
+    /// every reader without a copy (hot read paths such as the key manager's client lookup). The function gets the
+    /// cached instance itself: it must not modify it, and must copy whatever it keeps of it.
+    /// </summary>
+    public IDictionary<string, Func<T, object?>> Views { get; } = new Dictionary<string, Func<T, object?>>(StringComparer.Ordinal);
 }

@@ -47,7 +47,7 @@ public sealed class Informer<T> : IInformer<T>
         this.timeProvider = timeProvider;
         this.metrics = metrics;
         this.logger = logger ?? NullLogger<Informer<T>>.Instance;
-        store = new ObjectStore<T>(options.Indexers);
+        store = new ObjectStore<T>(options.Indexers, options.Views);
         ResourceName = client.Resource.DisplayName;
         scopes = client.Resource.Namespaced && options.Namespaces is { Count: > 0 } namespaces
             ? [.. namespaces.Distinct(StringComparer.Ordinal)]

@@ -7,19 +7,36 @@ namespace AppKeys.Runtime.Informers;
 /// Thread-safe in-memory cache of one kind, keyed by namespace/name, with caller-defined indexes. Mutated only by its
 /// informer. Reads copy: <see cref="Get"/>, <see cref="List"/> and <see cref="ByIndex"/> return deep copies (see
 /// <see cref="IObjectStore{T}"/>), so no caller can corrupt the cache; the informer keeps one instance per object.
+/// Views (<see cref="InformerOptions{T}.Views"/>) are the exception that makes hot read paths cheap: a value derived
+/// from one version of an object, computed at the first read after it changed and then shared by every reader.
 /// </summary>
 /// <typeparam name="T">Object type.</typeparam>
 public sealed class ObjectStore<T> : IObjectStore<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock gate = new();
+    private static readonly object NotComputed = new();
     private readonly Dictionary<ObjectKey, T> items = [];
     private readonly Dictionary<string, Func<T, IEnumerable<string>>> indexers;
     private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> viewSlots = new(StringComparer.Ordinal);
+    private readonly Func<T, object?>[] viewFunctions;
+    private readonly Dictionary<ObjectKey, object?[]> viewValues = [];
 
-    /// <summary>Creates an empty store with the given extra indexers.</summary>
-    public ObjectStore(IEnumerable<KeyValuePair<string, Func<T, IEnumerable<string>>>>? indexers = null)
+    /// <summary>Creates an empty store with the given extra indexers and views.</summary>
+    public ObjectStore(
+        IEnumerable<KeyValuePair<string, Func<T, IEnumerable<string>>>>? indexers = null,
+        IEnumerable<KeyValuePair<string, Func<T, object?>>>? views = null)
     {
+        var functions = new List<Func<T, object?>>();
+        foreach (var (name, view) in views ?? [])
+        {
+            viewSlots.Add(name, functions.Count);
+            functions.Add(view);
+        }
+
+        viewFunctions = [.. functions];
+
         this.indexers = new Dictionary<string, Func<T, IEnumerable<string>>>(StringComparer.Ordinal);
         foreach (var (name, indexer) in indexers ?? [])
         {
@@ -77,6 +94,55 @@ public sealed class ObjectStore<T> : IObjectStore<T>
         }
     }
 
+    /// <inheritdoc />
+    public TView? View<TView>(string viewName, ObjectKey key)
+        where TView : class
+    {
+        var slot = Slot(viewName);
+        T? cached;
+        object?[]? values;
+        lock (gate)
+        {
+            if (!items.TryGetValue(key, out cached))
+            {
+                return null;
+            }
+
+            values = viewValues[key];
+        }
+
+        return (TView?)ViewOf(cached, values, slot);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<TView> ViewsByIndex<TView>(string indexName, string value, string viewName)
+        where TView : class
+    {
+        var slot = Slot(viewName);
+        var found = new List<(T Object, object?[] Values)>();
+        foreach (var key in IndexKeys(indexName, value))
+        {
+            lock (gate)
+            {
+                if (items.TryGetValue(key, out var cached))
+                {
+                    found.Add((cached, viewValues[key]));
+                }
+            }
+        }
+
+        var result = new List<TView>(found.Count);
+        foreach (var (cached, values) in found)
+        {
+            if (ViewOf(cached, values, slot) is TView view)
+            {
+                result.Add(view);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The cached instances themselves (no copy), for the informer's own dispatch and resync.</summary>
     internal IReadOnlyList<T> Shared()
     {
@@ -100,6 +166,7 @@ public sealed class ObjectStore<T> : IObjectStore<T>
             }
 
             items[key] = obj;
+            viewValues[key] = NewViewValues();
             Index(key, obj);
             return old;
         }
@@ -115,6 +182,7 @@ public sealed class ObjectStore<T> : IObjectStore<T>
                 return null;
             }
 
+            viewValues.Remove(key);
             Unindex(key, old);
             return old;
         }
@@ -156,6 +224,36 @@ public sealed class ObjectStore<T> : IObjectStore<T>
         }
 
         return events;
+    }
+
+    private int Slot(string viewName) =>
+        viewSlots.TryGetValue(viewName, out var slot) ? slot : throw new ArgumentException($"No view named '{viewName}'.", nameof(viewName));
+
+    private object?[] NewViewValues()
+    {
+        if (viewFunctions.Length == 0)
+        {
+            return [];
+        }
+
+        var values = new object?[viewFunctions.Length];
+        Array.Fill(values, NotComputed);
+        return values;
+    }
+
+    // Outside the lock: the cached instance is never mutated, so two readers may both compute a view of one version;
+    // the first stored wins and both return it.
+    private object? ViewOf(T cached, object?[] values, int slot)
+    {
+        var value = Volatile.Read(ref values[slot]);
+        if (!ReferenceEquals(value, NotComputed))
+        {
+            return value;
+        }
+
+        var computed = viewFunctions[slot](cached);
+        var previous = Interlocked.CompareExchange(ref values[slot], computed, NotComputed);
+        return ReferenceEquals(previous, NotComputed) ? computed : previous;
     }
 
     private void Index(ObjectKey key, T obj)

@@ -219,6 +219,36 @@ public sealed class KeyManagerEndpointTests(KeyManagerFixture f)
         await Eventually.GetAsync(async () => (await IntrospectAsync(http, IntrospectionEndpoint, readToken, caller)).IsActive ? "active" : "inactive", s => s == "inactive", "a token of a deleted Application is inactive");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(600)]
+    public async Task A_regenerated_consumer_secret_is_accepted_at_once_and_its_predecessor_only_within_the_grace_period(long graceSeconds)
+    {
+        var (ns, _, key, oldSecret) = await f.CreateApplicationAsync("km-regen", s => s.SecretRotation = new V1Alpha1SecretRotation { GracePeriodSeconds = graceSeconds });
+        using var http = f.NewHttpClient();
+        await RequestAsync(http, f.Issuer, key, oldSecret);
+
+        var app = await f.Applications.GetAsync("shop", ns);
+        app!.Metadata.Annotations = new Dictionary<string, string> { [AppKeysAnnotations.RegenerateSecret] = "1" };
+        await f.Applications.ReplaceAsync(app);
+        var secretName = app.Status!.SecretName!;
+        var keyType = app.Status.Keys![0].KeyType.ToLowerInvariant();
+        var newSecret = await Eventually.GetAsync(
+            async () => Encoding.UTF8.GetString((await f.Secrets.GetAsync(secretName, ns))!.Data[$"{keyType}.consumerSecret"]),
+            s => s != oldSecret,
+            "the consumer secret is regenerated");
+
+        // Both replicas answer from their caches, which follow the Secret and the Application's status.
+        foreach (var baseUrl in new[] { f.Issuer, f.ReplicaBBase })
+        {
+            await Eventually.GetAsync(() => TryRequestAsync(http, baseUrl, key, newSecret), e => e is null, "the new consumer secret is accepted");
+            Assert.Equal(graceSeconds > 0 ? null : "401 invalid_client", await TryRequestAsync(http, baseUrl, key, oldSecret));
+        }
+
+        Assert.Equal("401 invalid_client", await TryRequestAsync(http, f.Issuer, key, newSecret + "x"));
+        AssertNotLogged(oldSecret, newSecret);
+    }
+
     [Fact]
     public async Task ApplicationKey_tokens_introspect_JWT_and_opaque()
     {
@@ -317,6 +347,21 @@ public sealed class KeyManagerEndpointTests(KeyManagerFixture f)
         });
         Assert.False(response.IsError, response.Raw);
         return response.AccessToken!;
+    }
+
+    /// <summary>Null when the token endpoint issues a token, else the OAuth error code.</summary>
+    private static async Task<string?> TryRequestAsync(HttpClient http, string baseUrl, string key, string secret)
+    {
+        var response = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = baseUrl + KeyManagerEndpoints.TokenPath,
+            ClientId = key,
+            ClientSecret = secret,
+        });
+        // A 401 is an HTTP error to the client library; the OAuth error code is in the body (RFC 6749 §5.2).
+        return !response.IsError ? null
+            : response.Json is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("error", out var error) ? $"{(int)response.HttpStatusCode} {error.GetString()}"
+            : response.HttpStatusCode.ToString();
     }
 
     internal static Task<TokenIntrospectionResponse> IntrospectAsync(HttpClient http, string endpoint, string token, string kubernetesToken)

@@ -20,6 +20,42 @@ public class ObjectStoreTests
     private static ObjectStore<V1Secret> NewStore() => new([new("app", s => s.Metadata.Labels?.TryGetValue("app", out var v) == true ? [v] : [])]);
 
     [Fact]
+    public void A_view_is_computed_once_per_version_shared_by_readers_and_gone_with_the_object()
+    {
+        var computed = 0;
+        var store = new ObjectStore<V1Secret>(
+            [new("app", s => s.Metadata.Labels?.TryGetValue("app", out var v) == true ? [v] : [])],
+            [new("rv", s =>
+            {
+                Interlocked.Increment(ref computed);
+                return s.Metadata.Name == "none" ? null : new[] { s.Metadata.ResourceVersion };
+            })]);
+        var key = new ObjectKey("a", "s1");
+        store.Upsert(Secret("a", "s1", app: "x"));
+        Assert.Equal(0, computed);  // nothing is derived until it is read
+
+        var first = store.View<string[]>("rv", key);
+        Assert.Equal(["1"], Assert.IsType<string[]>(first));
+        Assert.Same(first, store.View<string[]>("rv", key));
+        Assert.Same(first, Assert.Single(store.ViewsByIndex<string[]>("app", "x", "rv")));
+        Assert.Equal(1, computed);
+
+        store.Upsert(Secret("a", "s1", rv: "2", app: "x"));
+        Assert.Equal(["2"], Assert.IsType<string[]>(store.View<string[]>("rv", key)));
+        Assert.Equal(2, computed);
+
+        store.Upsert(Secret("a", "none", app: "x"));
+        Assert.Null(store.View<string[]>("rv", new ObjectKey("a", "none")));
+        Assert.Single(store.ViewsByIndex<string[]>("app", "x", "rv"));  // null views are left out
+
+        store.Remove(key);
+        Assert.Null(store.View<string[]>("rv", key));
+        Assert.Null(store.View<string[]>("rv", new ObjectKey("a", "missing")));
+        Assert.Throws<ArgumentException>(() => store.View<string[]>("nope", key));
+        Assert.Throws<ArgumentException>(() => store.ViewsByIndex<string[]>("app", "x", "nope"));
+    }
+
+    [Fact]
     public void Indexes_by_custom_indexer_and_updates_indexes_on_change()
     {
         var store = NewStore();
