@@ -47,12 +47,50 @@ public sealed class SigningKeys(SigningKeyStore store)
             return false;
         }
 
-        return (alg, key) switch
+        // A gateway introspects the same token again and again: a signature already verified under this JWKS version
+        // is not verified again (a SHA-256 instead of an ECDSA verification, ~40x cheaper). The set belongs to the
+        // parsed JWKS, so any change of the key set (a rotation, a revoked key) starts it afresh.
+        var digest = Digest(kid, alg, data, signature);
+        if (current.Verified.ContainsKey(digest))
+        {
+            return true;
+        }
+
+        var valid = (alg, key) switch
         {
             ("ES256", ECDsa ec) => ec.VerifyData(data, signature, HashAlgorithmName.SHA256),
             ("RS256", RSA rsa) => rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
             _ => false,
         };
+        if (valid && current.Verified.Count < MaxVerified)
+        {
+            current.Verified.TryAdd(digest, 0);
+        }
+
+        return valid;
+    }
+
+    /// <summary>At most this many verified signatures are remembered per JWKS version (about 100 bytes each).</summary>
+    public const int MaxVerified = 10_000;
+
+    private static (UInt128, UInt128) Digest(string kid, string alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var part in new[] { System.Text.Encoding.UTF8.GetBytes(kid), System.Text.Encoding.UTF8.GetBytes(alg) })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, part.Length);
+            hash.AppendData(length);
+            hash.AppendData(part);
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        hash.AppendData(length);
+        hash.AppendData(data);
+        hash.AppendData(signature);
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(digest), System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(digest[16..]));
     }
 
     private static Parsed Parse(string jwks)
@@ -89,5 +127,8 @@ public sealed class SigningKeys(SigningKeyStore store)
 
     private static byte[] Bytes(JsonElement jwk, string name) => System.Buffers.Text.Base64Url.DecodeFromChars(jwk.GetProperty(name).GetString());
 
-    private sealed record Parsed(string Source, Dictionary<string, AsymmetricAlgorithm> Keys);
+    private sealed record Parsed(string Source, Dictionary<string, AsymmetricAlgorithm> Keys)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<(UInt128, UInt128), byte> Verified { get; } = new();
+    }
 }

@@ -250,6 +250,41 @@ public sealed class KeyManagerEndpointTests(KeyManagerFixture f)
     }
 
     [Fact]
+    public async Task Tokens_of_a_signing_key_revoked_in_an_emergency_introspect_inactive_even_after_they_were_verified()
+    {
+        var (ns, _, key, secret) = await f.CreateApplicationAsync("km-keyleak");
+        using var http = f.NewHttpClient();
+        var caller = await f.IntrospectorTokenAsync($"gateway-{ns}", ns);
+        var token = await RequestAsync(http, f.Issuer, key, secret);
+        var endpoints = new[] { IntrospectionEndpoint, f.ReplicaBBase + KeyManagerEndpoints.IntrospectPath };
+        foreach (var endpoint in endpoints)
+        {
+            // Twice: the second answer comes from the replica's set of signatures it already verified.
+            Assert.True((await IntrospectAsync(http, endpoint, token, caller)).IsActive);
+            Assert.True((await IntrospectAsync(http, endpoint, token, caller)).IsActive);
+        }
+
+        var kid = new JsonWebToken(token).Kid;
+        var signing = await f.Secrets.GetAsync(AppKeys.Operator.Signing.SigningKeySecret.SecretName, KeyManagerFixture.OperatorNamespace);
+        signing!.Metadata.Annotations ??= new Dictionary<string, string>();
+        signing.Metadata.Annotations[AppKeys.Operator.Signing.SigningKeySecret.RevokeAnnotation] = kid;
+        await f.Secrets.ReplaceAsync(signing);
+
+        foreach (var endpoint in endpoints)
+        {
+            await Eventually.GetAsync(async () => (await IntrospectAsync(http, endpoint, token, caller)).IsActive ? "active" : "inactive", s => s == "inactive", "a token signed by the revoked key is inactive");
+        }
+
+        // The endpoint goes on signing with the next key, whose tokens introspect.
+        var fresh = await Eventually.GetAsync(
+            async () => (await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = f.Issuer + KeyManagerEndpoints.TokenPath, ClientId = key, ClientSecret = secret })).AccessToken,
+            t => t is not null && new JsonWebToken(t).Kid != kid,
+            "a token signed by another key");
+        Assert.True((await IntrospectAsync(http, IntrospectionEndpoint, fresh, caller)).IsActive);
+        AssertNotLogged(secret, token, fresh, caller);
+    }
+
+    [Fact]
     public async Task ApplicationKey_tokens_introspect_JWT_and_opaque()
     {
         foreach (var tokenType in new[] { TokenTypes.Jwt, TokenTypes.Opaque })
