@@ -10,4 +10,10 @@ public static class KeyManagerIndexes
 
     public static IEnumerable<string> TokenIds(V1Alpha1ApplicationKey key) =>
         key.Status?.TokenId is { Length: > 0 } id ? [id] : [];
+
+    /// <summary>ApplicationKeys by metadata.uid: whether the key a token is bound to still exists.</summary>
+    public const string KeyUid = "keymanager-key-uid";
+
+    public static IEnumerable<string> KeyUids(V1Alpha1ApplicationKey key) =>
+        key.Metadata?.Uid is { Length: > 0 } uid ? [uid] : [];
 }
