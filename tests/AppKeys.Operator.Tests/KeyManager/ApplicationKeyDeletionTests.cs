@@ -5,6 +5,7 @@ using AppKeys.Credentials;
 using AppKeys.Operator.Apis;
 using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Tests.Integration;
+using AppKeys.Runtime.Client;
 using Duende.IdentityModel.Client;
 using k8s.Models;
 
@@ -14,7 +15,8 @@ namespace AppKeys.Operator.Tests.KeyManager;
 /// Deleting an ApplicationKey withdraws every token it was issued, through the real introspection endpoint of both
 /// replicas: its tokens carry the key's uid (JWT <c>appkey_uid</c>, sealed <c>ak2.</c>) and are active only while a key
 /// with that uid is in the replica's cache. The current token and one renewed away before go inactive; a key recreated
-/// under the same name (another uid) does not revive them; token-endpoint tokens of the same client are unaffected, and
+/// under the same name (another uid) does not revive them, and a key held by a finalizer withdraws them as soon as its
+/// deletion starts; token-endpoint tokens of the same client are unaffected, and
 /// <c>/oauth2/revoke</c> still works on a key's token. Tokens are never put in assertion messages.
 /// </summary>
 [Collection(KeyManagerCollection.Name)]
@@ -25,6 +27,33 @@ public sealed class ApplicationKeyDeletionTests(KeyManagerFixture f)
     {
         // Both token types at once: the renewal waits for the 5 s user-action rate limit.
         await Task.WhenAll(DeleteScenarioAsync(TokenTypes.Jwt), DeleteScenarioAsync(TokenTypes.Opaque));
+    }
+
+    [Fact]
+    public async Task A_key_being_deleted_behind_a_finalizer_already_withdraws_its_tokens()
+    {
+        await Task.WhenAll(FinalizerScenarioAsync(TokenTypes.Jwt), FinalizerScenarioAsync(TokenTypes.Opaque));
+    }
+
+    private async Task FinalizerScenarioAsync(string tokenType)
+    {
+        var (ns, _, _, _) = await f.CreateApplicationAsync($"km-held-{tokenType.ToLowerInvariant()}", s => s.TokenType = tokenType);
+        await CreateKeyAsync(ns, ["example.com/hold"]);
+        var (key, token) = await CurrentTokenAsync(ns, 1);
+        AssertBoundTo(key, token, tokenType);
+        using var http = f.NewHttpClient();
+        var caller = await f.IntrospectorTokenAsync($"gateway-{ns}", ns);
+        await AssertEverywhereAsync(http, token, caller, active: true, $"{tokenType}: the held key's token");
+
+        // The delete only sets deletionTimestamp (someone else's finalizer holds the key): the key is on its way out.
+        await f.Keys.DeleteAsync(KeyName, ns);
+        var terminating = await f.Keys.GetAsync(KeyName, ns);
+        Assert.NotNull(terminating?.Metadata.DeletionTimestamp);
+        await AssertEverywhereAsync(http, token, caller, active: false, $"{tokenType}: the token of a key being deleted");
+
+        await f.Keys.PatchAsync(KeyName, ns, new ResourcePatch("""{"metadata":{"finalizers":null}}""", ResourcePatchType.MergePatch));
+        await Eventually.GetAsync(async () => await f.Keys.GetAsync(KeyName, ns) is null ? "gone" : "present", s => s == "gone", $"{tokenType}: the held key is gone once released");
+        await AssertEverywhereAsync(http, token, caller, active: false, $"{tokenType}: the token of the deleted key");
     }
 
     private async Task DeleteScenarioAsync(string tokenType)
@@ -89,10 +118,10 @@ public sealed class ApplicationKeyDeletionTests(KeyManagerFixture f)
 
     private const string KeyName = "shop-prod";
 
-    private async Task CreateKeyAsync(string ns) =>
+    private async Task CreateKeyAsync(string ns, IList<string>? finalizers = null) =>
         await f.Keys.CreateAsync(new V1Alpha1ApplicationKey
         {
-            Metadata = new V1ObjectMeta { Name = KeyName, NamespaceProperty = ns },
+            Metadata = new V1ObjectMeta { Name = KeyName, NamespaceProperty = ns, Finalizers = finalizers },
             Spec = new V1Alpha1ApplicationKeySpec { ApplicationRef = new V1Alpha1ApplicationReference { Name = "shop" }, KeyType = KeyTypes.Production, Scopes = ["orders:read"] },
         });
 
