@@ -106,13 +106,12 @@ public sealed class TokenInspector(
     }
 
     /// <summary>
-    /// Whether the ApplicationKey a token is bound to still exists (this replica's cache, by uid) in the token's
-    /// namespace and is not being deleted. A key recreated under the same name has another uid, so the deleted key's
-    /// tokens stay inactive.
+    /// Whether the ApplicationKey a token is bound to still exists in this replica's cache, in the token's namespace,
+    /// and is not being deleted (the index holds only such keys, by uid). A key recreated under the same name has
+    /// another uid, so the deleted key's tokens stay inactive.
     /// </summary>
     private bool KeyStands(string keyUid, string @namespace) =>
-        keys.Store.ByIndex(KeyManagerIndexes.KeyUid, keyUid)
-            .Any(k => k.Metadata.NamespaceProperty == @namespace && k.Metadata.DeletionTimestamp is null);
+        keys.Store.IndexKeys(KeyManagerIndexes.LiveKeyUid, keyUid).Any(k => k.Namespace == @namespace);
 
     private IReadOnlyList<string> Audiences(string consumerKey) => options.Audiences.Count > 0 ? [.. options.Audiences] : [consumerKey];
 }
