@@ -15,8 +15,8 @@ namespace AppKeys.Operator.Tests.KeyManager;
 /// Deleting an ApplicationKey withdraws every token it was issued, through the real introspection endpoint of both
 /// replicas: its tokens carry the key's uid (JWT <c>appkey_uid</c>, sealed <c>ak2.</c>) and are active only while a key
 /// with that uid is in the replica's cache. The current token and one renewed away before go inactive; a key recreated
-/// under the same name (another uid) does not revive them, and a key held by a finalizer withdraws them as soon as its
-/// deletion starts; token-endpoint tokens of the same client are unaffected, and
+/// under the same name (another uid) does not revive them, and a key held by a finalizer withdraws them (a
+/// never-expiring one too) as soon as its deletion starts; token-endpoint tokens of the same client are unaffected, and
 /// <c>/oauth2/revoke</c> still works on a key's token. Tokens are never put in assertion messages.
 /// </summary>
 [Collection(KeyManagerCollection.Name)]
@@ -30,7 +30,7 @@ public sealed class ApplicationKeyDeletionTests(KeyManagerFixture f)
     }
 
     [Fact]
-    public async Task A_key_being_deleted_behind_a_finalizer_already_withdraws_its_tokens()
+    public async Task A_key_being_deleted_behind_a_finalizer_already_withdraws_its_never_expiring_token()
     {
         await Task.WhenAll(FinalizerScenarioAsync(TokenTypes.Jwt), FinalizerScenarioAsync(TokenTypes.Opaque));
     }
@@ -38,8 +38,9 @@ public sealed class ApplicationKeyDeletionTests(KeyManagerFixture f)
     private async Task FinalizerScenarioAsync(string tokenType)
     {
         var (ns, _, _, _) = await f.CreateApplicationAsync($"km-held-{tokenType.ToLowerInvariant()}", s => s.TokenType = tokenType);
-        await CreateKeyAsync(ns, ["example.com/hold"]);
+        await CreateKeyAsync(ns, ["example.com/hold"], validityPeriod: -1);
         var (key, token) = await CurrentTokenAsync(ns, 1);
+        Assert.Null(key.Status!.ExpiresAt); // never expires: without the binding it would stay active for good
         AssertBoundTo(key, token, tokenType);
         using var http = f.NewHttpClient();
         var caller = await f.IntrospectorTokenAsync($"gateway-{ns}", ns);
@@ -118,11 +119,11 @@ public sealed class ApplicationKeyDeletionTests(KeyManagerFixture f)
 
     private const string KeyName = "shop-prod";
 
-    private async Task CreateKeyAsync(string ns, IList<string>? finalizers = null) =>
+    private async Task CreateKeyAsync(string ns, IList<string>? finalizers = null, long? validityPeriod = null) =>
         await f.Keys.CreateAsync(new V1Alpha1ApplicationKey
         {
             Metadata = new V1ObjectMeta { Name = KeyName, NamespaceProperty = ns, Finalizers = finalizers },
-            Spec = new V1Alpha1ApplicationKeySpec { ApplicationRef = new V1Alpha1ApplicationReference { Name = "shop" }, KeyType = KeyTypes.Production, Scopes = ["orders:read"] },
+            Spec = new V1Alpha1ApplicationKeySpec { ApplicationRef = new V1Alpha1ApplicationReference { Name = "shop" }, KeyType = KeyTypes.Production, Scopes = ["orders:read"], ValidityPeriod = validityPeriod },
         });
 
     /// <summary>The key once its status records <paramref name="revision"/> and its Secret holds that token.</summary>
