@@ -12,8 +12,9 @@ namespace AppKeys.Credentials;
 /// gateways expect <c>JWT</c>.</para>
 /// <para>Payload: <c>iss</c>, <c>sub</c> = <c>client_id</c> = <c>azp</c> = consumer key, <c>aud</c>, <c>scope</c>
 /// (space separated, omitted when none), <c>keytype</c>, <c>application</c> {name, namespace, uuid, owner, tier},
-/// <c>aut: "APPLICATION"</c>, <c>jti</c> (random UUID), <c>iat</c>, <c>nbf</c> and, only for a positive validity,
-/// <c>exp</c> (capped at <see cref="ValidityPolicy.MaxExpiresAt"/>).</para>
+/// <c>aut: "APPLICATION"</c>, <c>appkey_uid</c> (only for a token issued for an ApplicationKey), <c>jti</c> (random
+/// UUID), <c>iat</c>, <c>nbf</c> and, only for a positive validity, <c>exp</c> (capped at
+/// <see cref="ValidityPolicy.MaxExpiresAt"/>).</para>
 /// <para>The JWS compact serialization (RFC 7515 §7.1) is written here rather than by
 /// <c>JsonWebTokenHandler.CreateToken</c>: the handler allocates about 5 KB per token, this path about 2 KB (mostly
 /// the token string itself), see docs/benchmarks.md. Tests validate every token with <c>JsonWebTokenHandler</c>.</para>
@@ -25,6 +26,12 @@ public sealed class JwtTokenIssuer : ITokenIssuer
 
     /// <summary>The <c>aut</c> claim: the token authenticates an application, not a user.</summary>
     public const string AuthorizedUserType = "APPLICATION";
+
+    /// <summary>
+    /// The claim naming the ApplicationKey (its <c>metadata.uid</c>) a token was issued for; not a WSO2 claim, and
+    /// absent from token-endpoint tokens. Introspection answers inactive once that key is gone.
+    /// </summary>
+    public const string ApplicationKeyUidClaim = "appkey_uid";
 
     // Payloads beyond this size (thousands of scopes) are not kept in the per-thread buffer.
     private const int MaxRetainedPayloadBytes = 16 * 1024;
@@ -134,6 +141,11 @@ public sealed class JwtTokenIssuer : ITokenIssuer
         writer.WriteString("tier", request.Application.Tier);
         writer.WriteEndObject();
         writer.WriteString("aut", AuthorizedUserType);
+        if (request.ApplicationKeyUid is { } keyUid)
+        {
+            writer.WriteString(ApplicationKeyUidClaim, keyUid);
+        }
+
         writer.WriteString("jti", jti);
         writer.WriteNumber("iat", issuedAt.ToUnixTimeSeconds());
         writer.WriteNumber("nbf", issuedAt.ToUnixTimeSeconds());

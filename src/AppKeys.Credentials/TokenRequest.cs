@@ -27,6 +27,13 @@ public sealed record TokenRequest
     /// <summary>The application; JWT <c>application</c> claim.</summary>
     public required ApplicationInfo Application { get; init; }
 
+    /// <summary>
+    /// The <c>metadata.uid</c> of the ApplicationKey the token is issued for: JWT <c>appkey_uid</c>
+    /// (<see cref="JwtTokenIssuer.ApplicationKeyUidClaim"/>), omitted when null (token-endpoint tokens). Introspection
+    /// reports a token that carries it active only while that key exists.
+    /// </summary>
+    public string? ApplicationKeyUid { get; init; }
+
     /// <summary>Signing key; required for JWT, ignored for opaque tokens.</summary>
     public SigningKeyMaterial? SigningKey { get; init; }
 }

@@ -35,6 +35,11 @@ internal static class TokenRequestValidator
             throw new ArgumentException("Application is required for JWT access tokens.", nameof(request));
         }
 
+        if (request.ApplicationKeyUid is { } keyUid && string.IsNullOrWhiteSpace(keyUid))
+        {
+            throw new ArgumentException("ApplicationKeyUid must be null or not empty.", nameof(request));
+        }
+
         foreach (var audience in request.Audiences ?? throw new ArgumentException("Audiences must not be null.", nameof(request)))
         {
             if (string.IsNullOrWhiteSpace(audience))

@@ -113,6 +113,21 @@ public class JwtTokenIssuerTests
     }
 
     [Fact]
+    public void A_token_for_an_ApplicationKey_carries_its_uid_as_appkey_uid_after_aut()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var key = SigningKeyMaterial.Generate(SigningKeyAlgorithm.ES256, time);
+        var issued = new JwtTokenIssuer(time).Issue(TestRequests.Create(key) with { ApplicationKeyUid = "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b" });
+
+        using var payload = DecodeSegment(issued, 1);
+        Assert.Equal("6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", payload.RootElement.GetProperty(JwtTokenIssuer.ApplicationKeyUidClaim).GetString());
+        Assert.Equal(
+            ["iss", "sub", "aud", "client_id", "azp", "scope", "keytype", "application", "aut", "appkey_uid", "jti", "iat", "nbf", "exp"],
+            payload.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Throws<ArgumentException>(() => new JwtTokenIssuer(time).Issue(TestRequests.Create(key) with { ApplicationKeyUid = " " }));
+    }
+
+    [Fact]
     public void Sandbox_key_type_no_scopes_and_several_audiences()
     {
         var time = new FakeTimeProvider(Now);

@@ -100,6 +100,7 @@ public static class OperatorHost
             o.Transform = InformerTransforms.StripManagedFields;
             o.Indexers[ApplicationKeyLookup.IndexName] = ApplicationKeyLookup.IndexValues;
             o.Indexers[KeyManagerIndexes.TokenId] = KeyManagerIndexes.TokenIds;
+            o.Indexers[KeyManagerIndexes.LiveKeyUid] = KeyManagerIndexes.LiveKeyUids;
         });
 
         // Only Secrets this operator manages are cached; a foreign Secret is read directly when it is in the way.

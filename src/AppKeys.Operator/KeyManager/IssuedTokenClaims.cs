@@ -4,7 +4,9 @@ namespace AppKeys.Operator.KeyManager;
 /// What a token this operator issued says, before deciding whether it is active. <c>Namespace</c> is the
 /// Application's namespace when the token names it (JWT, ApplicationKey token); <c>ApplicationName</c> the
 /// Application's name when known (ApplicationKey token). <c>Fingerprint</c>: of a sealed token, the id an
-/// ApplicationKey's status records for it (a revocation by <c>appkeys.io/revoke</c> lists that id).
+/// ApplicationKey's status records for it (a revocation by <c>appkeys.io/revoke</c> lists that id). <c>KeyUid</c>:
+/// the uid of the ApplicationKey the token is bound to (JWT <c>appkey_uid</c>, sealed <c>ak2.</c>); such a token is
+/// active only while that key exists.
 /// </summary>
 public sealed record IssuedTokenClaims(
     string TokenId,
@@ -20,4 +22,5 @@ public sealed record IssuedTokenClaims(
     string Issuer,
     string? Namespace,
     string? ApplicationName,
-    string? Fingerprint = null);
+    string? Fingerprint = null,
+    string? KeyUid = null);

@@ -1,6 +1,9 @@
 namespace AppKeys.Operator.KeyManager;
 
-/// <summary>The claims of a JWT this operator signed, as introspection needs them.</summary>
+/// <summary>
+/// The claims of a JWT this operator signed, as introspection needs them; <c>KeyUid</c> is <c>appkey_uid</c>, the
+/// ApplicationKey the token was issued for (null for token-endpoint tokens and key tokens issued before it existed).
+/// </summary>
 public sealed record JwtClaims(
     string TokenId,
     string ConsumerKey,
@@ -13,4 +16,5 @@ public sealed record JwtClaims(
     IReadOnlyList<string> Audiences,
     string Issuer,
     string? ApplicationNamespace,
-    string? ApplicationName);
+    string? ApplicationName,
+    string? KeyUid = null);

@@ -64,7 +64,8 @@ public static class JwtReader
                 Audiences(p),
                 issuer,
                 application.ValueKind == JsonValueKind.Object ? Text(application, "namespace") : null,
-                application.ValueKind == JsonValueKind.Object ? Text(application, "name") : null);
+                application.ValueKind == JsonValueKind.Object ? Text(application, "name") : null,
+                Text(p, AppKeys.Credentials.JwtTokenIssuer.ApplicationKeyUidClaim));
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {

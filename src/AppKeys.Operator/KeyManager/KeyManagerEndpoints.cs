@@ -30,7 +30,7 @@ public sealed class KeyManagerEndpoints(
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
     public const string AuthorizationServerPath = "/.well-known/oauth-authorization-server";
 
-    private bool Ready => signingKeys.IsLoaded && tokenKeys.Ring is not null && clients.IsSynced;
+    private bool Ready => signingKeys.IsLoaded && tokenKeys.Ring is not null && clients.IsSynced && inspector.IsSynced;
 
     /// <summary>The issuer without a trailing slash.</summary>
     private string Issuer => options.Issuer.TrimEnd('/');

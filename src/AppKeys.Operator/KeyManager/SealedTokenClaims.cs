@@ -7,10 +7,15 @@ namespace AppKeys.Operator.KeyManager;
 /// <param name="Scopes">Granted scopes.</param>
 /// <param name="IssuedAt">Issue time, whole seconds.</param>
 /// <param name="ExpiresAt">Expiry, whole seconds; null: never expires.</param>
+/// <param name="KeyUid">
+/// The <c>metadata.uid</c> of the ApplicationKey the token was issued for (sealed as <c>ak2.</c>): active only while
+/// that key exists. Null for token-endpoint tokens and for key tokens sealed before keys were bound (<c>ak1.</c>).
+/// </param>
 public sealed record SealedTokenClaims(
     string TokenId,
     string ConsumerKey,
     string KeyType,
     IReadOnlyList<string> Scopes,
     DateTimeOffset IssuedAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    string? KeyUid = null);

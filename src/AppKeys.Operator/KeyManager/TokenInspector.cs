@@ -11,7 +11,8 @@ namespace AppKeys.Operator.KeyManager;
 /// <summary>
 /// Decides whether a token this operator issued is active now, from the caches alone: signature or seal, expiry,
 /// revocation, and whether what it was issued for still stands (the Application exists, the key type is enabled,
-/// every scope is still allowed). Anything else is inactive (null), with no reason given.
+/// every scope is still allowed, and for a token bound to an ApplicationKey that key exists and is not being deleted).
+/// Anything else is inactive (null), with no reason given.
 /// </summary>
 public sealed class TokenInspector(
     OperatorOptions options,
@@ -23,6 +24,12 @@ public sealed class TokenInspector(
     IInformer<V1Secret> secrets,
     TimeProvider time)
 {
+    /// <summary>
+    /// Whether the ApplicationKey cache has been filled once: before that every key-bound token would look withdrawn
+    /// (the endpoints answer 503 instead).
+    /// </summary>
+    public bool IsSynced => keys.HasSynced;
+
     /// <summary>The token if it is active now; null (inactive) otherwise.</summary>
     public ActiveToken? Inspect(string token)
     {
@@ -40,6 +47,7 @@ public sealed class TokenInspector(
             || revocations.IsRevoked(found.TokenId)
             || (found.Fingerprint is { } fingerprint && revocations.IsRevoked(fingerprint))
             || !client.Allows(found.Scopes)
+            || (found.KeyUid is { } keyUid && !KeyStands(keyUid, client.Namespace))
             ? null
             : new ActiveToken(found.TokenId, client, found.IsJwt, found.Scopes, found.IssuedAt, found.NotBefore, found.ExpiresAt, found.Subject, found.Audiences, found.Issuer);
     }
@@ -59,13 +67,13 @@ public sealed class TokenInspector(
     private IssuedTokenClaims? Sealed(string token) =>
         tokenKeys.Ring is { } ring && SealedTokenFormat.TryOpen(token, ring) is { } claims
             ? new IssuedTokenClaims(claims.TokenId, claims.ConsumerKey, claims.KeyType, false, claims.Scopes, claims.IssuedAt, claims.IssuedAt,
-                claims.ExpiresAt, claims.ConsumerKey, Audiences(claims.ConsumerKey), options.Issuer, null, null, TokenFingerprint.Compute(token))
+                claims.ExpiresAt, claims.ConsumerKey, Audiences(claims.ConsumerKey), options.Issuer, null, null, TokenFingerprint.Compute(token), claims.KeyUid)
             : null;
 
     private IssuedTokenClaims? Jwt(string token) =>
         JwtReader.TryRead(token, options.Issuer, signingKeys) is { } c
             ? new IssuedTokenClaims(c.TokenId, c.ConsumerKey, c.KeyType, true, c.Scopes, c.IssuedAt, c.NotBefore, c.ExpiresAt,
-                c.Subject, c.Audiences, c.Issuer, c.ApplicationNamespace, null)
+                c.Subject, c.Audiences, c.Issuer, c.ApplicationNamespace, null, KeyUid: c.KeyUid)
             : null;
 
     /// <summary>An ApplicationKey's random opaque token: found by fingerprint, proven by the key's Secret.</summary>
@@ -96,6 +104,14 @@ public sealed class TokenInspector(
 
         return null;
     }
+
+    /// <summary>
+    /// Whether the ApplicationKey a token is bound to still exists in this replica's cache, in the token's namespace,
+    /// and is not being deleted (the index holds only such keys, by uid). A key recreated under the same name has
+    /// another uid, so the deleted key's tokens stay inactive.
+    /// </summary>
+    private bool KeyStands(string keyUid, string @namespace) =>
+        keys.Store.IndexKeys(KeyManagerIndexes.LiveKeyUid, keyUid).Any(k => k.Namespace == @namespace);
 
     private IReadOnlyList<string> Audiences(string consumerKey) => options.Audiences.Count > 0 ? [.. options.Audiences] : [consumerKey];
 }

@@ -35,13 +35,14 @@ public sealed class TokenMinter(OperatorOptions options, SigningKeys signingKeys
 
     /// <summary>
     /// A sealed opaque token (docs/key-manager.md). Also the way for the ApplicationKey reconciler to issue opaque
-    /// tokens that introspect by their claims; <see cref="IssuedToken.TokenId"/> is the <c>jti</c>.
+    /// tokens that introspect by their claims, bound to the key by <paramref name="keyUid"/> (active only while the
+    /// key exists); <see cref="IssuedToken.TokenId"/> is the <c>jti</c>.
     /// </summary>
-    public IssuedToken SealOpaque(string consumerKey, string keyType, IReadOnlyList<string> scopes, long validitySeconds)
+    public IssuedToken SealOpaque(string consumerKey, string keyType, IReadOnlyList<string> scopes, long validitySeconds, string? keyUid = null)
     {
         var ring = tokenKeys.Ring ?? throw new InvalidOperationException("The opaque token keys are not loaded yet");
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var claims = new SealedTokenClaims(SealedTokenFormat.NewTokenId(), consumerKey, keyType, scopes, issuedAt, ValidityPolicy.ExpiresAt(issuedAt, validitySeconds));
+        var claims = new SealedTokenClaims(SealedTokenFormat.NewTokenId(), consumerKey, keyType, scopes, issuedAt, ValidityPolicy.ExpiresAt(issuedAt, validitySeconds), keyUid);
         return new IssuedToken(new SecretValue(SealedTokenFormat.Seal(claims, ring)), AccessTokenType.Opaque, claims.TokenId, issuedAt, claims.ExpiresAt, null);
     }
 }

@@ -124,6 +124,22 @@ public class KeyPlannerTests
     }
 
     [Fact]
+    public void The_token_is_minted_for_the_key_uid_which_the_issuance_hash_leaves_out()
+    {
+        IssuanceInputs? seen = null;
+        var context = Context(TimeSpan.Zero);
+        var plan = KeyPlanner.Plan(
+            new KeyObservation(TestObjects.Key(), null, [], Application(), ApplicationSecret()),
+            context with { Mint = inputs => context.Mint(seen = inputs) });
+
+        Assert.Equal(IssuanceReasons.Initial, plan.Issued);
+        Assert.Equal("key-uid-1", seen?.KeyUid);
+        // Keys whose token predates the binding are not all re-issued on upgrade: the uid is not a hashed input.
+        Assert.Equal((seen! with { KeyUid = null }).Hash(), seen.Hash());
+        Assert.Equal(seen.Hash(), plan.Status!.IssuanceHash);
+    }
+
+    [Fact]
     public void Revoke_revokes_the_recorded_token_first_then_issues_once_per_value_and_renew_never_revokes()
     {
         var issued = Issued();

@@ -94,6 +94,7 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         Assert.Equal("team-shop", application.GetProperty("owner").GetString());
         Assert.Equal("10PerMin", application.GetProperty("tier").GetString());
         Assert.Equal(key.Status.TokenId, claims.GetProperty("jti").GetString());
+        Assert.Equal(key.Metadata.Uid, claims.GetProperty("appkey_uid").GetString());
         var iat = claims.GetProperty("iat").GetInt64();
         Assert.Equal(iat, claims.GetProperty("nbf").GetInt64());
         Assert.Equal(iat + 3600, claims.GetProperty("exp").GetInt64());
@@ -138,11 +139,11 @@ public sealed class ApplicationKeyIssuanceTests(OperatorFixture f)
         var key = await f.WaitKeyReadyAsync(ns, "legacy");
         var data = await f.SecretDataAsync(ns, "legacy");
         var token = data["accessToken"];
-        // Sealed as the token endpoint's (ak1. + base64url of key id, nonce, AES-256-GCM claims and tag): not a JWT,
-        // unforgeable without the sealing key, and introspectable from its claims.
-        Assert.StartsWith(AppKeys.Operator.KeyManager.SealedTokenFormat.Prefix, token, StringComparison.Ordinal);
-        Assert.Single(token, c => c == '.');
-        Assert.True(Base64Url.DecodeFromChars(token.AsSpan(AppKeys.Operator.KeyManager.SealedTokenFormat.Prefix.Length)).Length >= 4 + 12 + 16 + 36, "key id, nonce, tag and the sealed claims");
+        // Sealed as the token endpoint's, bound to the key (ak2. + base64url of key id, nonce, AES-256-GCM claims with the
+        // key's uid, and tag): not a JWT, unforgeable without the sealing key, and introspectable from its claims.
+        Assert.True(token.StartsWith(AppKeys.Operator.KeyManager.SealedTokenFormat.KeyBoundPrefix, StringComparison.Ordinal), "sealed and bound to the key (ak2.)");
+        Assert.Equal(1, token.Count(c => c == '.'));
+        Assert.True(Base64Url.DecodeFromChars(token.AsSpan(AppKeys.Operator.KeyManager.SealedTokenFormat.KeyBoundPrefix.Length)).Length >= 4 + 12 + 16 + 36 + 1 + 36, "key id, nonce, tag and the sealed claims with the key uid");
         Assert.Equal("Opaque", data["tokenType"]);
         Assert.Equal("Opaque", key.Status.TokenType);
         Assert.Equal(Credentials.TokenFingerprint.Compute(token), key.Status.TokenId);

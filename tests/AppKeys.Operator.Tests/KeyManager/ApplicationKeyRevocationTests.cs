@@ -37,7 +37,7 @@ public sealed class ApplicationKeyRevocationTests(KeyManagerFixture f)
         var caller = await f.IntrospectorTokenAsync($"gateway-{ns}", ns);
         foreach (var token in new[] { prod, sandbox })
         {
-            Assert.StartsWith(SealedTokenFormat.Prefix, token, StringComparison.Ordinal);
+            Assert.True(token.StartsWith(SealedTokenFormat.KeyBoundPrefix, StringComparison.Ordinal), "a key's sealed token is bound to it (ak2.)");
             Assert.True((await IntrospectAsync(http, f.ReplicaBBase, token, caller)).IsActive);
         }
 
@@ -59,7 +59,7 @@ public sealed class ApplicationKeyRevocationTests(KeyManagerFixture f)
         if (tokenType == TokenTypes.Opaque)
         {
             // Sealed as the token endpoint's; status keeps the fingerprint, never the token or its sealed id.
-            Assert.StartsWith(SealedTokenFormat.Prefix, firstToken, StringComparison.Ordinal);
+            Assert.True(firstToken.StartsWith(SealedTokenFormat.KeyBoundPrefix, StringComparison.Ordinal), "a key's sealed token is bound to it (ak2.)");
             Assert.Equal(TokenFingerprint.Compute(firstToken), first.Status!.TokenId);
             var answer = await IntrospectAsync(http, f.ReplicaBBase, firstToken, caller);
             Assert.True(answer.IsActive, answer.Raw);

@@ -309,7 +309,7 @@ public sealed class KeyManagerEndpointTests(KeyManagerFixture f)
             else
             {
                 // Sealed: status records the token's fingerprint; the jti is the sealed id, never the fingerprint.
-                Assert.StartsWith(SealedTokenFormat.Prefix, token, StringComparison.Ordinal);
+                Assert.True(token.StartsWith(SealedTokenFormat.KeyBoundPrefix, StringComparison.Ordinal), "a key's sealed token is bound to it (ak2.)");
                 Assert.Equal(AppKeys.Credentials.TokenFingerprint.Compute(token), key.Status.TokenId);
                 Assert.Matches("^[0-9a-f]{32}$", answer.Json!.Value.GetProperty("jti").GetString());
             }

@@ -90,7 +90,7 @@ public static class KeyPlanner
             return credentials.NotReady is { } notReady ? Keep(key, spec, own, held, deletes, notReady, context.Now) : KeyPlan.Wait;
         }
 
-        var inputs = IssuanceInputs.From(spec, EffectiveApplicationSpec.From(application), application.Metadata.Uid, current.ApplicationId, current.Current.ConsumerKey, context.Issuer);
+        var inputs = IssuanceInputs.From(spec, EffectiveApplicationSpec.From(application), application.Metadata.Uid, current.ApplicationId, current.Current.ConsumerKey, context.Issuer, key.Metadata.Uid);
         var decision = revoking ?? IssuancePolicy.Evaluate(new IssuanceState(
             held,
             own is not null,

@@ -8,7 +8,8 @@ namespace AppKeys.Operator.Controllers.ApplicationKeys;
 /// <summary>
 /// The token source of a key's plan: turns <see cref="IssuanceInputs"/> into a token — a JWT signed with the current
 /// key, or an opaque token sealed as the token endpoint's (<see cref="TokenMinter.SealOpaque"/>), so that
-/// <c>/oauth2/introspect</c> answers for it from its claims.
+/// <c>/oauth2/introspect</c> answers for it from its claims. Either carries the key's uid
+/// (<see cref="IssuanceInputs.KeyUid"/>), so introspection calls it inactive once the key is deleted.
 /// </summary>
 public sealed class TokenIssuance(SigningKeyStore signingKeys, TokenMinter minter, TokenKeyStore tokenKeys, TimeProvider time)
 {
@@ -32,7 +33,7 @@ public sealed class TokenIssuance(SigningKeyStore signingKeys, TokenMinter minte
         {
             // Status records the fingerprint of the token (as for every opaque token), never the sealed jti: the key's
             // record is checked against the Secret without the sealing keys, and a revocation lists the fingerprint.
-            var sealedToken = minter.SealOpaque(inputs.ConsumerKey, inputs.KeyType, inputs.Scopes, inputs.ValidityPeriod);
+            var sealedToken = minter.SealOpaque(inputs.ConsumerKey, inputs.KeyType, inputs.Scopes, inputs.ValidityPeriod, inputs.KeyUid);
             return sealedToken with { TokenId = sealedToken.AccessToken.Fingerprint() };
         }
 
@@ -45,6 +46,7 @@ public sealed class TokenIssuance(SigningKeyStore signingKeys, TokenMinter minte
             Scopes = inputs.Scopes,
             ValidityPeriodSeconds = inputs.ValidityPeriod,
             Application = new ApplicationInfo(inputs.ApplicationName, inputs.ApplicationNamespace, inputs.ApplicationId, inputs.Owner, inputs.Tier),
+            ApplicationKeyUid = inputs.KeyUid,
             SigningKey = signingKey ?? throw new InvalidOperationException("A JWT application needs the signing key"),
         };
         return issuers.Issue(AccessTokenType.Jwt, request);
