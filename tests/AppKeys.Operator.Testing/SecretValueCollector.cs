@@ -4,14 +4,14 @@ using System.Text;
 using AppKeys.Credentials;
 using k8s.Models;
 
-namespace AppKeys.Operator.Tests.TestSupport;
+namespace AppKeys.Operator.Testing;
 
 /// <summary>
-/// Collects every secret value (consumer secrets, access tokens, signing keys) from the Secrets a test sees, and finds
-/// them in captured texts, as they are and base64-encoded (a leaked serialized Secret carries its data as base64). A
-/// leak is reported by fingerprint, form and place, never by value.
+/// Collects every secret value (consumer secrets, access tokens, signing keys, the opaque tokens' sealing keys) from
+/// the Secrets a test sees, and finds them in captured texts, as they are and base64-encoded (a leaked serialized
+/// Secret carries its data as base64). A leak is reported by fingerprint, form and place, never by value.
 /// </summary>
-internal sealed class SecretValueCollector
+public sealed class SecretValueCollector
 {
     /// <summary>Encoded forms shorter than this are not searched for (too likely to occur by chance).</summary>
     public const int MinimumNeedleLength = 16;
@@ -29,15 +29,37 @@ internal sealed class SecretValueCollector
         || key.EndsWith(".pem", StringComparison.Ordinal)
         || key == "tls.key";
 
+    /// <summary>Whether <paramref name="key"/> of Secret <paramref name="secretName"/> holds a binary key (the sealing keys of opaque tokens).</summary>
+    public static bool IsBinaryKey(string? secretName, string key) =>
+        secretName == Operator.KeyManager.TokenKeyStore.SecretName && key.StartsWith("k-", StringComparison.Ordinal);
+
     public void Add(V1Secret? secret)
     {
         foreach (var (key, value) in secret?.Data ?? new Dictionary<string, byte[]>())
         {
-            if (IsSecretKey(key) && value is { Length: > 0 })
+            if (value is not { Length: > 0 })
+            {
+                continue;
+            }
+
+            if (IsBinaryKey(secret!.Metadata?.Name, key))
+            {
+                AddBinary(value);
+            }
+            else if (IsSecretKey(key))
             {
                 Add(Encoding.UTF8.GetString(value));
             }
         }
+    }
+
+    /// <summary>A binary key leaks as text only encoded: base64 (as a serialized Secret carries each value) or hex.</summary>
+    public void AddBinary(byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        values.TryAdd(Convert.ToBase64String(value), 0);
+        values.TryAdd(Convert.ToHexStringLower(value), 0);
+        values.TryAdd(Convert.ToHexString(value), 0);
     }
 
     public void Add(string value)
