@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using AppKeys.Credentials;
 using k8s.Models;
@@ -66,17 +67,54 @@ public sealed class SecretValueCollector
     {
         values.TryAdd(value, 0);
 
-        // A PEM key leaks as its base64 body lines as well; each long line is a value of its own.
+        // A PEM key leaks as its base64 body lines as well; each long line is a value of its own, unless it holds only
+        // public key bytes: a private key's encoding carries its public key, which certificates and the JWKS publish
+        // (a line of an EC key's PKCS#8 can appear as is in the CA certificate of the same key).
         if (value.StartsWith("-----BEGIN", StringComparison.Ordinal))
         {
+            var publicKey = PublicKeyOf(value);
             foreach (var line in value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (line.Length >= 40 && !line.StartsWith("-----", StringComparison.Ordinal))
+                if (line.Length >= 40 && !line.StartsWith("-----", StringComparison.Ordinal) && !IsPublicOnly(line, publicKey))
                 {
                     values.TryAdd(line, 0);
                 }
             }
         }
+    }
+
+    /// <summary>The SubjectPublicKeyInfo of a PEM private key (EC or RSA); empty for anything else.</summary>
+    private static byte[] PublicKeyOf(string pem)
+    {
+        try
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportFromPem(pem);
+            return ec.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+        }
+
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return rsa.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Whether the bytes a PEM body line encodes all lie within <paramref name="publicKey"/>.</summary>
+    private static bool IsPublicOnly(string line, byte[] publicKey)
+    {
+        var bytes = new byte[line.Length];
+        return publicKey.Length > 0
+            && Convert.TryFromBase64String(line, bytes, out var written)
+            && publicKey.AsSpan().IndexOf(bytes.AsSpan(0, written)) >= 0;
     }
 
     /// <summary>

@@ -36,11 +36,12 @@ namespace AppKeys.E2E.Tests;
 /// process injects the JIT chaos run's faults (<see cref="ChaosFaults"/>). Under them: a few dozen JWT and opaque keys
 /// of both key types, the JIT run's spec changes and a consumer-secret regeneration, the leader SIGKILLed twice (each
 /// time a new process replaces it) and the API server restarted once from its data directory, while clients of the
-/// token, introspection and revocation endpoints ask every live replica. Then: every key Ready at exactly the revision
-/// its changes call for, its token verifying (JWT against the JWKS, opaque by fingerprint, both active on introspection
+/// token, introspection and revocation endpoints ask every live replica; a signing-key rotation requested at the
+/// start of the changes completes during them (the shortest pre-publish window the flag allows, 1 minute) and re-mints
+/// the never-expiring JWTs. Then: every key Ready at exactly the revision its changes and the rotation call for, its token verifying (JWT against the JWKS, opaque by fingerprint, both active on introspection
 /// at every replica), identities unchanged, consumer keys unique, 0 wrong endpoint answers, 0 denials, and no secret
 /// value in the processes' stdout/stderr, Events, statuses or <c>/metrics</c>. No clock jumps (a process's clock is
-/// the real one): renewals by time and the signing-key rotation stay with the JIT run.
+/// the real one): renewals by time stay with the JIT run.
 /// </summary>
 [Collection(NativeChaosCollection.Name)]
 public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
@@ -56,6 +57,9 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
     /// the hygiene scan then covers every line the executable can write.
     /// </summary>
     private static readonly Dictionary<string, string> TraceLogging = new() { ["Logging__LogLevel__Default"] = "Trace" };
+
+    /// <summary>The next signing key, published from the start, may sign a minute later (the flag's minimum; default 1 h).</summary>
+    private static readonly Dictionary<string, string> Flags = new() { ["--signing-key-prepublish"] = "1m" };
 
     private readonly List<NativeOperatorReplica> replicas = [];
     private readonly List<NativeOperatorReplica> gone = [];
@@ -217,9 +221,16 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var appSecrets = await ReadApplicationSecretsAsync(apps);
         var identities = await ReadIdentitiesAsync(apps);
 
-        // Phase 2: spec changes, renew requests and a consumer-secret regeneration; the leader is killed a third of the
+        // Phase 2: a signing-key rotation (appkeys.io/rotate) is requested: the next key signs once it has been published
+        // for a minute, the old one retires (still published) and never-expiring JWTs are re-minted (SigningKeyRotated).
+        // Meanwhile spec changes, renew requests and a consumer-secret regeneration; the leader is killed a third of the
         // way, the API server restarted (a full stop, 2 s of connection refused, reloaded from its data directory) at
         // two thirds.
+        var initialSigningKey = await CurrentSigningKeyAsync();
+        Assert.NotNull(initialSigningKey);
+        await Resilient.CallAsync(
+            () => secrets.PatchAsync(SigningKeySecret.SecretName, OperatorNamespace, ChaosWorld.MergePatch(new { metadata = new { annotations = new Dictionary<string, string> { [SigningKeySecret.RotateAnnotation] = "native-rotation" } } })),
+            "request a signing-key rotation");
         var changes = ChaosWorld.Changes(plans, apps, keys, applications);
         for (var i = 0; i < changes.Count; i++)
         {
@@ -236,8 +247,8 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        await chaosKeys.SettleAsync(plans, p => p.RevisionAfterChanges, "the spec changes handled");
-        Log($"phase 2 (changes, kill #2, API server restart): {watch.Elapsed.TotalSeconds:F0} s");
+        await chaosKeys.SettleAsync(plans, Final, "the spec changes handled and the rotation's re-mints");
+        Log($"phase 2 (rotation, changes, kill #2, API server restart): {watch.Elapsed.TotalSeconds:F0} s; signing keys rotated: {initialSigningKey} retired, {await CurrentSigningKeyAsync()} signs");
         await stopClients.CancelAsync();
         await clientLoop;
 
@@ -249,7 +260,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         server.Faults.ExpireWatchWindow();
         server.Faults.CloseWatches(abrupt: true);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var final = await chaosKeys.SettleAsync(plans, p => p.RevisionAfterChanges, "the quiet period");
+        var final = await chaosKeys.SettleAsync(plans, Final, "the quiet period");
         await clients.FinalCheckAsync(stop.Token);
         stopClients.Dispose();
         Log($"phase 3 (quiet, re-list): {watch.Elapsed.TotalSeconds:F0} s");
@@ -257,14 +268,25 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(clients.Tokens >= 20 && clients.Introspections >= 40, $"too little endpoint traffic to judge: {clients.Summary}");
         Assert.True(clients.Wrong.Count == 0, $"{clients.Wrong.Count} wrong answers from the native key manager:\n{string.Join("\n", clients.Wrong.Take(20))}");
 
-        await VerifyAsync(plans, apps, initial, final, appSecrets, identities, clients);
+        await VerifyAsync(plans, apps, initial, final, appSecrets, identities, initialSigningKey, clients);
         await ReportAsync(plans, faults, watch.Elapsed);
+    }
+
+    /// <summary>Every key's final revision: its changes, plus one re-mint for a never-expiring JWT after the rotation.</summary>
+    private static long Final(KeyPlan plan) =>
+        plan.RevisionAfterChanges + (plan.NeverExpires && plan.Application.TokenType == TokenTypes.Jwt ? 1 : 0);
+
+    private async Task<string?> CurrentSigningKeyAsync()
+    {
+        var secret = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, OperatorNamespace), "get signing keys");
+        seen.Add(secret);
+        return secret?.Data?.TryGetValue(SigningKeySecret.StateKey, out var state) == true ? SigningKeySecret.ParseState(state)?.Current?.KeyId : null;
     }
 
     private void StartReplica()
     {
         var identity = $"appkeys-operator-{(char)('a' + Interlocked.Increment(ref started) - 1)}";
-        var replica = NativeOperatorReplica.Start(server, deployment, identity, TraceLogging);
+        var replica = NativeOperatorReplica.Start(server, deployment, identity, Flags, TraceLogging);
         lock (replicaGate)
         {
             replicas.Add(replica);
@@ -455,9 +477,18 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Dictionary<string, V1Alpha1ApplicationKey> final,
         Dictionary<string, IReadOnlyDictionary<string, string>> appSecretsBefore,
         Dictionary<string, string> identitiesBefore,
+        string initialSigningKey,
         EndpointClients clients)
     {
         var problems = new List<string>();
+
+        // Exactly the one requested rotation: the initial key retired (still published), another one signs.
+        var signing = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, OperatorNamespace), "get signing keys");
+        var set = SigningKeySecret.ParseState(signing!.Data[SigningKeySecret.StateKey])!;
+        if (set.Current?.KeyId == initialSigningKey || set.Find(initialSigningKey)?.State != SigningKeyState.Retired || set.Keys.Count(k => k.State == SigningKeyState.Retired) != 1)
+        {
+            problems.Add($"expected exactly one rotation away from {initialSigningKey}: {string.Join(", ", set.Keys.Select(k => $"{k.KeyId} {k.State}"))}");
+        }
 
         // Identities and consumer credentials: unchanged, except the consumer secrets of the Application asked to regenerate them.
         var identities = await ReadIdentitiesAsync(apps);
@@ -581,7 +612,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             // No spurious re-issue: tokens nothing asked to renew are the very first ones.
-            if (plan.RevisionAfterChanges == 1 && status.TokenId != initial[id].Status!.TokenId)
+            if (Final(plan) == 1 && status.TokenId != initial[id].Status!.TokenId)
             {
                 problems.Add($"{id}: its token was replaced although nothing asked for it");
             }
@@ -656,7 +687,8 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var logLines = all.Sum(r => r.Process.Output.Count(c => c == '\n'));
         Log($"secret hygiene: {seen.Count} secret values scanned for in {texts.Count} texts ({logLines} log lines of {all.Count} processes, {events.Items.Count} events, {all.Count(r => r.Metrics.Length > 0)} /metrics)");
         Assert.True(seen.Count >= KeyCount * 2 + clients.Tokens, $"only {seen.Count} secret values were captured");
-        Assert.All(all, r => Assert.True(r.Metrics.Contains("# TYPE", StringComparison.Ordinal), $"no /metrics were read from {r.Identity}"));
+        // Every process that served (a process that exited on its own, e.g. at start, is counted and replaced).
+        Assert.All(all.Where(r => !r.ExitedOnItsOwn), r => Assert.True(r.Metrics.Contains("# TYPE", StringComparison.Ordinal), $"no /metrics were read from {r.Identity}"));
         Assert.True(logLines > 100, $"only {logLines} log lines were captured");
         // The level took: Debug lines (the operator's most verbose) are there.
         Assert.Contains(all, r => r.Process.Output.Contains("dbug:", StringComparison.Ordinal));
@@ -672,12 +704,12 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var issuances = all.Sum(r => r.Sum("appkeys_token_issuances_total"));
         var reconciles = all.Sum(r => r.Sum("controller_runtime_reconcile_total"));
         var writes = all.Sum(r => r.Sum("rest_client_requests_total", IsWrite));
-        var expectedIssuances = plans.Sum(p => p.RevisionAfterChanges);
+        var expectedIssuances = plans.Sum(Final);
         var users = all.Select(r => r.Process.ServiceAccountUser).ToHashSet(StringComparer.Ordinal);
         var denials = server.Denials.Denied.Where(d => users.Contains(d.User)).ToList();
         Log($"native chaos: {plans.Count} keys ({plans.Count(p => p.Application.TokenType == TokenTypes.Jwt)} JWT) in {plans.Select(p => p.Application).Distinct().Count()} Applications over {Namespaces} namespaces");
         Log($"native chaos: faults injected {faults.Values.Sum()}: {string.Join(", ", faults.Select(f => $"{f.Key} {f.Value}"))}");
-        Log($"native chaos: leader SIGKILLs 2, lease transitions {lease?.Spec?.LeaseTransitions}, processes started {started}, exited on their own {selfExits}, API server restarts 1");
+        Log($"native chaos: signing-key rotations 1 ({plans.Count(p => Final(p) > p.RevisionAfterChanges)} never-expiring JWTs re-minted), leader SIGKILLs 2, lease transitions {lease?.Spec?.LeaseTransitions}, processes started {started}, exited on their own {selfExits}, API server restarts 1");
         Log($"native chaos: tokens issued {issuances} (expected {expectedIssuances}), reconciles {reconciles}, successful writes {writes} (leases included), requests denied {denials.Count}, in {elapsed.TotalSeconds:F0} s");
         // The metric counts issuances whose write was answered, read at most a second before a process ended.
         Assert.True(issuances <= expectedIssuances, $"the replicas counted {issuances} issuances, more than the {expectedIssuances} asked for");

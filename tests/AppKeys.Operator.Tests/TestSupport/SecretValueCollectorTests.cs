@@ -103,6 +103,23 @@ public sealed class SecretValueCollectorTests
     }
 
     [Fact]
+    public void A_line_of_a_private_key_that_holds_only_its_public_key_is_not_a_secret()
+    {
+        // The last line of a P-256 PKCS#8 key encodes 42 bytes of its public point, which the key's certificate and
+        // the JWKS publish; the first line holds private bytes.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var lines = key.ExportPkcs8PrivateKeyPem().Split('\n');
+        var (first, last) = (lines[1], lines[^2]);
+        Assert.Contains(last, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()[^63..]), StringComparison.Ordinal);
+        var collector = new SecretValueCollector();
+        collector.Add(key.ExportPkcs8PrivateKeyPem());
+
+        var found = collector.FindIn([("a certificate", $"...{last}..."), ("a log", $"...{first}...")]);
+
+        Assert.Equal([$"a secret value ({TokenFingerprint.Compute(first)}) appears as is in a log"], found);
+    }
+
+    [Fact]
     public void A_sealing_key_of_opaque_tokens_is_found_base64_and_hex_encoded()
     {
         var key = RandomNumberGenerator.GetBytes(32);

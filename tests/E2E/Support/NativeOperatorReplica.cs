@@ -14,6 +14,7 @@ namespace AppKeys.E2E.Tests.Support;
 /// </summary>
 internal sealed class NativeOperatorReplica : IKeyManagerReplica, IAsyncDisposable
 {
+    private static readonly HashSet<int> HandedOut = [];
     private readonly int httpPort;
     private string metrics = "";
 
@@ -41,15 +42,24 @@ internal sealed class NativeOperatorReplica : IKeyManagerReplica, IAsyncDisposab
     /// <summary>The Prometheus text read last by <see cref="ScrapeAsync"/>.</summary>
     public string Metrics => Volatile.Read(ref metrics);
 
-    /// <summary>Starts the manager container of <paramref name="deployment"/> as pod <paramref name="identity"/>, on ports of its own.</summary>
-    public static NativeOperatorReplica Start(LocalKubernetesApiServer server, JsonNode deployment, string identity, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the manager container of <paramref name="deployment"/> as pod <paramref name="identity"/>, on ports of its
+    /// own, with <paramref name="flags"/> set on top of the container's args.
+    /// </summary>
+    public static NativeOperatorReplica Start(
+        LocalKubernetesApiServer server,
+        JsonNode deployment,
+        string identity,
+        IReadOnlyDictionary<string, string>? flags = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var (httpPort, oauthPort) = (FreePort(), FreePort());
-        var process = DeployedOperatorProcess.Start(server, deployment, identity, OperatorBuild.Native, new Dictionary<string, string>
+        var args = new Dictionary<string, string>(flags ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["--http-port"] = httpPort.ToString(CultureInfo.InvariantCulture),
             ["--oauth-port"] = oauthPort.ToString(CultureInfo.InvariantCulture),
-        }, environment);
+        };
+        var process = DeployedOperatorProcess.Start(server, deployment, identity, OperatorBuild.Native, args, environment);
         return new NativeOperatorReplica(identity, process, httpPort, oauthPort);
     }
 
@@ -80,10 +90,24 @@ internal sealed class NativeOperatorReplica : IKeyManagerReplica, IAsyncDisposab
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
+    /// <summary>
+    /// A port free now and never handed out before by this class: the kernel may give a port it just released again,
+    /// and two replicas on one port would be a test artefact (the second one exits: "port ... is already in use").
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Any, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
