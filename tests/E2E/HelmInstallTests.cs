@@ -81,7 +81,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         await using var world = await RbacWorld.StartAsync();
         using var helm = await Helm.CreateAsync(world.Kubeconfig);
         var port = FreePort();
-        output.WriteLine((await helm.RunAsync("install", Release, Chart, "-n", ReleaseNamespace, "--create-namespace", "--set", $"metrics.port={port}")).EnsureSuccess().StdOut);
+        output.WriteLine((await helm.RunAsync("install", Release, Chart, "-n", ReleaseNamespace, "--create-namespace", "--set", $"metrics.port={port}", "--set", $"oauth.port={FreePort()}")).EnsureSuccess().StdOut);
 
         var deployment = await world.DeploymentAsync(ReleaseNamespace, $"app.kubernetes.io/instance={Release}");
         await using (var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-helm-0"))
@@ -118,7 +118,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         await using var world = await RbacWorld.StartAsync();
         output.WriteLine((await world.Kubectl.RunAsync(["apply", "--server-side", "-k", RepositoryRoot.Combine("config", "default")], timeout: TimeSpan.FromMinutes(2))).EnsureSuccess().StdOut);
         var deployment = await world.DeploymentAsync(ReleaseNamespace, "app.kubernetes.io/name=appkeys-operator");
-        await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0");
+        await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0", flags: OwnPorts());
         await world.RunKeyLifecycleAsync(process, output);
         Assert.True(world.Server.Denials.Total == 0, string.Join("; ", world.Server.Denials.Denied));
     }
@@ -135,7 +135,7 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         await using var world = await RbacWorld.StartAsync();
         output.WriteLine((await world.Kubectl.RunAsync(["apply", "--server-side", "-k", RepositoryRoot.Combine("config", "default")], timeout: TimeSpan.FromMinutes(2))).EnsureSuccess().StdOut);
         var deployment = await world.DeploymentAsync(ReleaseNamespace, "app.kubernetes.io/name=appkeys-operator");
-        await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0", OperatorBuild.Native);
+        await using var process = DeployedOperatorProcess.Start(world.Server, deployment, "appkeys-operator-0", OperatorBuild.Native, OwnPorts());
         await world.RunKeyLifecycleAsync(process, output);
         try
         {
@@ -151,6 +151,16 @@ public sealed class HelmInstallTests(ITestOutputHelper output)
         var operatorDenials = world.Server.Denials.Denied.Where(d => d.User == process.ServiceAccountUser).ToList();
         Assert.True(operatorDenials.Count == 0, string.Join("; ", operatorDenials));
     }
+
+    /// <summary>
+    /// config/default's ports (8080, 8443) are the pod's own in a cluster; on a test machine other processes may hold
+    /// them, so the process gets free ones.
+    /// </summary>
+    private static Dictionary<string, string> OwnPorts() => new()
+    {
+        ["--http-port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["--oauth-port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static int FreePort()
     {

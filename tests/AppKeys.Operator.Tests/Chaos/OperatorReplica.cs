@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AppKeys.Operator.Hosting;
+using AppKeys.Operator.Testing.Chaos;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Hosting;
@@ -19,7 +20,7 @@ namespace AppKeys.Operator.Tests.Chaos;
 /// One operator process, in process: its own host, metrics registry and lease identity, reaching the API server
 /// through its own <see cref="TcpProxy"/> so that <see cref="Kill"/> cuts it off at once, as a killed pod is.
 /// </summary>
-internal sealed class OperatorReplica : IAsyncDisposable
+internal sealed class OperatorReplica : IKeyManagerReplica, IAsyncDisposable
 {
     private readonly TcpProxy proxy;
     private readonly WebApplication app;
@@ -50,6 +51,8 @@ internal sealed class OperatorReplica : IAsyncDisposable
 
     /// <summary>True when the process stopped on its own (e.g. after losing the lease), as a pod that exits.</summary>
     public bool StoppedItself { get; private set; }
+
+    public bool IsAnswering => !IsKilled && !StoppedItself;
 
     /// <param name="identity">Lease holder identity.</param>
     /// <param name="upstream">The API server's address (the proxy dials it for every new connection).</param>

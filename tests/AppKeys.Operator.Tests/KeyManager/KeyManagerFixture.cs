@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
@@ -112,59 +110,7 @@ public sealed class KeyManagerFixture : IAsyncLifetime
     /// An HTTP client that trusts exactly the operator's published CA (names are still checked), connecting from
     /// <paramref name="sourceAddress"/> (a loopback address of its own keeps the per-address limiter apart).
     /// </summary>
-    public HttpClient NewHttpClient(string sourceAddress = "127.0.0.1") => TrustingClient(CaPem, sourceAddress);
-
-    /// <summary>
-    /// An HTTP client trusting only <paramref name="caPem"/>, connecting from <paramref name="sourceAddress"/>; the
-    /// certificate's validity is judged at <paramref name="now"/> (default: the real time; the chaos run passes the
-    /// operators' clock, which jumps ahead, since the replicas issue their serving certificates on it).
-    /// </summary>
-    public static HttpClient TrustingClient(string caPem, string sourceAddress = "127.0.0.1", Func<DateTimeOffset>? now = null)
-    {
-        using var ca = X509Certificate2.CreateFromPem(caPem.Length > 0 ? caPem : throw new InvalidOperationException("CA not loaded"));
-        var trusted = X509CertificateLoader.LoadCertificate(ca.RawData);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(IPAddress.Parse(sourceAddress), 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(trusted);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    if (now is not null)
-                    {
-                        chain.ChainPolicy.VerificationTime = now().UtcDateTime;
-                        chain.ChainPolicy.VerificationTimeIgnored = false;
-                    }
-
-                    return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
-                },
-            },
-        };
-        return new HttpClient(handler);
-    }
+    public HttpClient NewHttpClient(string sourceAddress = "127.0.0.1") => TrustingHttpClient.Create(CaPem, sourceAddress);
 
     /// <summary>A namespace with an Application (JWT unless configured otherwise), waited for until its credentials exist.</summary>
     public async Task<(string Namespace, V1Alpha1Application Application, string ConsumerKey, string ConsumerSecret)> CreateApplicationAsync(string prefix, Action<V1Alpha1ApplicationSpec>? configure = null)

@@ -175,7 +175,7 @@ public sealed class LeastPrivilegeWorld : IAsyncDisposable
                  "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"appkeys-token-introspector"},
                  "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{gateway}}"}]}
                 """)!.AsObject()], null, CancellationToken.None);
-            using var http = AppKeys.Operator.Tests.KeyManager.KeyManagerFixture.TrustingClient(caPem);
+            using var http = TrustingHttpClient.Create(caPem);
             var baseUrl = operatorApp!.Urls.First(u => u.StartsWith("https://", StringComparison.Ordinal));
             var token = await WaitAsync(
                 async () =>

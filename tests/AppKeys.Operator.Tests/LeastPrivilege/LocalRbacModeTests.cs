@@ -38,7 +38,7 @@ public sealed class LocalRbacModeTests
         var issuer = (await File.ReadAllTextAsync(local.IssuerPath)).Trim();
         Assert.Equal(options.Operator.Issuer, issuer);
         Assert.StartsWith("https://127.0.0.1:", issuer, StringComparison.Ordinal);
-        using var http = KeyManager.KeyManagerFixture.TrustingClient(await File.ReadAllTextAsync(local.CaPath));
+        using var http = TrustingHttpClient.Create(await File.ReadAllTextAsync(local.CaPath));
         var discovery = await Duende.IdentityModel.Client.HttpClientDiscoveryExtensions.GetDiscoveryDocumentAsync(http, issuer);
         Assert.False(discovery.IsError, discovery.Error);
 

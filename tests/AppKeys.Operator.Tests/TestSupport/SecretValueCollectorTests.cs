@@ -103,6 +103,43 @@ public sealed class SecretValueCollectorTests
     }
 
     [Fact]
+    public void A_line_of_a_private_key_that_holds_only_its_public_key_is_not_a_secret()
+    {
+        // The last line of a P-256 PKCS#8 key encodes 42 bytes of its public point, which the key's certificate and
+        // the JWKS publish; the first line holds private bytes.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var lines = key.ExportPkcs8PrivateKeyPem().Split('\n');
+        var (first, last) = (lines[1], lines[^2]);
+        Assert.Contains(last, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()[^63..]), StringComparison.Ordinal);
+        var collector = new SecretValueCollector();
+        collector.Add(key.ExportPkcs8PrivateKeyPem());
+
+        var found = collector.FindIn([("a certificate", $"...{last}..."), ("a log", $"...{first}...")]);
+
+        Assert.Equal([$"a secret value ({TokenFingerprint.Compute(first)}) appears as is in a log"], found);
+    }
+
+    [Fact]
+    public void A_sealing_key_of_opaque_tokens_is_found_base64_and_hex_encoded()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var collector = new SecretValueCollector();
+        collector.Add(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = Operator.KeyManager.TokenKeyStore.SecretName },
+            Data = new Dictionary<string, byte[]> { ["k-1765000000"] = key },
+        });
+        var serialized = KubernetesJson.Serialize(new V1Secret { Metadata = new V1ObjectMeta { Name = "dumped" }, Data = new Dictionary<string, byte[]> { ["k"] = key } });
+
+        var found = collector.FindIn([("a dump", serialized), ("a hex log", $"key {Convert.ToHexStringLower(key)}"), ("an upper-case hex log", Convert.ToHexString(key)), ("clean", "nothing")]);
+
+        Assert.Equal(3, found.Count);
+        Assert.Contains(found, l => l.EndsWith(" appears as is in a dump", StringComparison.Ordinal));
+        Assert.Contains(found, l => l.EndsWith(" appears as is in a hex log", StringComparison.Ordinal));
+        Assert.Contains(found, l => l.EndsWith(" appears as is in an upper-case hex log", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Reports_never_contain_the_value()
     {
         var found = Collector().FindIn([("x", secret + token)]);

@@ -45,11 +45,29 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>True once <see cref="Kill"/> ran.</summary>
+    public bool IsKilled { get; private set; }
+
     /// <summary>
     /// Starts the manager container of <paramref name="deployment"/> (a Deployment as stored by the API server) with
     /// <paramref name="build"/>: the JIT assembly of the solution build, or the Native AOT executable the image ships.
     /// </summary>
-    public static DeployedOperatorProcess Start(LocalKubernetesApiServer server, JsonNode deployment, string podName, OperatorBuild build = OperatorBuild.Jit)
+    /// <param name="server">The API server the process talks to.</param>
+    /// <param name="deployment">The Deployment whose manager container is run.</param>
+    /// <param name="podName">The pod name (POD_NAME, the lease identity).</param>
+    /// <param name="build">The build to run.</param>
+    /// <param name="flags">
+    /// Container args to set, by flag (<c>--http-port</c> → <c>8081</c>): an arg <c>--flag=value</c> of the Deployment is
+    /// replaced, a missing one appended. Several replicas on one host need ports of their own, as pods have.
+    /// </param>
+    /// <param name="environment">Environment variables set on top of the container's.</param>
+    public static DeployedOperatorProcess Start(
+        LocalKubernetesApiServer server,
+        JsonNode deployment,
+        string podName,
+        OperatorBuild build = OperatorBuild.Jit,
+        IReadOnlyDictionary<string, string>? flags = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(deployment);
@@ -76,6 +94,12 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
         }
 
         var args = container["args"]?.AsArray().Select(a => (string)a!).ToList() ?? [];
+        foreach (var (flag, value) in flags ?? new Dictionary<string, string>())
+        {
+            args.RemoveAll(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal));
+            args.Add($"{flag}={value}");
+        }
+
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
@@ -97,6 +121,11 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
         // In a pod the client finds the mounted token; here the kubeconfig carries the same identity.
         psi.Environment["KUBECONFIG"] = kubeconfig;
         psi.Environment["HOME"] = scratch.FullName;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = psi };
         var harness = new DeployedOperatorProcess(process, scratch, args, user);
         process.OutputDataReceived += (_, e) => harness.Append(e.Data);
@@ -105,6 +134,16 @@ internal sealed class DeployedOperatorProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return harness;
+    }
+
+    /// <summary>SIGKILL, as the kubelet kills a container that ignores SIGTERM or a node that dies: no lease release, no cleanup.</summary>
+    public void Kill()
+    {
+        IsKilled = true;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: false);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,11 +1,11 @@
-namespace AppKeys.Operator.Tests.Chaos;
+namespace AppKeys.Operator.Testing.Chaos;
 
 /// <summary>
 /// One ApplicationKey of the chaos scenario and what the run does to it, from which its final <c>revision</c> follows
 /// exactly: one initial token, one per spec change or renew request, one per regeneration of its Application's
 /// consumer secret, and one per clock jump past its renewal time (short-lived keys only).
 /// </summary>
-internal sealed record KeyPlan(ApplicationPlan Application, string Name, string KeyType, long? ValidityPeriod, long? RenewBefore, IReadOnlyList<string> Scopes)
+public sealed record KeyPlan(ApplicationPlan Application, string Name, string KeyType, long? ValidityPeriod, long? RenewBefore, IReadOnlyList<string> Scopes)
 {
     public string Namespace => Application.Namespace;
 

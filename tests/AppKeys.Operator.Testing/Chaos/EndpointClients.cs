@@ -2,13 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using AppKeys.Credentials;
 using AppKeys.Operator.KeyManager;
-using AppKeys.Operator.Tests.KeyManager;
-using AppKeys.Operator.Tests.TestSupport;
 using Duende.IdentityModel.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AppKeys.Operator.Tests.Chaos;
+namespace AppKeys.Operator.Testing.Chaos;
 
 /// <summary>
 /// Clients of the key manager during the chaos run (Duende.IdentityModel, over HTTPS, to every live replica in turn):
@@ -19,10 +17,11 @@ namespace AppKeys.Operator.Tests.Chaos;
 /// run. A replica that does not answer (killed, starting, 503) is unavailable, not wrong. No token or secret is ever
 /// written to a message: tokens are named by fingerprint.
 /// </summary>
-internal sealed class EndpointClients(
-    Func<IReadOnlyList<OperatorReplica>> live,
+public sealed class EndpointClients(
+    Func<IReadOnlyList<IKeyManagerReplica>> live,
     string caPem,
-    Func<DateTimeOffset> now,
+    Func<DateTimeOffset>? now,
+    (string Issuer, string? Audience) jwtValidation,
     string introspector,
     (string Id, string Secret) jwtClient,
     (string Id, string Secret) opaqueClient,
@@ -60,7 +59,7 @@ internal sealed class EndpointClients(
     /// <summary>Waits until every live replica issues a token to both clients (their caches have the new Applications).</summary>
     public async Task WaitServedAsync(TimeSpan timeout)
     {
-        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
+        using var http = TrustingHttpClient.Create(caPem, now: now);
         var deadline = DateTime.UtcNow + timeout;
         foreach (var r in live())
         {
@@ -81,7 +80,7 @@ internal sealed class EndpointClients(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
+        using var http = TrustingHttpClient.Create(caPem, now: now);
         http.Timeout = TimeSpan.FromSeconds(10);
         for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
         {
@@ -156,7 +155,7 @@ internal sealed class EndpointClients(
     }
 
     /// <summary>The last revoked tokens on every live replica: never active on the replica that revoked them, nor again where seen inactive.</summary>
-    private async Task CheckRevokedAsync(HttpClient http, IReadOnlyList<OperatorReplica> replicas, CancellationToken cancellationToken)
+    private async Task CheckRevokedAsync(HttpClient http, IReadOnlyList<IKeyManagerReplica> replicas, CancellationToken cancellationToken)
     {
         Revoked[] recent;
         lock (gate)
@@ -190,7 +189,7 @@ internal sealed class EndpointClients(
     /// <summary>After the run, in quiet: every token revoked during it is inactive on every live replica (each asked until it answers).</summary>
     public async Task FinalCheckAsync(CancellationToken cancellationToken)
     {
-        using var http = KeyManagerFixture.TrustingClient(caPem, now: now);
+        using var http = TrustingHttpClient.Create(caPem, now: now);
         Revoked[] all;
         lock (gate)
         {
@@ -223,7 +222,7 @@ internal sealed class EndpointClients(
     }
 
     /// <summary>What a replica answers an introspection with, without the token: the status code and the error code.</summary>
-    private async Task<string> ProbeAsync(HttpClient http, OperatorReplica replica, string token, CancellationToken cancellationToken)
+    private async Task<string> ProbeAsync(HttpClient http, IKeyManagerReplica replica, string token, CancellationToken cancellationToken)
     {
         try
         {
@@ -239,7 +238,7 @@ internal sealed class EndpointClients(
         }
     }
 
-    private static bool Answering(OperatorReplica replica) => !replica.IsKilled && !replica.StoppedItself;
+    private static bool Answering(IKeyManagerReplica replica) => replica.IsAnswering;
 
     private void Fail(string what)
     {
@@ -249,7 +248,7 @@ internal sealed class EndpointClients(
         }
     }
 
-    private async Task<string?> TokenAsync(HttpClient http, OperatorReplica replica, (string Id, string Secret) client, CancellationToken cancellationToken, bool quiet = false)
+    private async Task<string?> TokenAsync(HttpClient http, IKeyManagerReplica replica, (string Id, string Secret) client, CancellationToken cancellationToken, bool quiet = false)
     {
         try
         {
@@ -278,7 +277,7 @@ internal sealed class EndpointClients(
     }
 
     /// <summary>True/false as introspection says; null when the replica did not answer 200.</summary>
-    private async Task<bool?> ActiveAsync(HttpClient http, OperatorReplica replica, string token, CancellationToken cancellationToken)
+    private async Task<bool?> ActiveAsync(HttpClient http, IKeyManagerReplica replica, string token, CancellationToken cancellationToken)
     {
         try
         {
@@ -299,7 +298,7 @@ internal sealed class EndpointClients(
         return null;
     }
 
-    private async Task<bool> RevokeAsync(HttpClient http, OperatorReplica replica, (string Id, string Secret) client, string token, CancellationToken cancellationToken)
+    private async Task<bool> RevokeAsync(HttpClient http, IKeyManagerReplica replica, (string Id, string Secret) client, string token, CancellationToken cancellationToken)
     {
         try
         {
@@ -324,7 +323,7 @@ internal sealed class EndpointClients(
     }
 
     /// <summary>Whether the JWT verifies against the JWKS <paramref name="replica"/> serves now; null when it does not serve one.</summary>
-    private async Task<bool?> VerifiesAsync(HttpClient http, OperatorReplica replica, string token, CancellationToken cancellationToken)
+    private async Task<bool?> VerifiesAsync(HttpClient http, IKeyManagerReplica replica, string token, CancellationToken cancellationToken)
     {
         string jwks;
         try
@@ -347,8 +346,10 @@ internal sealed class EndpointClients(
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             IssuerSigningKeys = new JsonWebKeySet(jwks).GetSigningKeys(),
-            ValidIssuer = ChaosWorld.Issuer,
-            ValidAudience = ChaosWorld.Audience,
+            ValidIssuer = jwtValidation.Issuer,
+
+            // Without a configured audience the operator's JWTs carry the consumer key.
+            ValidAudience = jwtValidation.Audience ?? jwtClient.Id,
 
             // The replicas' clock jumps ahead of the real one: lifetime is the introspection's business here.
             ValidateLifetime = false,

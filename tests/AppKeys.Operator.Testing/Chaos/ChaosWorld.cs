@@ -1,9 +1,12 @@
+using System.Text.Json;
 using AppKeys.Operator.Apis;
+using AppKeys.Runtime.Client;
+using k8s.Models;
 
-namespace AppKeys.Operator.Tests.Chaos;
+namespace AppKeys.Operator.Testing.Chaos;
 
 /// <summary>The objects of the chaos scenario: Applications in several namespaces and the keys spread over them.</summary>
-internal static class ChaosWorld
+public static class ChaosWorld
 {
     public const string OperatorNamespace = "appkeys-system";
     public const string Issuer = "https://issuer.chaos.test";
@@ -78,4 +81,88 @@ internal static class ChaosWorld
 
         return keys;
     }
+
+    public static V1Alpha1Application NewApplication(ApplicationPlan app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return new()
+        {
+            Metadata = new V1ObjectMeta { Name = app.Name, NamespaceProperty = app.Namespace },
+            Spec = new V1Alpha1ApplicationSpec
+            {
+                TokenType = app.TokenType,
+                KeyTypes = [.. app.KeyTypes],
+                AllowedScopes = app.AllowedScopes is null ? null : [.. app.AllowedScopes],
+                Owner = "team-chaos",
+            },
+        };
+    }
+
+    public static V1Alpha1ApplicationKey NewKey(KeyPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new()
+        {
+            Metadata = new V1ObjectMeta { Name = plan.Name, NamespaceProperty = plan.Namespace },
+            Spec = new V1Alpha1ApplicationKeySpec
+            {
+                ApplicationRef = new V1Alpha1ApplicationReference { Name = plan.Application.Name },
+                KeyType = plan.KeyType,
+                ValidityPeriod = plan.ValidityPeriod,
+                RenewBefore = plan.RenewBefore,
+                Scopes = [.. plan.Scopes],
+            },
+        };
+    }
+
+    /// <summary>
+    /// The run's changes, each a retried API call: new scopes, renew requests, Secret labels and renewBefore on keys,
+    /// and the consumer-secret regeneration of the Applications that ask for it (a third of the way in).
+    /// </summary>
+    public static List<Func<Task>> Changes(
+        IReadOnlyList<KeyPlan> plans,
+        IReadOnlyList<ApplicationPlan> apps,
+        IResourceClient<V1Alpha1ApplicationKey> keys,
+        IResourceClient<V1Alpha1Application> applications)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(apps);
+        Task<V1Alpha1ApplicationKey> PatchKeyAsync(KeyPlan plan, object patch) =>
+            Resilient.CallAsync(() => keys.PatchAsync(plan.Name, plan.Namespace, MergePatch(patch)), $"patch {plan}");
+
+        var changes = new List<Func<Task>>();
+        foreach (var plan in plans)
+        {
+            if (plan.ChangeScopes)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { scopes = NewScopes } }));
+            }
+
+            if (plan.RequestRenewal)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { metadata = new { annotations = new Dictionary<string, string> { [AppKeysAnnotations.Renew] = RenewRequest } } }));
+            }
+
+            if (plan.ChangeTemplate)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { secretTemplate = new { labels = new Dictionary<string, string> { [TemplateLabel] = "yes" } } } }));
+            }
+
+            if (plan.ChangeRenewBefore)
+            {
+                changes.Add(() => PatchKeyAsync(plan, new { spec = new { renewBefore = 600 } }));
+            }
+        }
+
+        foreach (var app in apps.Where(a => a.Regenerate))
+        {
+            changes.Insert(changes.Count / 3, () => Resilient.CallAsync(
+                () => applications.PatchAsync(app.Name, app.Namespace, MergePatch(new { metadata = new { annotations = new Dictionary<string, string> { [AppKeysAnnotations.RegenerateSecret] = "chaos-1" } } })),
+                $"regenerate {app}"));
+        }
+
+        return changes;
+    }
+
+    public static ResourcePatch MergePatch(object patch) => new(JsonSerializer.Serialize(patch), ResourcePatchType.MergePatch);
 }

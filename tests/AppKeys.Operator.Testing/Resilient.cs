@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using AppKeys.Runtime.Client;
 
-namespace AppKeys.Operator.Tests.TestSupport;
+namespace AppKeys.Operator.Testing;
 
 /// <summary>
 /// The test's own API calls while faults are injected: retried on the transient answers (429, 500, 503, 504,
 /// injected 409 on updates, resets) until a generous deadline, like a patient kubectl user.
 /// </summary>
-internal static class Resilient
+public static class Resilient
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 

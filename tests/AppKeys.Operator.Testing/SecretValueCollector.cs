@@ -1,17 +1,18 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using AppKeys.Credentials;
 using k8s.Models;
 
-namespace AppKeys.Operator.Tests.TestSupport;
+namespace AppKeys.Operator.Testing;
 
 /// <summary>
-/// Collects every secret value (consumer secrets, access tokens, signing keys) from the Secrets a test sees, and finds
-/// them in captured texts, as they are and base64-encoded (a leaked serialized Secret carries its data as base64). A
-/// leak is reported by fingerprint, form and place, never by value.
+/// Collects every secret value (consumer secrets, access tokens, signing keys, the opaque tokens' sealing keys) from
+/// the Secrets a test sees, and finds them in captured texts, as they are and base64-encoded (a leaked serialized
+/// Secret carries its data as base64). A leak is reported by fingerprint, form and place, never by value.
 /// </summary>
-internal sealed class SecretValueCollector
+public sealed class SecretValueCollector
 {
     /// <summary>Encoded forms shorter than this are not searched for (too likely to occur by chance).</summary>
     public const int MinimumNeedleLength = 16;
@@ -29,32 +30,91 @@ internal sealed class SecretValueCollector
         || key.EndsWith(".pem", StringComparison.Ordinal)
         || key == "tls.key";
 
+    /// <summary>Whether <paramref name="key"/> of Secret <paramref name="secretName"/> holds a binary key (the sealing keys of opaque tokens).</summary>
+    public static bool IsBinaryKey(string? secretName, string key) =>
+        secretName == Operator.KeyManager.TokenKeyStore.SecretName && key.StartsWith("k-", StringComparison.Ordinal);
+
     public void Add(V1Secret? secret)
     {
         foreach (var (key, value) in secret?.Data ?? new Dictionary<string, byte[]>())
         {
-            if (IsSecretKey(key) && value is { Length: > 0 })
+            if (value is not { Length: > 0 })
+            {
+                continue;
+            }
+
+            if (IsBinaryKey(secret!.Metadata?.Name, key))
+            {
+                AddBinary(value);
+            }
+            else if (IsSecretKey(key))
             {
                 Add(Encoding.UTF8.GetString(value));
             }
         }
     }
 
+    /// <summary>A binary key leaks as text only encoded: base64 (as a serialized Secret carries each value) or hex.</summary>
+    public void AddBinary(byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        values.TryAdd(Convert.ToBase64String(value), 0);
+        values.TryAdd(Convert.ToHexStringLower(value), 0);
+        values.TryAdd(Convert.ToHexString(value), 0);
+    }
+
     public void Add(string value)
     {
         values.TryAdd(value, 0);
 
-        // A PEM key leaks as its base64 body lines as well; each long line is a value of its own.
+        // A PEM key leaks as its base64 body lines as well; each long line is a value of its own, unless it holds only
+        // public key bytes: a private key's encoding carries its public key, which certificates and the JWKS publish
+        // (a line of an EC key's PKCS#8 can appear as is in the CA certificate of the same key).
         if (value.StartsWith("-----BEGIN", StringComparison.Ordinal))
         {
+            var publicKey = PublicKeyOf(value);
             foreach (var line in value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (line.Length >= 40 && !line.StartsWith("-----", StringComparison.Ordinal))
+                if (line.Length >= 40 && !line.StartsWith("-----", StringComparison.Ordinal) && !IsPublicOnly(line, publicKey))
                 {
                     values.TryAdd(line, 0);
                 }
             }
         }
+    }
+
+    /// <summary>The SubjectPublicKeyInfo of a PEM private key (EC or RSA); empty for anything else.</summary>
+    private static byte[] PublicKeyOf(string pem)
+    {
+        try
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportFromPem(pem);
+            return ec.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+        }
+
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return rsa.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Whether the bytes a PEM body line encodes all lie within <paramref name="publicKey"/>.</summary>
+    private static bool IsPublicOnly(string line, byte[] publicKey)
+    {
+        var bytes = new byte[line.Length];
+        return publicKey.Length > 0
+            && Convert.TryFromBase64String(line, bytes, out var written)
+            && publicKey.AsSpan().IndexOf(bytes.AsSpan(0, written)) >= 0;
     }
 
     /// <summary>

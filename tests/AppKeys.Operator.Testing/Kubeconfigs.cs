@@ -1,10 +1,10 @@
 using System.Text;
 using k8s;
 
-namespace AppKeys.Operator.Tests.TestSupport;
+namespace AppKeys.Operator.Testing;
 
 /// <summary>Client configurations from kubeconfig text (the local API server's <c>KubeconfigYaml</c>).</summary>
-internal static class Kubeconfigs
+public static class Kubeconfigs
 {
     public static async Task<KubernetesClientConfiguration> ConfigAsync(string kubeconfigYaml)
     {
