@@ -15,12 +15,14 @@ namespace AppKeys.Benchmarks.Scale;
 /// </summary>
 internal static class MemoryBenchmark
 {
-    public const string Usage = "memory [--keys 1000] [--settle 5] [--operators jit,native|PATH,...]";
+    public const string Usage = "memory [--keys 1000] [--settle 5] [--hold 0] [--operators jit,native|PATH,...]";
 
     public static async Task RunAsync(BenchArgs args, TextWriter output, CancellationToken cancellationToken)
     {
         var keys = args.Int("keys", 1000);
         var settle = TimeSpan.FromSeconds(args.Double("settle", 5));
+        // Keeps each operator running this long after the loaded measurement (its pid is printed), for dotnet-gcdump or smaps.
+        var hold = TimeSpan.FromSeconds(args.Double("hold", 0));
         var builds = args.String("operators", "jit").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var tuning = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)).Order().ToList();
         if (tuning.Count > 0)
@@ -32,7 +34,7 @@ internal static class MemoryBenchmark
         foreach (var build in builds)
         {
             output.WriteLine(ScaleBenchmark.Inv($"# memory: operator process '{build}', {keys} keys; {Environment.ProcessorCount} cores, load average {ScaleBenchmark.LoadAverage()}"));
-            results.Add(await RunOneAsync(build, keys, settle, output, cancellationToken));
+            results.Add(await RunOneAsync(build, keys, settle, hold, output, cancellationToken));
         }
 
         output.WriteLine();
@@ -51,7 +53,7 @@ internal static class MemoryBenchmark
     private static void Row(TextWriter output, string name, List<Result> results, Func<Result, double> value, string format) =>
         output.WriteLine($"| {name} | {string.Join(" | ", results.Select(r => value(r).ToString(format, CultureInfo.InvariantCulture)))} |");
 
-    private static async Task<Result> RunOneAsync(string build, int keys, TimeSpan settle, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<Result> RunOneAsync(string build, int keys, TimeSpan settle, TimeSpan hold, TextWriter output, CancellationToken cancellationToken)
     {
         var (fileName, leading, executable) = Resolve(build);
         await using var harness = await ScaleHarness.StartAsync(cancellationToken);
@@ -101,6 +103,13 @@ internal static class MemoryBenchmark
             await Task.Delay(settle, cancellationToken);
             var loadedRss = ProcessMemory.StatusBytes(pid, "VmRSS");
             output.WriteLine(ScaleBenchmark.Inv($"after {keys} keys Ready ({keys / loadSeconds:F1} keys/s): operator {ProcessMemory.DescribeResident(pid)}, CPU {cpuPerKey:F2} ms per key"));
+            if (hold > TimeSpan.Zero)
+            {
+                output.WriteLine(ScaleBenchmark.Inv($"holding operator pid {pid} for {hold.TotalSeconds:F0} s"));
+                await Task.Delay(hold, cancellationToken);
+                output.WriteLine($"after the hold: operator {ProcessMemory.DescribeResident(pid)}");
+            }
+
             return new Result(build, new FileInfo(executable).Length, startToReady, startCpu, idleRss, loadedRss, cpuPerKey, keys / loadSeconds);
         }
         catch

@@ -85,11 +85,12 @@ public static class OperatorHost
         });
 
         var watched = options.WatchNamespaces.Count == 0 ? null : options.WatchNamespaces;
-        // The caches hold every Application, key and managed Secret: managedFields are never read, so not kept.
+        // The caches hold every Application, key and managed Secret: managedFields are never read, so not kept, and
+        // recurring strings are shared (CacheTransforms).
         services.AddInformer<V1Alpha1Application>(o =>
         {
             o.Namespaces = watched;
-            o.Transform = InformerTransforms.StripManagedFields;
+            o.Transform = CacheTransforms.Application;
             // One index serves both: uniqueness of consumer keys (controllers) and client lookup (key manager).
             o.Indexers[ConsumerKeyIndex.Name] = ConsumerKeyIndex.Values;
             o.Views[ClientDirectory.ClientsView] = ClientDirectory.Clients;
@@ -97,7 +98,7 @@ public static class OperatorHost
         services.AddInformer<V1Alpha1ApplicationKey>(o =>
         {
             o.Namespaces = watched;
-            o.Transform = InformerTransforms.StripManagedFields;
+            o.Transform = CacheTransforms.ApplicationKey;
             o.Indexers[ApplicationKeyLookup.IndexName] = ApplicationKeyLookup.IndexValues;
             o.Indexers[KeyManagerIndexes.TokenId] = KeyManagerIndexes.TokenIds;
             o.Indexers[KeyManagerIndexes.LiveKeyUid] = KeyManagerIndexes.LiveKeyUids;
@@ -109,7 +110,7 @@ public static class OperatorHost
         {
             o.Namespaces = watched is null ? null : [.. watched.Append(options.Namespace).Distinct(StringComparer.Ordinal)];
             o.LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}";
-            o.Transform = InformerTransforms.StripManagedFields;
+            o.Transform = CacheTransforms.Secret;
             o.Views[ClientDirectory.SecretView] = ClientDirectory.Secret;
         });
 

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using AppKeys.Runtime.Client;
 
 namespace AppKeys.Runtime.Events;
@@ -14,8 +17,10 @@ namespace AppKeys.Runtime.Events;
 /// <item><b>Spam filter</b>: a token bucket per source + involved object (burst <see cref="SpamBurst"/>, one token per
 /// <see cref="SpamRefillInterval"/>); an event without a token is skipped.</item>
 /// </list>
-/// Every cache is an LRU of <see cref="CacheSize"/> entries, so memory stays bounded. Not thread-safe: the recorder's
-/// single writer calls it.
+/// Every cache is an LRU of <see cref="CacheSize"/> entries, so memory stays bounded. The caches keep 128-bit digests
+/// (SHA-256, truncated) of their string keys and of the remembered messages, not the strings: a key names the source,
+/// the object and the message, hundreds of bytes each: at 3,000 keys the three caches held 2.5 MB of such strings
+/// (docs/benchmarks.md, session 6). Not thread-safe: the recorder's single writer calls it.
 /// </summary>
 internal sealed class EventCorrelator(TimeProvider timeProvider)
 {
@@ -26,14 +31,15 @@ internal sealed class EventCorrelator(TimeProvider timeProvider)
     public static readonly TimeSpan AggregationWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan SpamRefillInterval = TimeSpan.FromMinutes(5);
 
-    private readonly LruCache<string, Aggregate> aggregates = new(CacheSize);
-    private readonly LruCache<string, Seen> seen = new(CacheSize);
-    private readonly LruCache<string, TokenBucket> spam = new(CacheSize);
+    private readonly LruCache<UInt128, Aggregate> aggregates = new(CacheSize);
+    private readonly LruCache<UInt128, Seen> seen = new(CacheSize);
+    private readonly LruCache<UInt128, TokenBucket> spam = new(CacheSize);
 
     /// <summary>What to write for <paramref name="e"/>, or null when the spam filter skips it.</summary>
     public CorrelatedEvent? Correlate(PendingEvent e)
     {
-        var similarKey = string.Join('\n', e.Source, e.ObjectKey, e.Type, e.Reason);
+        var similarText = string.Join('\n', e.Source, e.ObjectKey, e.Type, e.Reason);
+        var similarKey = Digest(similarText);
 
         // Aggregation, timed on the monotonic clock.
         var now = timeProvider.GetTimestamp();
@@ -42,10 +48,11 @@ internal sealed class EventCorrelator(TimeProvider timeProvider)
             aggregate = new Aggregate();
         }
 
-        aggregate.Messages.Add(e.Message);
+        var messageDigest = Digest(e.Message);
+        aggregate.Messages.Add(messageDigest);
         aggregate.LastSeen = now;
         aggregates.Set(similarKey, aggregate);
-        string key;
+        UInt128 key;
         var message = e.Message;
         var combined = aggregate.Messages.Count >= MaxSimilarEvents;
         if (combined)
@@ -57,7 +64,7 @@ internal sealed class EventCorrelator(TimeProvider timeProvider)
         }
         else
         {
-            key = similarKey + "\n" + e.Message;
+            key = Digest(similarText + "\n" + e.Message);
         }
 
         // Dedup by key.
@@ -67,18 +74,26 @@ internal sealed class EventCorrelator(TimeProvider timeProvider)
         seen.Set(key, new Seen(count, first));
 
         // Spam filter last, as client-go (the dedup cache counts a skipped event too).
-        if (!spam.TryGet(e.ObjectKey, out var bucket))
+        var objectKey = Digest(e.ObjectKey);
+        if (!spam.TryGet(objectKey, out var bucket))
         {
             bucket = new TokenBucket(1 / SpamRefillInterval.TotalSeconds, SpamBurst, timeProvider);
-            spam.Set(e.ObjectKey, bucket);
+            spam.Set(objectKey, bucket);
         }
 
         return bucket.TryTake() ? new CorrelatedEvent(e, message, combined, isUpdate, count, first) : null;
     }
 
+    private static UInt128 Digest(string text)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(MemoryMarshal.AsBytes(text.AsSpan()), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+    }
+
     private sealed class Aggregate
     {
-        public HashSet<string> Messages { get; } = new(StringComparer.Ordinal);
+        public HashSet<UInt128> Messages { get; } = [];
 
         public long LastSeen { get; set; }
     }
