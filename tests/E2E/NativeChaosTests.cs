@@ -1,18 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using AppKeys.Credentials;
 using AppKeys.E2E.Tests.Support;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers.ApplicationKeys;
-using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Dev;
 using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Signing;
@@ -21,7 +16,6 @@ using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Informers;
 using k8s;
 using k8s.Models;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 using ApplicationPlan = AppKeys.Operator.Testing.Chaos.ApplicationPlan;
@@ -494,24 +488,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var identities = await ReadIdentitiesAsync(apps);
         problems.AddRange(apps.Where(a => identities[a.ToString()] != identitiesBefore[a.ToString()]).Select(a => $"{a}: its identity changed ({identitiesBefore[a.ToString()]} → {identities[a.ToString()]})"));
         var appSecrets = await ReadApplicationSecretsAsync(apps);
-        foreach (var app in apps)
-        {
-            var before = appSecretsBefore[app.ToString()];
-            var after = appSecrets[app.ToString()];
-            foreach (var keyType in app.KeyTypes)
-            {
-                if (before[ApplicationSecretData.ConsumerKey(keyType)] != after[ApplicationSecretData.ConsumerKey(keyType)])
-                {
-                    problems.Add($"{app}: the {keyType} consumer key changed");
-                }
-
-                var secretChanged = !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(before[ApplicationSecretData.ConsumerSecret(keyType)]), Encoding.UTF8.GetBytes(after[ApplicationSecretData.ConsumerSecret(keyType)]));
-                if (secretChanged != app.Regenerate)
-                {
-                    problems.Add(app.Regenerate ? $"{app}: the {keyType} consumer secret was not regenerated" : $"{app}: the {keyType} consumer secret changed unasked");
-                }
-            }
-        }
+        KeySecretInvariants.CheckConsumerCredentials(apps, appSecretsBefore, appSecrets, problems);
 
         // No two Applications (the endpoint clients' included) share a consumer key.
         var allApps = (await Resilient.CallAsync(() => applications.ListAsync(null), "list Applications")).Items;
@@ -522,7 +499,6 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var jwks = await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(JwksPublisher.ConfigMapName, OperatorNamespace), "get JWKS");
         Assert.True(jwks?.Data?.ContainsKey(JwksPublisher.JwksKey) == true, "the JWKS ConfigMap is missing");
         var signingKeys = new JsonWebKeySet(jwks.Data[JwksPublisher.JwksKey]).GetSigningKeys();
-        var handler = new JsonWebTokenHandler();
         using var http = TrustingHttpClient.Create(await CaPemAsync());
         var introspector = server.IssueToken(ChaosWorld.Gateway);
         var live = Live();
@@ -533,53 +509,14 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var id = plan.ToString();
             var key = final[id];
-            var status = key.Status!;
-            var secret = await Resilient.CallAsync(() => secrets.GetAsync(plan.Name, plan.Namespace), $"get Secret {id}");
-            if (secret?.Data is null)
-            {
-                problems.Add($"{id}: Secret lost");
-                continue;
-            }
-
-            seen.Add(secret);
-            managed++;
-            var data = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
-            var owner = secret.Metadata.OwnerReferences?.SingleOrDefault(o => o.Controller == true);
-            if (owner?.Uid != key.Metadata.Uid || Get(secret.Metadata.Labels, AppKeysLabels.ManagedBy) != AppKeysApi.ManagerName)
-            {
-                problems.Add($"{id}: Secret lacks its controller owner reference or managed-by label");
-            }
-
-            if (plan.ChangeTemplate && Get(secret.Metadata.Labels, ChaosWorld.TemplateLabel) != "yes")
-            {
-                problems.Add($"{id}: the secretTemplate label did not reach the Secret");
-            }
-
-            var app = appSecrets[plan.Application.ToString()];
-            var consumerKey = app[ApplicationSecretData.ConsumerKey(plan.KeyType)];
-            if (data[KeySecretData.ConsumerKey] != consumerKey || status.ConsumerKey != consumerKey
-                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(data[KeySecretData.ConsumerSecret]), Encoding.UTF8.GetBytes(app[ApplicationSecretData.ConsumerSecret(plan.KeyType)])))
-            {
-                problems.Add($"{id}: the Secret's or status's consumer credentials are not the Application's current ones");
-            }
-
-            if (Get(secret.Metadata.Annotations, AppKeysAnnotations.TokenId) != status.TokenId
-                || Get(secret.Metadata.Annotations, AppKeysAnnotations.Revision) != status.Revision?.ToString(CultureInfo.InvariantCulture))
-            {
-                problems.Add($"{id}: status (token id, revision) disagrees with the Secret");
-            }
-
-            var token = data[KeySecretData.AccessToken];
-            if (plan.Application.TokenType == TokenTypes.Opaque)
-            {
-                if (TokenFingerprint.Compute(token) != status.TokenId)
-                {
-                    problems.Add($"{id}: the opaque token does not match its recorded fingerprint");
-                }
-            }
-            else
-            {
-                var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
+            var token = await KeySecretInvariants.CheckKeySecretAsync(
+                plan,
+                key,
+                secrets,
+                appSecrets,
+                seen,
+                statusHasConsumerKey: true,
+                (keyPlan, consumerKey) => new TokenValidationParameters
                 {
                     IssuerSigningKeys = signingKeys,
                     ValidIssuer = issuer,
@@ -588,17 +525,16 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
                     ValidAudience = consumerKey,
 
                     // The real clock: a token that expires must not have; one that never expires has no exp.
-                    RequireExpirationTime = !plan.NeverExpires,
-                });
-                if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || jwt.Id != status.TokenId)
-                {
-                    problems.Add($"{id}: the JWT does not verify against the JWKS ({result.Exception?.GetType().Name})");
-                }
-                else if (plan.NeverExpires == jwt.TryGetPayloadValue<long>("exp", out _))
-                {
-                    problems.Add($"{id}: the JWT's expiry is wrong for validity {plan.ValidityPeriod}");
-                }
+                    RequireExpirationTime = !keyPlan.NeverExpires,
+                },
+                now: null,
+                problems);
+            if (token is null)
+            {
+                continue;
             }
+
+            managed++;
 
             // Every live replica's key manager knows the key's current token (JWT and opaque alike).
             foreach (var replica in live)
@@ -612,7 +548,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             // No spurious re-issue: tokens nothing asked to renew are the very first ones.
-            if (Final(plan) == 1 && status.TokenId != initial[id].Status!.TokenId)
+            if (Final(plan) == 1 && key.Status!.TokenId != initial[id].Status!.TokenId)
             {
                 problems.Add($"{id}: its token was replaced although nothing asked for it");
             }
@@ -716,8 +652,6 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(denials.Count == 0, "requests denied under config/default's RBAC: " + string.Join("; ", denials.Take(5)));
         Assert.True(lease?.Spec?.LeaseTransitions >= 2, $"expected at least 2 lease transitions, saw {lease?.Spec?.LeaseTransitions}");
     }
-
-    private static string? Get(IDictionary<string, string>? map, string key) => map is not null && map.TryGetValue(key, out var value) ? value : null;
 
     private void Log(string line) => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 }

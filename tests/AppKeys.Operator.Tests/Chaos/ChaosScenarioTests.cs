@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
-using AppKeys.Credentials;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
 using AppKeys.Operator.Apis;
-using AppKeys.Operator.Controllers.ApplicationKeys;
-using AppKeys.Operator.Controllers.Applications;
 using AppKeys.Operator.Dev;
 using AppKeys.Operator.Signing;
 using AppKeys.Operator.Testing.Chaos;
@@ -19,7 +15,6 @@ using AppKeys.Runtime.Client;
 using AppKeys.Runtime.Informers;
 using k8s;
 using k8s.Models;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 using ApplicationPlan = AppKeys.Operator.Testing.Chaos.ApplicationPlan;
@@ -405,26 +400,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
 
         // Consumer credentials: unchanged, except the consumer secrets of the Application asked to regenerate them.
         var appSecrets = await ReadApplicationSecretsAsync(apps);
-        foreach (var app in apps)
-        {
-            var before = appSecretsBefore[app.ToString()];
-            var after = appSecrets[app.ToString()];
-            foreach (var keyType in app.KeyTypes)
-            {
-                var consumerKey = ApplicationSecretData.ConsumerKey(keyType);
-                var consumerSecret = ApplicationSecretData.ConsumerSecret(keyType);
-                if (before[consumerKey] != after[consumerKey])
-                {
-                    problems.Add($"{app}: the {keyType} consumer key changed");
-                }
-
-                var secretChanged = !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(before[consumerSecret]), Encoding.UTF8.GetBytes(after[consumerSecret]));
-                if (secretChanged != app.Regenerate)
-                {
-                    problems.Add(app.Regenerate ? $"{app}: the {keyType} consumer secret was not regenerated" : $"{app}: the {keyType} consumer secret changed unasked");
-                }
-            }
-        }
+        KeySecretInvariants.CheckConsumerCredentials(apps, appSecretsBefore, appSecrets, problems);
 
         // Exactly the one requested rotation: the initial key retired (still published), another one signs.
         var signing = await Resilient.CallAsync(() => secrets.GetAsync(SigningKeySecret.SecretName, ChaosWorld.OperatorNamespace), "get signing keys");
@@ -439,75 +415,36 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(jwks?.Data?.ContainsKey(JwksPublisher.JwksKey) == true, "the JWKS ConfigMap is missing");
         var signingKeys = new JsonWebKeySet(jwks.Data[JwksPublisher.JwksKey]).GetSigningKeys();
         var now = clock.Now;
-        var handler = new JsonWebTokenHandler();
         var managed = 0;
         foreach (var plan in plans)
         {
             var id = plan.ToString();
             var key = final[id];
             var status = key.Status!;
-            var secret = await Resilient.CallAsync(() => secrets.GetAsync(plan.Name, plan.Namespace), $"get Secret {id}");
-            if (secret?.Data is null)
-            {
-                problems.Add($"{id}: Secret lost");
-                continue;
-            }
-
-            seen.Add(secret);
-            managed++;
-            var data = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
-            var owner = secret.Metadata.OwnerReferences?.SingleOrDefault(o => o.Controller == true);
-            if (owner?.Uid != key.Metadata.Uid || Get(secret.Metadata.Labels, AppKeysLabels.ManagedBy) != AppKeysApi.ManagerName)
-            {
-                problems.Add($"{id}: Secret lacks its controller owner reference or managed-by label");
-            }
-
-            if (plan.ChangeTemplate && Get(secret.Metadata.Labels, ChaosWorld.TemplateLabel) != "yes")
-            {
-                problems.Add($"{id}: the secretTemplate label did not reach the Secret");
-            }
-
-            var app = appSecrets[plan.Application.ToString()];
-            if (data[KeySecretData.ConsumerKey] != app[ApplicationSecretData.ConsumerKey(plan.KeyType)]
-                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(data[KeySecretData.ConsumerSecret]), Encoding.UTF8.GetBytes(app[ApplicationSecretData.ConsumerSecret(plan.KeyType)])))
-            {
-                problems.Add($"{id}: the Secret's consumer credentials are not the Application's current ones");
-            }
-
-            if (Get(secret.Metadata.Annotations, AppKeysAnnotations.TokenId) != status.TokenId
-                || Get(secret.Metadata.Annotations, AppKeysAnnotations.Revision) != status.Revision?.ToString(CultureInfo.InvariantCulture))
-            {
-                problems.Add($"{id}: status (token id, revision) disagrees with the Secret");
-            }
-
-            var token = data[KeySecretData.AccessToken];
-            if (plan.Application.TokenType == TokenTypes.Opaque)
-            {
-                if (TokenFingerprint.Compute(token) != status.TokenId)
-                {
-                    problems.Add($"{id}: the opaque token does not match its recorded fingerprint");
-                }
-            }
-            else
-            {
-                var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
+            var token = await KeySecretInvariants.CheckKeySecretAsync(
+                plan,
+                key,
+                secrets,
+                appSecrets,
+                seen,
+                statusHasConsumerKey: false,
+                (_, _) => new TokenValidationParameters
                 {
                     IssuerSigningKeys = signingKeys,
                     ValidIssuer = ChaosWorld.Issuer,
                     ValidAudience = ChaosWorld.Audience,
 
-                    // Lifetime is checked below against the operators' (jumped) clock.
+                    // Lifetime is checked against the operators' (jumped) clock, now.
                     ValidateLifetime = false,
-                });
-                if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || jwt.Id != status.TokenId)
-                {
-                    problems.Add($"{id}: the JWT does not verify against the JWKS ({result.Exception?.GetType().Name})");
-                }
-                else if (plan.NeverExpires == jwt.TryGetPayloadValue<long>("exp", out var exp) || (!plan.NeverExpires && DateTimeOffset.FromUnixTimeSeconds(exp) <= now))
-                {
-                    problems.Add($"{id}: the JWT's expiry is wrong for validity {plan.ValidityPeriod}");
-                }
+                },
+                now,
+                problems);
+            if (token is null)
+            {
+                continue;
             }
+
+            managed++;
 
             // No spurious re-issue: tokens nothing asked to renew are the very first ones.
             if (Final(plan) == 1 && status.TokenId != initial[id].Status!.TokenId)
@@ -588,8 +525,6 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(server.Denials.Total == 0, "requests denied under config/rbac: " + string.Join("; ", server.Denials.Denied.Take(5)));
         Assert.True(lease?.Spec?.LeaseTransitions >= 3, $"expected at least 3 lease transitions, saw {lease?.Spec?.LeaseTransitions}");
     }
-
-    private static string? Get(IDictionary<string, string>? map, string key) => map is not null && map.TryGetValue(key, out var value) ? value : null;
 
     private void Log(string line) => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 }
