@@ -83,14 +83,10 @@ public sealed class ObjectStore<T> : IObjectStore<T>
     /// <inheritdoc />
     public IReadOnlyList<ObjectKey> IndexKeys(string indexName, string value)
     {
-        if (!indexers.ContainsKey(indexName))
-        {
-            throw new ArgumentException($"No indexer named '{indexName}'.", nameof(indexName));
-        }
-
+        var index = IndexNamed(indexName);
         lock (gate)
         {
-            return indexes[indexName].TryGetValue(value, out var keys) ? [.. keys] : [];
+            return index.TryGetValue(value, out var keys) ? [.. keys] : [];
         }
     }
 
@@ -119,15 +115,15 @@ public sealed class ObjectStore<T> : IObjectStore<T>
         where TView : class
     {
         var slot = Slot(viewName);
+        var index = IndexNamed(indexName);
+
+        // One lock for the index and the objects it names; the views are computed outside it (ViewOf).
         var found = new List<(T Object, object?[] Values)>();
-        foreach (var key in IndexKeys(indexName, value))
+        lock (gate)
         {
-            lock (gate)
+            foreach (var key in index.GetValueOrDefault(value) ?? [])
             {
-                if (items.TryGetValue(key, out var cached))
-                {
-                    found.Add((cached, viewValues[key]));
-                }
+                found.Add((items[key], viewValues[key]));
             }
         }
 
@@ -225,6 +221,9 @@ public sealed class ObjectStore<T> : IObjectStore<T>
 
         return events;
     }
+
+    private Dictionary<string, HashSet<ObjectKey>> IndexNamed(string indexName) =>
+        indexes.TryGetValue(indexName, out var index) ? index : throw new ArgumentException($"No indexer named '{indexName}'.", nameof(indexName));
 
     private int Slot(string viewName) =>
         viewSlots.TryGetValue(viewName, out var slot) ? slot : throw new ArgumentException($"No view named '{viewName}'.", nameof(viewName));

@@ -87,8 +87,8 @@ public sealed class StringPool
         return list;
     }
 
-    /// <summary>A copy of <paramref name="dictionary"/> with its keys (and, when <paramref name="values"/>, its values) pooled.</summary>
-    public IDictionary<string, string>? Dictionary(IDictionary<string, string>? dictionary, bool values = true)
+    /// <summary>A copy of <paramref name="dictionary"/> with its keys and values pooled.</summary>
+    public IDictionary<string, string>? Dictionary(IDictionary<string, string>? dictionary)
     {
         if (dictionary is null)
         {
@@ -98,7 +98,7 @@ public sealed class StringPool
         var pooled = new Dictionary<string, string>(dictionary.Count, StringComparer.Ordinal);
         foreach (var (key, value) in dictionary)
         {
-            pooled[Get(key)!] = values ? Get(value)! : value;
+            pooled[Get(key)!] = Get(value)!;
         }
 
         return pooled;
