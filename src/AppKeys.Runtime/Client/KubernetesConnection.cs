@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
 using k8s.Authentication;
@@ -77,13 +76,21 @@ public sealed class KubernetesConnection : IDisposable
             }
             else if (config.SslCaCerts is { Count: > 0 } roots)
             {
-                var trusted = new X509Certificate2Collection();
+                // The kubeconfig's CA and only it, as kubectl (Go's RootCAs): TLS builds the chain against these roots
+                // alone, so the system store is neither trusted nor read. Reading it parses every certificate under
+                // /etc/ssl/certs, measured at about 130 ms of CPU and 2 MiB at start (docs/benchmarks.md, session 7).
+                var policy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                };
                 foreach (var root in roots)
                 {
-                    trusted.Add(X509CertificateLoader.LoadCertificate(root.RawData));
+                    policy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificate(root.RawData));
                 }
 
-                socket.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Trusts(trusted, certificate, chain, errors);
+                socket.SslOptions.CertificateChainPolicy = policy;
             }
 
             if (ClientCertificate(config) is { } clientCertificate)
@@ -140,24 +147,5 @@ public sealed class KubernetesConnection : IDisposable
         }
 
         return certificate is null || key is null ? null : X509Certificate2.CreateFromPem(certificate, key);
-    }
-
-    /// <summary>The server certificate chains to one of <paramref name="roots"/> (and only those: the system store is ignored).</summary>
-    private static bool Trusts(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (certificate is null || chain is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 }
