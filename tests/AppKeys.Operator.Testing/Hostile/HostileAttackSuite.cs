@@ -310,6 +310,28 @@ public abstract class HostileAttackSuite(IHostileWorld w)
     }
 
     [Fact]
+    public async Task No_secret_value_reaches_the_operator_log()
+    {
+        await ApplicationAsync(Shop, "hygiene");
+        await KeyAsync("hygiene-key", "hygiene");
+
+        // Every secret value in the world's Secrets now (the other attacks' included, whichever ran before): consumer
+        // secrets, tokens, the operator's signing and sealing keys.
+        var seen = new SecretValueCollector();
+        foreach (var ns in new[] { Shop, IHostileWorld.Own, w.OperatorNamespace })
+        {
+            foreach (var secret in (await w.Admin.Secrets.ListAsync(ns)).Items)
+            {
+                seen.Add(secret);
+            }
+        }
+
+        Assert.True(seen.Count >= 3, $"only {seen.Count} secret values were captured");
+        var leaks = seen.FindIn([("the operator's log", w.OperatorLog)]);
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
+    [Fact]
     public async Task No_attack_made_the_operator_need_a_permission_it_lacks()
     {
         await ApplicationAsync(Shop, "denials");
