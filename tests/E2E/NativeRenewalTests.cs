@@ -27,7 +27,7 @@ public sealed class NativeRenewalTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private const string Ns = "renewal";
     private const string Key = "renewing";
-    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(15);
     private static readonly JsonWebTokenHandler Handler = new();
     private readonly SecretValueCollector seen = new();
     private NativeOperatorInstall install = null!;
