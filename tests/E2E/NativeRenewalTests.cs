@@ -53,6 +53,20 @@ public sealed class NativeRenewalTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task The_native_operator_renews_a_token_before_it_expires_on_its_own_clock()
     {
+        try
+        {
+            await RenewAsync();
+        }
+        catch
+        {
+            output.WriteLine($"--- the native operator's last lines ({(install.Replica.Process.HasExited ? "exited" : "running")}) ---");
+            output.WriteLine(await install.SafeOutputTailAsync());
+            throw;
+        }
+    }
+
+    private async Task RenewAsync()
+    {
         var transport = new KubernetesTransport(install.Admin);
         await new ResourceClient<V1Alpha1Application>(transport).CreateAsync(new V1Alpha1Application { Metadata = new V1ObjectMeta { Name = "renewal-app", NamespaceProperty = Ns }, Spec = new V1Alpha1ApplicationSpec { TokenType = TokenTypes.Jwt } });
         await keys.CreateAsync(new V1Alpha1ApplicationKey

@@ -94,6 +94,30 @@ internal sealed class NativeOperatorInstall : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The last <paramref name="lines"/> lines the process printed, for a failure report; withheld when they hold a
+    /// value of any Secret the API server has now (test output must never carry one).
+    /// </summary>
+    public async Task<string> SafeOutputTailAsync(int lines = 60)
+    {
+        var tail = string.Join('\n', Replica.Process.Output.Split('\n').TakeLast(lines));
+        try
+        {
+            var seen = new SecretValueCollector();
+            foreach (var secret in (await new ResourceClient<V1Secret>(new KubernetesTransport(Admin)).ListAsync(null)).Items)
+            {
+                seen.Add(secret);
+            }
+
+            var leaks = seen.FindIn([("the tail", tail)]);
+            return leaks.Count == 0 ? tail : $"(the last {lines} lines are withheld: {string.Join("; ", leaks)})";
+        }
+        catch (Exception e) when (e is HttpRequestException or KubernetesApiException)
+        {
+            return $"(the last {lines} lines are withheld: the Secrets could not be listed to check them: {e.GetType().Name})";
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Replica.DisposeAsync();
