@@ -9,6 +9,10 @@ namespace AppKeys.Operator.Tests.Hostile;
 /// <summary>
 /// Issue 12's item 7, its DELETE half: a Secret the operator decided to delete but that was replaced in between (by
 /// someone else's, under the same name) is never deleted — every DELETE carries the uid and resourceVersion it read.
+/// Not part of <see cref="Testing.Hostile.HostileAttackSuite"/>, so not run against the native executable: the
+/// replacement must land while the reconciler's cache still holds the old Secret, which only an in-process world can
+/// arrange (<see cref="ReconcilerWorld"/> decides when its cache syncs), and the DELETE's preconditions are read from
+/// the requests it recorded; a separate process's cache and requests give no such control.
 /// </summary>
 public sealed class DeletePreconditionTests : IDisposable
 {
