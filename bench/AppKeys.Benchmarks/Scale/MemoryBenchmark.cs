@@ -68,7 +68,7 @@ internal static class MemoryBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in leading.Concat(["--kubeconfig", harness.KubeconfigPath, "--leader-elect", "false", "--http-port", "0", "--qps", "100000", "--burst", "100000"]))
+        foreach (var arg in leading.Concat(["--kubeconfig", harness.KubeconfigPath, "--leader-elect", "false", "--http-port", "0", "--oauth-port", "0", "--qps", "100000", "--burst", "100000"]))
         {
             start.ArgumentList.Add(arg);
         }
