@@ -1,5 +1,6 @@
 using AppKeys.Operator.Hosting;
 using AppKeys.Runtime.Client;
+using AppKeys.Runtime.Hosting;
 using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +41,8 @@ return await commandLine.InvokeAsync(args, async (parsed, cancellationToken) =>
 
     try
     {
-        await OperatorHost.Build(options, config).RunAsync(cancellationToken);
+        // This process runs the operator and nothing else: it may return its start-up garbage to the OS (docs/runtime.md).
+        await OperatorHost.Build(options, config, services => services.AddStartupMemoryTrim()).RunAsync(cancellationToken);
         return 0;
     }
     catch (Exception e) when (StartupErrors.Describe(e, options) is { } line)

@@ -23,6 +23,25 @@ public static class ServiceCollectionExtensions
     public const string EventsClientKey = "appkeys-runtime-events";
 
     /// <summary>
+    /// Registers <see cref="StartupMemoryTrim"/>: one compacting collection that returns the start-up's garbage to the
+    /// operating system once the caches have synced and the process went quiet. For a process that runs the operator
+    /// and nothing else.
+    /// </summary>
+    public static IServiceCollection AddStartupMemoryTrim(this IServiceCollection services, Action<StartupMemoryTrimOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new StartupMemoryTrimOptions();
+        configure?.Invoke(options);
+        services.TryAddSingleton(sp => new StartupMemoryTrim(
+            sp.GetServices<IInformer>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options,
+            sp.GetService<ILogger<StartupMemoryTrim>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<StartupMemoryTrim>());
+        return services;
+    }
+
+    /// <summary>
     /// Registers the runtime: <see cref="TimeProvider"/> (system, unless registered before), <see cref="RuntimeMetrics"/>,
     /// a rate-limited <see cref="KubernetesConnection"/> (no <c>k8s.Kubernetes</c>: see there), <see cref="KubernetesTransport"/>,
     /// <see cref="IResourceClient{T}"/> for every kind, <see cref="IEventRecorder"/>, <see cref="LeaderElector"/>,
