@@ -130,6 +130,47 @@ public class ApplicationKeyStateMetricsTests
         Assert.EndsWith("\n# EOF\n", open, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ExpositionFormat.PrometheusText)]
+    [InlineData(ExpositionFormat.OpenMetricsText)]
+    public async Task The_families_read_as_the_prometheus_net_gauges_the_reconciler_set_read(ExpositionFormat format)
+    {
+        // The gauges as OperatorMetrics.KeyState set them (from the status just written), beside the computed ones.
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var expiration = factory.CreateGauge("appkeys_token_expiration_timestamp_seconds", "Expiry of the current token of an ApplicationKey (absent when it never expires).", "namespace", "name");
+        var renewal = factory.CreateGauge("appkeys_token_renewal_timestamp_seconds", "When the current token of an ApplicationKey will be renewed.", "namespace", "name");
+        var ready = factory.CreateGauge("appkeys_applicationkey_ready_status", "1 when the ApplicationKey is Ready, else 0.", "namespace", "name");
+        static long Seconds(DateTime v) => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)).ToUnixTimeSeconds();
+        foreach (var key in new[] { Key("shop", "ready", "True", Expires, Renews), Key("shop", "forever", "True"), Key("billing", "conflict", "False", Expires, Renews), Key("ns", "a\\b\"c\nd", "True", Expires, Renews) })
+        {
+            store.Upsert(key);
+            var (ns, name) = (key.Metadata.NamespaceProperty, key.Metadata.Name);
+            ready.WithLabels(ns, name).Set(key.Status.Conditions!.Any(c => c.Type == "Ready" && c.Status == "True") ? 1 : 0);
+            if (key.Status.ExpiresAt is { } e)
+            {
+                expiration.WithLabels(ns, name).Set(Seconds(e));
+            }
+
+            if (key.Status.RenewalTime is { } r)
+            {
+                renewal.WithLabels(ns, name).Set(Seconds(r));
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(buffer, format);
+        var before = Encoding.UTF8.GetString(buffer.ToArray());
+        var now = await ScrapeAsync(Metrics(), format);
+
+        // Same HELP and TYPE lines, same samples (prometheus-net orders children as it likes: compared sorted).
+        string[] Declarations(string text) => [.. text.Split('\n').Where(l => l.StartsWith("# ", StringComparison.Ordinal) && (l.Contains(" appkeys_token_expiration_", StringComparison.Ordinal) || l.Contains(" appkeys_token_renewal_", StringComparison.Ordinal) || l.Contains(" appkeys_applicationkey_ready_", StringComparison.Ordinal)))];
+        Assert.Equal(Declarations(before), Declarations(now));
+        Assert.Equal(Samples(before), Samples(now));
+        Assert.Equal(6, Declarations(now).Length);
+        Assert.Equal(10, Samples(now).Length);
+    }
+
     [Fact]
     public async Task Label_values_are_escaped()
     {
