@@ -26,6 +26,9 @@ switch (args)
     case ["reconnects", .. var rest]:
         await ReconnectBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
         return;
+    case ["scrape", .. var rest]:
+        await ScrapeBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
+        return;
     case ["ratelimit", .. var rest]:
         await RateLimitBenchmark.RunAsync(new BenchArgs(rest), Console.Out, CancellationToken.None);
         return;

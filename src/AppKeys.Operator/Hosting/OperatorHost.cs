@@ -157,6 +157,8 @@ public static class OperatorHost
         signingKeyStore = app.Services.GetRequiredService<SigningKeyStore>();
         SigningKeyTriggers.Follow(signingKeyStore, app.Services.GetRequiredService<IInformer<V1Secret>>(), app.Services.GetRequiredService<Informer<V1ConfigMap>>(), options.Namespace, app.Services.GetRequiredService<TimeProvider>());
         app.Services.GetRequiredService<SigningKeyMetrics>().Attach(signingKeyStore);
+        var health = app.Services.GetRequiredService<RuntimeHealth>();
+        app.Services.GetRequiredService<RuntimeMetrics>().AddScrapeTimeMetrics(new ApplicationKeyStateMetrics(keyStore, () => health.ControllersRunning));
 
         // Readiness also needs a published signing key: a replica without one cannot sign (token endpoint, issuance).
         app.Use(async (context, next) =>

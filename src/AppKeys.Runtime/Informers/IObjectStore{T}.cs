@@ -18,6 +18,15 @@ public interface IObjectStore<T>
     /// <summary>All cached objects.</summary>
     IReadOnlyList<T> List();
 
+    /// <summary>
+    /// <paramref name="projection"/> of every cached object, in no particular order, without copies: the projection
+    /// gets the cached instance itself (as views and event handlers do), so it must only read it and must copy what it
+    /// keeps that may change. For read paths that need a few fields of every object (metrics computed at scrape time),
+    /// where <see cref="List"/> would copy each object whole. The objects are those cached when the call started; the
+    /// projection runs outside the store's lock.
+    /// </summary>
+    IReadOnlyList<TResult> Project<TResult>(Func<T, TResult> projection);
+
     /// <summary>Cached objects for which the indexer <paramref name="indexName"/> (see <see cref="InformerOptions{T}.Indexers"/>) returned <paramref name="value"/>.</summary>
     /// <exception cref="ArgumentException">No indexer with that name.</exception>
     IReadOnlyList<T> ByIndex(string indexName, string value);

@@ -78,6 +78,20 @@ public sealed class ObjectStore<T> : IObjectStore<T>
     public IReadOnlyList<T> List() => [.. Shared().Select(KubernetesObjects.Clone)];
 
     /// <inheritdoc />
+    public IReadOnlyList<TResult> Project<TResult>(Func<T, TResult> projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        var cached = Shared();
+        var result = new TResult[cached.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = projection(cached[i]);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<T> ByIndex(string indexName, string value) => [.. IndexKeys(indexName, value).Select(Get).OfType<T>()];
 
     /// <inheritdoc />

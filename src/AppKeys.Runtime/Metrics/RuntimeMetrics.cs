@@ -27,6 +27,8 @@ public sealed class RuntimeMetrics
     private readonly Counter restRetries;
     private readonly Histogram rateLimiterWait;
     private readonly Counter eventsDropped;
+    private readonly Lock sourcesGate = new();
+    private volatile IScrapeTimeMetrics[] scrapeTimeSources = [];
 
     /// <summary>Creates the metrics in <paramref name="registry"/> (null: the prometheus-net default registry).</summary>
     public RuntimeMetrics(CollectorRegistry? registry = null)
@@ -57,6 +59,74 @@ public sealed class RuntimeMetrics
 
     /// <summary>The registry these metrics live in.</summary>
     public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// Adds families computed at every scrape (<see cref="IScrapeTimeMetrics"/>), written after the registry's by
+    /// <see cref="ExportAsync"/> and so on <c>/metrics</c>.
+    /// </summary>
+    public void AddScrapeTimeMetrics(IScrapeTimeMetrics source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        lock (sourcesGate)
+        {
+            scrapeTimeSources = [.. scrapeTimeSources, source];
+        }
+    }
+
+    /// <summary>
+    /// The whole exposition, as <c>/metrics</c> serves it: the registry's families, then those of the
+    /// <see cref="IScrapeTimeMetrics"/> sources, then (OpenMetrics) <c># EOF</c>. prometheus-net cannot take families
+    /// it does not hold as children, so its output is buffered (it is small: the runtime's own families, no per-object
+    /// series) and its <c># EOF</c> moved after the sources'.
+    /// </summary>
+    public async Task ExportAsync(Stream to, ExpositionFormat format = ExpositionFormat.PrometheusText, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        using var registryText = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(registryText, format, cancellationToken);
+        var text = registryText.GetBuffer().AsMemory(0, (int)registryText.Length);
+        if (format == ExpositionFormat.OpenMetricsText && text.Span.EndsWith(Eof))
+        {
+            text = text[..^Eof.Length];
+        }
+
+        await to.WriteAsync(text, cancellationToken);
+        using (var writer = new MetricsTextWriter(to, format, FamilyNames(text.Span), cancellationToken))
+        {
+            foreach (var source in scrapeTimeSources)
+            {
+                await source.WriteAsync(writer, cancellationToken);
+            }
+
+            await writer.FlushAsync();
+        }
+
+        if (format == ExpositionFormat.OpenMetricsText)
+        {
+            await to.WriteAsync(Eof.ToArray(), cancellationToken);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Eof => "# EOF\n"u8;
+
+    /// <summary>The names on the <c># TYPE</c> lines of prometheus-net's output (each family has one).</summary>
+    private static List<string> FamilyNames(ReadOnlySpan<byte> text)
+    {
+        var names = new List<string>();
+        var type = "# TYPE "u8;
+        foreach (var range in text.Split((byte)'\n'))
+        {
+            var line = text[range];
+            if (line.StartsWith(type))
+            {
+                var rest = line[type.Length..];
+                var end = rest.IndexOf((byte)' ');
+                names.Add(System.Text.Encoding.ASCII.GetString(end < 0 ? rest : rest[..end]));
+            }
+        }
+
+        return names;
+    }
 
     internal void QueueDepth(string queue, int value) => depth.WithLabels(queue).Set(value);
 

@@ -149,7 +149,7 @@ internal sealed class OperatorReplica : IKeyManagerReplica, IAsyncDisposable
     public async Task<string> MetricsTextAsync()
     {
         using var buffer = new MemoryStream();
-        await Metrics.Registry.CollectAndExportAsTextAsync(buffer);
+        await Metrics.ExportAsync(buffer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 

@@ -92,7 +92,7 @@ public sealed class HostileWorld : IHostileWorld, IAsyncLifetime
     public async Task<string> MetricsAsync()
     {
         using var stream = new MemoryStream();
-        await operatorApp.Services.GetRequiredService<RuntimeMetrics>().Registry.CollectAndExportAsTextAsync(stream);
+        await operatorApp.Services.GetRequiredService<RuntimeMetrics>().ExportAsync(stream);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 

@@ -201,7 +201,7 @@ public sealed class OperatorFixture : IAsyncLifetime
     private static async Task<string> MetricsTextAsync(RuntimeMetrics metrics)
     {
         using var buffer = new MemoryStream();
-        await metrics.Registry.CollectAndExportAsTextAsync(buffer);
+        await metrics.ExportAsync(buffer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 

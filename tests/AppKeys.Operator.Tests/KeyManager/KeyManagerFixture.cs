@@ -146,7 +146,7 @@ public sealed class KeyManagerFixture : IAsyncLifetime
     public static double ApiWrites(WebApplication replica)
     {
         using var buffer = new MemoryStream();
-        replica.Services.GetRequiredService<RuntimeMetrics>().Registry.CollectAndExportAsTextAsync(buffer).GetAwaiter().GetResult();
+        replica.Services.GetRequiredService<RuntimeMetrics>().ExportAsync(buffer).GetAwaiter().GetResult();
         return Encoding.UTF8.GetString(buffer.ToArray()).Split('\n')
             .Where(l => l.StartsWith("rest_client_requests_total{", StringComparison.Ordinal) && !l.Contains("method=\"GET\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));

@@ -133,6 +133,20 @@ public sealed partial class EndpointsTests : IAsyncLifetime
         {
             Assert.DoesNotContain(text, body, StringComparison.Ordinal);
         }
+
+        // The formats prometheus-net's middleware negotiated: text 0.0.4 by default, OpenMetrics when asked for.
+        using (var text = await host.Http.GetAsync(new Uri("/metrics", UriKind.Relative)))
+        {
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", text.Content.Headers.ContentType?.ToString());
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using var open = await host.Http.SendAsync(request);
+        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", open.Content.Headers.ContentType?.ToString());
+        var openBody = await open.Content.ReadAsStringAsync();
+        Assert.EndsWith("\n# EOF\n", openBody, StringComparison.Ordinal);
+        Assert.Contains("# TYPE controller_runtime_reconcile counter", openBody, StringComparison.Ordinal);
     }
 
     [Fact]

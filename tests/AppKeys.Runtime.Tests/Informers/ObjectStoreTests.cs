@@ -56,6 +56,23 @@ public class ObjectStoreTests
     }
 
     [Fact]
+    public void Project_reads_every_cached_object_itself_without_a_copy()
+    {
+        var store = NewStore();
+        store.Upsert(Secret("a", "s1"));
+        store.Upsert(Secret("b", "s2"));
+        store.Upsert(Secret("a", "s1", rv: "2"));
+
+        var projected = store.Project(s => s.Metadata);
+        Assert.Equal(["a/s1@2", "b/s2@1"], projected.Select(m => $"{m.NamespaceProperty}/{m.Name}@{m.ResourceVersion}").Order(StringComparer.Ordinal));
+        Assert.All(projected, m => Assert.Contains(store.Shared(), s => ReferenceEquals(s.Metadata, m)));
+
+        store.Remove(new ObjectKey("a", "s1"));
+        Assert.Equal(["s2"], store.Project(s => s.Metadata.Name));
+        Assert.Empty(new ObjectStore<V1Secret>().Project(s => s.Metadata.Name));
+    }
+
+    [Fact]
     public void Indexes_by_custom_indexer_and_updates_indexes_on_change()
     {
         var store = NewStore();

@@ -34,7 +34,6 @@ public sealed class ApplicationKeyReconciler(
     {
         if (request.Object is not { Metadata.DeletionTimestamp: null } cached)
         {
-            metrics.KeyDeleted(request.Key.Namespace ?? "", request.Key.Name);
             recent.Forget(AppKeysApi.ApplicationKeyKind, request.Key.Namespace, request.Key.Name);
             return ReconcileResult.Done;
         }
@@ -138,12 +137,6 @@ public sealed class ApplicationKeyReconciler(
         if (plan.Tampered)
         {
             metrics.Tampered(ns, AppKeysApi.ApplicationKeyKind);
-        }
-
-        if (status is not null)
-        {
-            var ready = plan.Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true;
-            metrics.KeyState(ns, key.Metadata.Name, ready, status.ExpiresAt, status.RenewalTime);
         }
     }
 }
