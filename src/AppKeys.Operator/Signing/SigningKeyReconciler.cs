@@ -139,21 +139,40 @@ public sealed class SigningKeyReconciler(
         var jwks = store.Jwks!;
         if (configMap is null)
         {
-            // AlreadyExists means the cache has not seen it yet: the reconcile is retried, by then with the cached one.
-            await configMaps.CreateAsync(JwksPublisher.New(options.Namespace, jwks), cancellationToken);
-            logger.LogInformation("Published the JWKS ({Keys}) in ConfigMap {Namespace}/{Name}", string.Join(", ", JwksPublisher.KeyIds(jwks)), options.Namespace, JwksPublisher.ConfigMapName);
+            try
+            {
+                await configMaps.CreateAsync(JwksPublisher.New(options.Namespace, jwks), cancellationToken);
+                LogPublished(jwks);
+                store.ObservePublished(JwksPublisher.KeyIds(jwks));
+                return;
+            }
+            catch (KubernetesApiException e) when (e.IsAlreadyExists)
+            {
+                // The cache has not seen it yet (typically this replica's own create, one reconcile ago, whose watch
+                // event is still on its way): publish against the live one instead of failing the reconcile. Gone again
+                // in between: the error stands and the reconcile is retried.
+                configMap = await configMaps.GetAsync(JwksPublisher.ConfigMapName, options.Namespace, cancellationToken);
+                if (configMap is null)
+                {
+                    throw;
+                }
+            }
         }
-        else if (JwksPublisher.JwksOf(configMap) != jwks)
+
+        if (JwksPublisher.JwksOf(configMap) != jwks)
         {
             var updated = KubernetesObjects.Clone(configMap);
             updated.Data ??= new Dictionary<string, string>();
             updated.Data[JwksPublisher.JwksKey] = jwks;
             await configMaps.ReplaceAsync(updated, cancellationToken);
-            logger.LogInformation("Published the JWKS ({Keys}) in ConfigMap {Namespace}/{Name}", string.Join(", ", JwksPublisher.KeyIds(jwks)), options.Namespace, JwksPublisher.ConfigMapName);
+            LogPublished(jwks);
         }
 
         store.ObservePublished(JwksPublisher.KeyIds(jwks));
     }
+
+    private void LogPublished(string jwks) =>
+        logger.LogInformation("Published the JWKS ({Keys}) in ConfigMap {Namespace}/{Name}", string.Join(", ", JwksPublisher.KeyIds(jwks)), options.Namespace, JwksPublisher.ConfigMapName);
 
     private static string? Annotation(V1Secret? secret, string name) =>
         secret?.Metadata?.Annotations is { } annotations && annotations.TryGetValue(name, out var value) ? value : null;

@@ -78,6 +78,29 @@ public sealed class SigningKeyReconcilerTests : IDisposable
         Assert.Equal(Hashes.Of("2"), State().ObservedRotateRequest);
     }
 
+    [Fact]
+    public async Task A_JWKS_ConfigMap_the_cache_has_not_seen_yet_is_published_against_not_an_error()
+    {
+        // The first reconcile creates the Secret and the ConfigMap; the next one (the Secret's watch event) comes before
+        // the ConfigMap's: its create meets AlreadyExists. The reconcile reads the live ConfigMap instead of failing.
+        await ReconcileAsync();
+        secretCache.Store.Replace(null, [.. secrets.Objects.Select(KubernetesObjects.Clone)]);
+        var published = configMaps.Peek(JwksPublisher.ConfigMapName, Ns)!;
+
+        await ReconcileAsync(sync: false);
+
+        Assert.Contains(actions, a => a.ToString().StartsWith("create configmaps/", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.ToString().StartsWith("update configmaps/", StringComparison.Ordinal));
+        Assert.Equal(published.Metadata.ResourceVersion, configMaps.Peek(JwksPublisher.ConfigMapName, Ns)!.Metadata.ResourceVersion);
+
+        // Someone replaced its JWKS meanwhile: the live one is corrected, still without an error.
+        published.Data[JwksPublisher.JwksKey] = """{"keys":[]}""";
+        configMaps.Seed(published);
+        await ReconcileAsync(sync: false);
+        Assert.Contains(actions, a => a.ToString().StartsWith("update configmaps/", StringComparison.Ordinal));
+        Assert.Equal(store.Jwks, configMaps.Peek(JwksPublisher.ConfigMapName, Ns)!.Data[JwksPublisher.JwksKey]);
+    }
+
     private void AssertNoRestore(string when) =>
         Assert.False(events.Recorded.Any(e => e.Reason == SigningKeyEvents.Restored), $"a spurious {SigningKeyEvents.Restored} Warning {when}");
 
