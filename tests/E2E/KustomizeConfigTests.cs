@@ -64,6 +64,10 @@ public sealed class KustomizeConfigTests
         var env = manager["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["valueFrom"]?["fieldRef"]?["fieldPath"]);
         Assert.Equal("metadata.name", env["POD_NAME"]);
         Assert.Equal("metadata.namespace", env["POD_NAMESPACE"]);
+        // TLS trust: the cluster's CA (the ServiceAccount's ca.crt) and no directory of the image's store.
+        var values = manager["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.Equal("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", values["SSL_CERT_FILE"]);
+        Assert.Equal("", values["SSL_CERT_DIR"]);
         Assert.Contains("--leader-elect=true", manager["args"].Strings());
 
         var sa = (string)pod["serviceAccountName"]!;

@@ -30,11 +30,16 @@ internal static class MemoryBenchmark
             output.WriteLine($"operator environment (inherited): {string.Join(' ', tuning.Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"))}");
         }
 
+        // TLS trust as config/manager and the chart set it, unless --system-trust: see RunOneAsync.
+        var systemTrust = args.String("system-trust", "false") == "true";
+        output.WriteLine(systemTrust
+            ? $"operator TLS trust store (inherited, --system-trust): SSL_CERT_FILE={Environment.GetEnvironmentVariable("SSL_CERT_FILE")} SSL_CERT_DIR={Environment.GetEnvironmentVariable("SSL_CERT_DIR")}"
+            : "operator TLS trust store: the API server's CA only (SSL_CERT_FILE, SSL_CERT_DIR empty), as config/manager sets it");
         var results = new List<Result>();
         foreach (var build in builds)
         {
             output.WriteLine(ScaleBenchmark.Inv($"# memory: operator process '{build}', {keys} keys; {Environment.ProcessorCount} cores, load average {ScaleBenchmark.LoadAverage()}"));
-            results.Add(await RunOneAsync(build, keys, settle, hold, output, cancellationToken));
+            results.Add(await RunOneAsync(build, keys, settle, hold, systemTrust, output, cancellationToken));
         }
 
         output.WriteLine();
@@ -53,7 +58,7 @@ internal static class MemoryBenchmark
     private static void Row(TextWriter output, string name, List<Result> results, Func<Result, double> value, string format) =>
         output.WriteLine($"| {name} | {string.Join(" | ", results.Select(r => value(r).ToString(format, CultureInfo.InvariantCulture)))} |");
 
-    private static async Task<Result> RunOneAsync(string build, int keys, TimeSpan settle, TimeSpan hold, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<Result> RunOneAsync(string build, int keys, TimeSpan settle, TimeSpan hold, bool systemTrust, TextWriter output, CancellationToken cancellationToken)
     {
         var (fileName, leading, executable) = Resolve(build);
         await using var harness = await ScaleHarness.StartAsync(cancellationToken);
@@ -71,6 +76,16 @@ internal static class MemoryBenchmark
         foreach (var arg in leading.Concat(["--kubeconfig", harness.KubeconfigPath, "--leader-elect", "false", "--http-port", "0", "--oauth-port", "0", "--qps", "100000", "--burst", "100000"]))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // TLS trust as config/manager and the chart set it (SSL_CERT_FILE = the ServiceAccount's ca.crt, SSL_CERT_DIR
+        // empty): here the local API server's CA. --system-trust keeps the inherited variables (or .NET's defaults).
+        if (!systemTrust)
+        {
+            var ca = Path.Combine(Path.GetDirectoryName(harness.KubeconfigPath)!, "ca.crt");
+            await File.WriteAllTextAsync(ca, harness.Server.CertificateAuthorityPem, cancellationToken);
+            start.Environment["SSL_CERT_FILE"] = ca;
+            start.Environment["SSL_CERT_DIR"] = "";
         }
 
         var t0 = Stopwatch.GetTimestamp();
