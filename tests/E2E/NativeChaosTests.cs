@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using AppKeys.E2E.Tests.Support;
 using AppKeys.LocalApiServer;
@@ -13,7 +12,6 @@ using AppKeys.Operator.KeyManager;
 using AppKeys.Operator.Signing;
 using AppKeys.Operator.Testing.Chaos;
 using AppKeys.Runtime.Client;
-using AppKeys.Runtime.Informers;
 using k8s;
 using k8s.Models;
 using Microsoft.IdentityModel.Tokens;
@@ -118,14 +116,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
             """)!.AsObject()], null, stop.Token);
 
         // Every version of every managed Secret the test can see (the operator's own Secrets included), for the scan.
-        var watch = new Informer<V1Secret>(
-            secrets,
-            new InformerOptions<V1Secret> { LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}" },
-            TimeProvider.System,
-            null,
-            null);
-        watch.AddHandler(e => seen.Add(e.Object));
-        secretWatch = watch.RunAsync(stop.Token);
+        secretWatch = ChaosSetup.WatchManagedSecretsAsync(secrets, seen, stop.Token);
     }
 
     public async Task DisposeAsync()
@@ -399,19 +390,7 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Creates the endpoint clients' two Applications (JWT, Opaque) and starts <see cref="EndpointClients"/> on the live replicas.</summary>
     private async Task<(EndpointClients Clients, Task Loop, CancellationTokenSource Stop)> StartEndpointClientsAsync()
     {
-        var credentials = new List<(string, string)>();
-        foreach (var (name, tokenType) in new[] { ("gateway-jwt", TokenTypes.Jwt), ("gateway-opaque", TokenTypes.Opaque) })
-        {
-            await Resilient.CreateAsync(applications, new V1Alpha1Application { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ChaosWorld.ClientNamespace }, Spec = new V1Alpha1ApplicationSpec { TokenType = tokenType } });
-            var secret = await Eventually.GetAsync(
-                async () => await Resilient.CallAsync(() => secrets.GetAsync($"{name}-credentials", ChaosWorld.ClientNamespace), $"get {name}-credentials"),
-                s => s?.Data?.ContainsKey("production.consumerSecret") == true,
-                $"the credentials of {name}",
-                SettleTimeout);
-            seen.Add(secret);
-            credentials.Add((Encoding.UTF8.GetString(secret.Data["production.consumerKey"]), Encoding.UTF8.GetString(secret.Data["production.consumerSecret"])));
-        }
-
+        var credentials = await ChaosSetup.CreateClientApplicationsAsync(applications, secrets, seen, SettleTimeout);
         var clients = new EndpointClients(
             Live,
             await CaPemAsync(),
@@ -426,29 +405,11 @@ public sealed class NativeChaosTests(ITestOutputHelper output) : IAsyncLifetime
         return (clients, Task.Run(() => clients.RunAsync(stopClients.Token)), stopClients);
     }
 
-    private async Task<string> CaPemAsync()
-    {
-        var ca = await Eventually.GetAsync(
-            async () => await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(EndpointCertificates.CaSecretName, OperatorNamespace), "get the OAuth CA"),
-            c => c?.Data?.ContainsKey(EndpointCertificates.CaConfigMapKey) == true,
-            "ConfigMap appkeys-oauth-ca",
-            SettleTimeout);
-        return ca.Data[EndpointCertificates.CaConfigMapKey];
-    }
+    private Task<string> CaPemAsync() =>
+        ChaosSetup.OAuthCaPemAsync(new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)), OperatorNamespace, SettleTimeout);
 
-    private async Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ReadApplicationSecretsAsync(IReadOnlyList<ApplicationPlan> apps)
-    {
-        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var app in apps)
-        {
-            var secret = await Resilient.CallAsync(() => secrets.GetAsync(app.SecretName, app.Namespace), $"get {app.SecretName}");
-            Assert.True(secret?.Data is not null, $"Secret of Application {app} is missing");
-            seen.Add(secret);
-            result[app.ToString()] = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
-        }
-
-        return result;
-    }
+    private Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ReadApplicationSecretsAsync(IReadOnlyList<ApplicationPlan> apps) =>
+        ChaosSetup.ReadApplicationSecretsAsync(secrets, apps, seen);
 
     /// <summary>Each Application's identity as its status records it: the application id and the consumer key of each key type.</summary>
     private async Task<Dictionary<string, string>> ReadIdentitiesAsync(IReadOnlyList<ApplicationPlan> apps)

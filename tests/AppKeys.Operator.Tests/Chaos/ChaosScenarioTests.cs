@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using AppKeys.LocalApiServer;
 using AppKeys.LocalApiServer.Authorization;
 using AppKeys.LocalApiServer.Faults;
@@ -12,7 +11,6 @@ using AppKeys.Operator.Testing.Chaos;
 using AppKeys.Operator.Tests.LeastPrivilege;
 using AppKeys.Operator.Tests.TestSupport;
 using AppKeys.Runtime.Client;
-using AppKeys.Runtime.Informers;
 using k8s;
 using k8s.Models;
 using Microsoft.IdentityModel.Tokens;
@@ -93,14 +91,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
             """)!.AsObject()], null, stop.Token);
 
         // Every version of every managed Secret the test can see, for the secret-hygiene scan.
-        var watch = new Informer<V1Secret>(
-            secrets,
-            new InformerOptions<V1Secret> { LabelSelector = $"{AppKeysLabels.ManagedBy}={AppKeysApi.ManagerName}" },
-            TimeProvider.System,
-            null,
-            null);
-        watch.AddHandler(e => seen.Add(e.Object));
-        secretWatch = watch.RunAsync(stop.Token);
+        secretWatch = ChaosSetup.WatchManagedSecretsAsync(secrets, seen, stop.Token);
     }
 
     public async Task DisposeAsync()
@@ -241,24 +232,8 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>Creates the endpoint clients' two Applications (JWT, Opaque) and starts <see cref="EndpointClients"/> on the live replicas.</summary>
     private async Task<(EndpointClients Clients, Task Loop, CancellationTokenSource Stop)> StartEndpointClientsAsync()
     {
-        var credentials = new List<(string, string)>();
-        foreach (var (name, tokenType) in new[] { ("gateway-jwt", TokenTypes.Jwt), ("gateway-opaque", TokenTypes.Opaque) })
-        {
-            await Resilient.CreateAsync(applications, new V1Alpha1Application { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ChaosWorld.ClientNamespace }, Spec = new V1Alpha1ApplicationSpec { TokenType = tokenType } });
-            var secret = await Eventually.GetAsync(
-                async () => await Resilient.CallAsync(() => secrets.GetAsync($"{name}-credentials", ChaosWorld.ClientNamespace), $"get {name}-credentials"),
-                s => s?.Data?.ContainsKey("production.consumerSecret") == true,
-                $"the credentials of {name}",
-                SettleTimeout);
-            seen.Add(secret);
-            credentials.Add((Encoding.UTF8.GetString(secret.Data["production.consumerKey"]), Encoding.UTF8.GetString(secret.Data["production.consumerSecret"])));
-        }
-
-        var ca = await Eventually.GetAsync(
-            async () => await Resilient.CallAsync(() => new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)).GetAsync(AppKeys.Operator.KeyManager.EndpointCertificates.CaSecretName, ChaosWorld.OperatorNamespace), "get the OAuth CA"),
-            c => c?.Data?.ContainsKey(AppKeys.Operator.KeyManager.EndpointCertificates.CaConfigMapKey) == true,
-            "ConfigMap appkeys-oauth-ca",
-            SettleTimeout);
+        var credentials = await ChaosSetup.CreateClientApplicationsAsync(applications, secrets, seen, SettleTimeout);
+        var ca = await ChaosSetup.OAuthCaPemAsync(new ResourceClient<V1ConfigMap>(new KubernetesTransport(client)), ChaosWorld.OperatorNamespace, SettleTimeout);
         var clients = new EndpointClients(
             () =>
             {
@@ -267,7 +242,7 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
                     return [.. replicas.Where(r => !r.IsKilled && !r.StoppedItself)];
                 }
             },
-            ca.Data[AppKeys.Operator.KeyManager.EndpointCertificates.CaConfigMapKey],
+            ca,
             () => clock.Now,
             (ChaosWorld.Issuer, ChaosWorld.Audience),
             server.IssueToken(ChaosWorld.Gateway),
@@ -370,19 +345,8 @@ public sealed class ChaosScenarioTests(ITestOutputHelper output) : IAsyncLifetim
         Log($"{next.Identity} took over");
     }
 
-    private async Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ReadApplicationSecretsAsync(IReadOnlyList<ApplicationPlan> apps)
-    {
-        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var app in apps)
-        {
-            var secret = await Resilient.CallAsync(() => secrets.GetAsync(app.SecretName, app.Namespace), $"get {app.SecretName}");
-            Assert.True(secret?.Data is not null, $"Secret of Application {app} is missing");
-            seen.Add(secret);
-            result[app.ToString()] = secret.Data.ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value), StringComparer.Ordinal);
-        }
-
-        return result;
-    }
+    private Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ReadApplicationSecretsAsync(IReadOnlyList<ApplicationPlan> apps) =>
+        ChaosSetup.ReadApplicationSecretsAsync(secrets, apps, seen);
 
     private async Task VerifyAsync(
         IReadOnlyList<KeyPlan> plans,
