@@ -2,6 +2,7 @@ using AppKeys.Operator.Apis;
 using AppKeys.Operator.Controllers;
 using AppKeys.Runtime.Informers;
 using AppKeys.Runtime.Metrics;
+using AppKeys.Runtime.Status;
 
 namespace AppKeys.Operator.Metrics;
 
@@ -68,7 +69,7 @@ public sealed class ApplicationKeyStateMetrics(IObjectStore<V1Alpha1ApplicationK
             return null;
         }
 
-        var ready = status.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true;
+        var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Status == ConditionStatus.True;
         return new KeyState(key.Metadata.NamespaceProperty ?? "", key.Metadata.Name, ready, UnixSeconds(status.ExpiresAt), UnixSeconds(status.RenewalTime));
     }
 
